@@ -1,0 +1,1 @@
+"""Golden, bit-accurate NumPy models: formats, encode/decode, and one function per unit."""

@@ -1,0 +1,139 @@
+"""Vectorised decode (codes to float64) and encode (float64 to codes) for any FloatFormat.
+
+Encoding rounds exactly once: every format here has at most 24 significant bits and a
+float64 holds any such value, and any product of two of them, exactly.
+
+Policies the spec leaves open, chosen here and used by every model:
+
+* NaN out is always the format's canonical NaN (``FloatFormat.nan_code``); a format with no
+  NaN (``finite``) encodes NaN as +0.
+* Overflow (after rounding) gives +-max when ``sat`` is true or the format has neither inf nor
+  NaN; otherwise it gives inf/NaN when the rounding direction points away from zero (rne, rna,
+  rup for positives, rdn for negatives) and +-max when it points towards zero (IEEE 754 7.4).
+* +-inf in gives +-max when saturating or when the format has no inf and no NaN, else +-inf
+  (ieee) or NaN (fn, fnuz), as the OCP OFP8 conversion rules say.
+* fnuz formats have no -0: a zero result is ``0x00``.
+* E8M0 (unsigned, no zero): zero, negatives and NaN give NaN; values below 2**-127 give
+  2**-127 (as ml_dtypes does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .formats import FloatFormat
+
+ROUNDINGS: tuple[str, ...] = ("rne", "rtz", "rna", "rup", "rdn")
+
+
+def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
+    """Codes (any integer array) to float64 values; NaN codes give NaN."""
+    codes = np.asarray(codes).astype(np.int64)
+    m = fmt.man_bits
+    exp = (codes >> m) & fmt.exp_max_code
+    man = codes & fmt.man_max_code
+    if fmt.subnormals:
+        sig = np.where(exp == 0, man, man | (1 << m))
+        qexp = np.maximum(exp, 1) - fmt.bias - m
+    else:
+        sig = man | (1 << m)
+        qexp = exp - fmt.bias - m
+    value = np.ldexp(sig.astype(np.float64), qexp.astype(np.int32))
+    if fmt.policy == "ieee":
+        top = exp == fmt.exp_max_code
+        value = np.where(top & (man == 0), np.inf, value)
+        value = np.where(top & (man != 0), np.nan, value)
+    elif fmt.policy == "fn":
+        value = np.where((exp == fmt.exp_max_code) & (man == fmt.man_max_code), np.nan, value)
+    if fmt.signed:
+        negative = (codes >> (fmt.bits - 1)) & 1 == 1
+        value = np.where(negative, -value, value)
+        if fmt.policy == "fnuz":
+            value = np.where(codes == fmt.sign_mask, np.nan, value)
+    return value
+
+
+def _round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str) -> np.ndarray:
+    """Round non-negative float64 magnitudes to integers, exactly, by mode and sign."""
+    floor = np.floor(scaled)
+    frac = scaled - floor  # exact
+    if rounding == "rne":
+        up = (frac > 0.5) | ((frac == 0.5) & (np.fmod(floor, 2) == 1))
+    elif rounding == "rtz":
+        up = np.zeros_like(negative)
+    elif rounding == "rna":
+        up = frac >= 0.5
+    elif rounding == "rup":
+        up = (frac > 0) & ~negative
+    elif rounding == "rdn":
+        up = (frac > 0) & negative
+    else:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+    return floor + up
+
+
+def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
+    """Whether an overflowing value of this sign rounds to infinity (True) or to max (False)."""
+    if rounding in ("rne", "rna"):
+        return np.ones_like(negative)
+    if rounding == "rtz":
+        return np.zeros_like(negative)
+    return ~negative if rounding == "rup" else negative
+
+
+def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: bool = False) -> np.ndarray:
+    """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring."""
+    x = np.asarray(values, dtype=np.float64)
+    negative = np.signbit(x)
+    mag = np.abs(x)
+    nan = np.isnan(x)
+    inf = np.isinf(x)
+    finite = ~(nan | inf)
+    safe = np.where(finite, mag, 1.0)
+    m = fmt.man_bits
+
+    _, k = np.frexp(safe)
+    qexp = np.maximum(k.astype(np.int64) - 1, fmt.emin) - m
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = np.ldexp(safe, (-qexp).astype(np.int32))
+    n = _round_integer(scaled, negative, rounding).astype(np.int64)
+    carry = n >> (m + 1) == 1
+    n = np.where(carry, n >> 1, n)
+    qexp = qexp + carry
+    normal = n >= (1 << m)
+    biased = np.where(normal, qexp + m + fmt.bias, 0)
+    man = np.where(normal, n - (1 << m), n)
+    if not fmt.subnormals:
+        # No zero and no subnormals: anything that rounded to 0 clamps to the smallest code.
+        biased = np.where(n == 0, 0, biased)
+        man = np.where(n == 0, 0, man)
+    code = (biased << m) | man
+    over = (biased > fmt.max_biased_exp) | (
+        (biased == fmt.max_biased_exp) & (man > fmt.max_mantissa_at_top)
+    )
+
+    big = fmt.inf_code if fmt.has_inf else fmt.nan_code
+    if sat or big is None:
+        overflow_code = np.full_like(code, fmt.max_code)
+        inf_code = overflow_code
+    else:
+        overflow_code = np.where(rounds_away(rounding, negative), big, fmt.max_code)
+        inf_code = np.full_like(code, big)
+    code = np.where(over & finite, overflow_code, code)
+    code = np.where(inf, inf_code, code)
+
+    code = np.where(nan, fmt.nan_code if fmt.nan_code is not None else 0, code)
+    is_nan_result = code == fmt.nan_code if fmt.nan_code is not None else np.zeros_like(nan)
+    if fmt.signed:
+        signed = negative & ~is_nan_result
+        if fmt.policy == "fnuz":
+            signed &= code != 0
+        code = np.where(signed, code | fmt.sign_mask, code)
+    else:
+        code = np.where(negative | (finite & (mag == 0)), fmt.nan_code, code)
+    return code.astype(np.int64)
+
+
+def is_nan(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
+    """True where a code is any NaN of the format."""
+    return np.isnan(decode(fmt, codes))

@@ -1,0 +1,282 @@
+"""Number formats as data: float ExMy descriptors, integer descriptors, named instances.
+
+A float format is ``sign? | exponent (x bits) | mantissa (y bits)``. Its special-value
+policy says what the top exponent codes mean:
+
+``ieee``
+    IEEE 754 style: all-ones exponent with zero mantissa is +-inf, with any other
+    mantissa a NaN (e5m2, fp16, bf16, fp32).
+``fn``
+    OCP "finite + NaN": no inf; only the all-ones exponent *and* all-ones mantissa is NaN
+    (one NaN pattern per sign), every other code is finite (e4m3, e8m0).
+``fnuz``
+    No inf, no negative zero: code ``1000...0`` is the one NaN, every other code is
+    finite; the bias is one higher than the IEEE-style bias (e4m3fnuz, e5m2fnuz).
+``finite``
+    Every code is a finite number: no inf, no NaN (OCP FP6 and FP4 elements).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import UsageError
+
+Policy = Literal["ieee", "fn", "fnuz", "finite"]
+POLICIES: tuple[str, ...] = ("ieee", "fn", "fnuz", "finite")
+
+#: Widest float format the models and components accept (exponent, mantissa).
+MAX_EXP_BITS = 8
+MAX_MAN_BITS = 23
+
+
+@dataclass(frozen=True)
+class FloatFormat:
+    """A binary floating-point format.
+
+    Parameters
+    ----------
+    name:
+        Short name used on the command line and in module names.
+    exp_bits, man_bits:
+        Field widths. ``exp_bits`` is 1..8, ``man_bits`` is 0..23.
+    bias:
+        Exponent bias: a normal code's value is ``2**(E - bias) * (1 + M / 2**man_bits)``.
+    policy:
+        Special-value policy, see the module docstring.
+    signed:
+        False only for E8M0, which has no sign bit.
+    subnormals:
+        False only for E8M0, whose ``E = 0`` code is the normal value ``2**-bias``.
+    """
+
+    name: str
+    exp_bits: int
+    man_bits: int
+    bias: int
+    policy: Policy
+    signed: bool = True
+    subnormals: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.exp_bits <= MAX_EXP_BITS:
+            raise UsageError(
+                f"format {self.name!r}: exponent bits must be 1..{MAX_EXP_BITS}, not {self.exp_bits!r}"
+            )
+        if not 0 <= self.man_bits <= MAX_MAN_BITS:
+            raise UsageError(
+                f"format {self.name!r}: mantissa bits must be 0..{MAX_MAN_BITS}, not {self.man_bits!r}"
+            )
+        if self.policy not in POLICIES:
+            raise UsageError(
+                f"format {self.name!r}: policy must be one of {', '.join(POLICIES)}, not {self.policy!r}"
+            )
+        if self.policy == "ieee" and self.exp_bits < 2:
+            raise UsageError(f"format {self.name!r}: an ieee policy needs at least 2 exponent bits")
+        if self.policy == "fnuz" and not self.signed:
+            raise UsageError(f"format {self.name!r}: fnuz needs a sign bit")
+
+    kind = "float"
+
+    # -- layout -----------------------------------------------------------------
+    @property
+    def bits(self) -> int:
+        return int(self.signed) + self.exp_bits + self.man_bits
+
+    @property
+    def sign_mask(self) -> int:
+        return (1 << (self.bits - 1)) if self.signed else 0
+
+    @property
+    def exp_max_code(self) -> int:
+        """The all-ones exponent field."""
+        return (1 << self.exp_bits) - 1
+
+    @property
+    def man_max_code(self) -> int:
+        return (1 << self.man_bits) - 1
+
+    # -- range ------------------------------------------------------------------
+    @property
+    def emin(self) -> int:
+        """Unbiased exponent of the smallest normal binade (and of the subnormal quantum's binade)."""
+        return (1 if self.subnormals else 0) - self.bias
+
+    @property
+    def max_biased_exp(self) -> int:
+        """Largest biased exponent that holds finite values."""
+        if self.policy == "ieee" or (self.policy == "fn" and self.man_bits == 0):
+            return self.exp_max_code - 1
+        return self.exp_max_code
+
+    @property
+    def max_mantissa_at_top(self) -> int:
+        """Largest mantissa code allowed with ``max_biased_exp``."""
+        if self.policy == "fn" and self.man_bits > 0:
+            return self.man_max_code - 1
+        return self.man_max_code
+
+    @property
+    def emax(self) -> int:
+        return self.max_biased_exp - self.bias
+
+    @property
+    def max_normal(self) -> float:
+        return 2.0**self.emax * (1 + self.max_mantissa_at_top / 2**self.man_bits)
+
+    @property
+    def min_normal(self) -> float:
+        return 2.0**self.emin
+
+    @property
+    def min_subnormal(self) -> float:
+        return 2.0 ** (self.emin - self.man_bits) if self.subnormals else self.min_normal
+
+    # -- special codes ----------------------------------------------------------
+    @property
+    def has_inf(self) -> bool:
+        return self.policy == "ieee"
+
+    @property
+    def has_nan(self) -> bool:
+        return self.policy != "finite"
+
+    @property
+    def has_negative_zero(self) -> bool:
+        return self.signed and self.policy != "fnuz"
+
+    @property
+    def inf_code(self) -> int | None:
+        """Code of +inf (or None)."""
+        return self.exp_max_code << self.man_bits if self.has_inf else None
+
+    @property
+    def nan_code(self) -> int | None:
+        """The canonical NaN every arithbench model and component produces (or None).
+
+        ieee: positive quiet NaN (mantissa MSB set); fn: positive all-ones; fnuz: ``100..0``.
+        """
+        if self.policy == "ieee":
+            return (self.exp_max_code << self.man_bits) | (1 << max(self.man_bits - 1, 0))
+        if self.policy == "fn":
+            return (self.exp_max_code << self.man_bits) | self.man_max_code
+        if self.policy == "fnuz":
+            return 1 << (self.bits - 1)
+        return None
+
+    @property
+    def max_code(self) -> int:
+        """Code of the largest finite positive value."""
+        return (self.max_biased_exp << self.man_bits) | self.max_mantissa_at_top
+
+    def facts(self) -> dict[str, object]:
+        """Everything ``arithbench formats`` prints about the format."""
+        return {
+            "name": self.name,
+            "bits": self.bits,
+            "exp_bits": self.exp_bits,
+            "man_bits": self.man_bits,
+            "bias": self.bias,
+            "policy": self.policy,
+            "max_normal": self.max_normal,
+            "min_normal": self.min_normal,
+            "min_subnormal": self.min_subnormal,
+            "inf": None if self.inf_code is None else hex(self.inf_code),
+            "nan": None if self.nan_code is None else hex(self.nan_code),
+        }
+
+
+@dataclass(frozen=True)
+class IntFormat:
+    """A two's complement (signed) or unsigned binary integer, 2 to 32 bits."""
+
+    bits: int
+    signed: bool = True
+
+    kind = "int"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.bits, int) or not 2 <= self.bits <= 32:
+            raise UsageError(f"integer width must be 2..32 bits, not {self.bits!r}")
+
+    @property
+    def name(self) -> str:
+        return f"{'int' if self.signed else 'uint'}{self.bits}"
+
+    @property
+    def min_value(self) -> int:
+        return -(1 << (self.bits - 1)) if self.signed else 0
+
+    @property
+    def max_value(self) -> int:
+        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
+
+    def facts(self) -> dict[str, object]:
+        return {"name": self.name, "bits": self.bits, "signed": self.signed,
+                "min": self.min_value, "max": self.max_value}
+
+
+FLOAT_FORMATS: dict[str, FloatFormat] = {
+    f.name: f
+    for f in [
+        FloatFormat("e4m3", 4, 3, 7, "fn"),
+        FloatFormat("e5m2", 5, 2, 15, "ieee"),
+        FloatFormat("e4m3fnuz", 4, 3, 8, "fnuz"),
+        FloatFormat("e5m2fnuz", 5, 2, 16, "fnuz"),
+        FloatFormat("e2m3", 2, 3, 1, "finite"),
+        FloatFormat("e3m2", 3, 2, 3, "finite"),
+        FloatFormat("e2m1", 2, 1, 1, "finite"),
+        FloatFormat("e8m0", 8, 0, 127, "fn", signed=False, subnormals=False),
+        FloatFormat("bf16", 8, 7, 127, "ieee"),
+        FloatFormat("fp16", 5, 10, 15, "ieee"),
+        FloatFormat("fp32", 8, 23, 127, "ieee"),
+    ]
+}
+
+_EXMY = re.compile(r"^e(\d+)m(\d+)(?:(ieee|fnuz|fn|finite))?$")
+
+
+def float_format(name: str) -> FloatFormat:
+    """Look up a named float format, or build ``eXmY<policy>`` (e.g. ``e3m4ieee``, ``e4m2fn``).
+
+    A spelled-out ``eXmY`` needs its policy (``ieee``, ``fn``, ``fnuz`` or ``finite``) unless it
+    is one of the named formats. The bias is ``2**(x-1) - 1`` (one more for ``fnuz``).
+    """
+    if name in FLOAT_FORMATS:
+        return FLOAT_FORMATS[name]
+    match = _EXMY.match(name)
+    if not match:
+        raise UsageError(
+            f"unknown format {name!r}: use one of {', '.join(FLOAT_FORMATS)} "
+            "or eXmY with a policy, e.g. e3m4ieee, e4m2fn, e2m2finite"
+        )
+    x, y, policy = int(match[1]), int(match[2]), match[3]
+    if policy is None:
+        raise UsageError(
+            f"format {name!r} needs a special-value policy: write {name}ieee, {name}fn, "
+            f"{name}fnuz or {name}finite"
+        )
+    if x < 1:
+        raise UsageError(f"impossible format {name!r}: a float needs at least 1 exponent bit")
+    bias = (1 << (x - 1)) - 1 + (1 if policy == "fnuz" else 0)
+    return FloatFormat(name, x, y, bias, policy)
+
+
+_INT = re.compile(r"^(u?)int(\d+)$")
+
+
+def int_format(name: str) -> IntFormat:
+    """``int8``, ``uint16``, ... (2 to 32 bits)."""
+    match = _INT.match(name)
+    if not match:
+        raise UsageError(f"unknown integer format {name!r}: use intN or uintN with N in 2..32")
+    return IntFormat(int(match[2]), signed=not match[1])
+
+
+def any_format(name: str) -> FloatFormat | IntFormat:
+    """A float or integer format by name."""
+    if _INT.match(name):
+        return int_format(name)
+    return float_format(name)

@@ -1,0 +1,1 @@
+"""Error analysis, area, energy, tables, plots and report writers."""

@@ -1,0 +1,1 @@
+"""Amaranth components, one per unit, and Verilog emission."""

@@ -1,0 +1,1 @@
+"""cocotb co-simulation: vector plans, lane packing, the bench and the runner."""
