@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .formats import FloatFormat
+from .formats import FloatFormat, IntFormat
 
 ROUNDINGS: tuple[str, ...] = ("rne", "rtz", "rna", "rup", "rdn")
 
@@ -137,3 +137,16 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
 def is_nan(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
     """True where a code is any NaN of the format."""
     return np.isnan(decode(fmt, codes))
+
+
+def int_value(fmt: IntFormat, codes: np.ndarray) -> np.ndarray:
+    """Integer codes (unsigned bit patterns) to their values, two's complement when signed."""
+    codes = np.asarray(codes).astype(np.int64)
+    if fmt.signed:
+        return codes - ((codes >> (fmt.bits - 1)) & 1) * (1 << fmt.bits)
+    return codes
+
+
+def value(fmt: FloatFormat | IntFormat, codes: np.ndarray) -> np.ndarray:
+    """Codes of either kind of format to their values (float64 or int64)."""
+    return decode(fmt, codes) if isinstance(fmt, FloatFormat) else int_value(fmt, codes)

@@ -1,0 +1,137 @@
+"""The unit catalog: every unit pairs a golden model, an Amaranth component, its vectors and
+its cost description under one set of parameters. Everything else iterates over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from amaranth.lib import wiring
+
+from .errors import UsageError
+from .params import Param
+
+Inputs = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class VectorPlan:
+    """``count`` None means exhaustive."""
+
+    count: int | None
+    seed: int
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One catalog entry.
+
+    ``model(cfg, inputs) -> outputs`` and ``vectors(cfg, plan) -> inputs`` work on dicts of
+    uint64 code arrays keyed by port name; ``component(cfg)`` builds the Amaranth component;
+    ``cfg`` is the dict of resolved parameter values. ``default_vectors(cfg)`` is the plan's
+    count when the user gives none (None: exhaustive). ``port_formats(cfg)`` maps port names
+    to formats, so counterexamples can show values as well as codes.
+    """
+
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    model: Callable[[dict, Inputs], Inputs]
+    component: Callable[[dict], wiring.Component]
+    vectors: Callable[[dict, VectorPlan], Inputs]
+    default_vectors: Callable[[dict], int | None]
+    port_formats: Callable[[dict], dict] = lambda cfg: {}
+    costs: dict = field(default_factory=dict)
+    check: Callable[[dict], None] | None = None
+
+    def configure(self, assignments: dict[str, str]) -> "UnitConfig":
+        """Resolve ``key=value`` strings against the declared parameters (defaults filled in)."""
+        known = {p.name: p for p in self.params}
+        for key in assignments:
+            if key not in known:
+                allowed = ", ".join(known) or "none"
+                raise UsageError(f"{self.name} has no parameter {key!r}: its parameters are {allowed}")
+        values: dict[str, object] = {}
+        for p in self.params:
+            if p.name in assignments:
+                values[p.name] = p.parse(self.name, assignments[p.name])
+            elif p.default_from is not None:
+                values[p.name] = values[p.default_from]
+            else:
+                values[p.name] = p.default
+        if self.check is not None:
+            self.check(values)
+        return UnitConfig(self, tuple(values.items()))
+
+
+@dataclass(frozen=True)
+class UnitConfig:
+    """A unit with every parameter fixed: the thing that is generated, simulated and costed."""
+
+    spec: UnitSpec
+    items: tuple[tuple[str, object], ...]
+
+    @property
+    def values(self) -> dict:
+        return dict(self.items)
+
+    @property
+    def module_name(self) -> str:
+        """Deterministic per configuration, e.g. ``fp_mul_e4m3_rne_sat``."""
+        tokens = [self.spec.name]
+        values = self.values
+        for p in self.spec.params:
+            v = values[p.name]
+            if p.default_from is not None and v == values[p.default_from]:
+                continue
+            if p.kind == "bool":
+                tokens.append(p.choices[int(v)] if p.choices else (p.name if v else f"no{p.name}"))
+            elif p.kind == "int":
+                tokens.append(f"{p.name}{v}")
+            else:
+                tokens.append(str(v))
+        return "_".join(tokens)
+
+    def component(self) -> wiring.Component:
+        return self.spec.component(self.values)
+
+    def model(self, inputs: Inputs) -> Inputs:
+        return self.spec.model(self.values, inputs)
+
+    def vectors(self, plan: VectorPlan) -> Inputs:
+        return self.spec.vectors(self.values, plan)
+
+    def port_formats(self) -> dict:
+        return self.spec.port_formats(self.values)
+
+    def default_count(self) -> int | None:
+        return self.spec.default_vectors(self.values)
+
+    def describe(self) -> str:
+        return f"{self.spec.name} " + " ".join(f"{k}={v}" for k, v in self.items)
+
+
+_UNITS: dict[str, UnitSpec] = {}
+
+
+def register(spec: UnitSpec) -> UnitSpec:
+    _UNITS[spec.name] = spec
+    return spec
+
+
+def units() -> dict[str, UnitSpec]:
+    from . import units as _  # noqa: F401  (registers the entries)
+    return dict(_UNITS)
+
+
+def unit(name: str) -> UnitSpec:
+    catalog = units()
+    if name not in catalog:
+        raise UsageError(f"unknown unit {name!r}: choose one of {', '.join(catalog)} (see `arithbench units`)")
+    return catalog[name]
+
+
+def configure(name: str, assignments: dict[str, str] | None = None) -> UnitConfig:
+    return unit(name).configure(assignments or {})

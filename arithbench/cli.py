@@ -1,0 +1,158 @@
+"""The ``arithbench`` command line.
+
+Exit codes: 0 success, 1 a verification mismatch, 2 bad input or a missing tool (one line on
+stderr saying what is wrong and how to fix it, nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .catalog import configure, units
+from .errors import UsageError
+from .params import parse_assignments
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _vectors(text: str) -> int | None | str:
+    if text == "exhaustive":
+        return None
+    try:
+        n = int(text.replace("_", ""))
+    except ValueError:
+        raise UsageError(f"--vectors must be 'exhaustive' or a positive count, not {text!r}") from None
+    if n < 1:
+        raise UsageError(f"--vectors must be 'exhaustive' or a positive count, not {text!r}")
+    return n
+
+
+def _config(args):
+    return configure(args.unit, parse_assignments(args.param or []))
+
+
+def _writable_dir(path: Path) -> Path:
+    """Create ``path`` if needed; a UsageError when it cannot be written."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".arithbench-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write to {path}: {exc.strerror}; choose another directory with -o") from None
+    return path
+
+
+def cmd_units(args) -> int:
+    for spec in units().values():
+        print(f"{spec.name}: {spec.doc}")
+        for p in spec.params:
+            default = f"same as {p.default_from}" if p.default_from else p.default
+            print(f"    {p.name:<8} {p.doc}; allowed: {p.allowed()}; default: {default}")
+    return 0
+
+
+def cmd_formats(args) -> int:
+    from .models.formats import FLOAT_FORMATS
+
+    print(f"{'name':<10}{'bits':>5}{'exp':>5}{'man':>5}{'bias':>6}  {'policy':<8}"
+          f"{'max normal':>14}{'min normal':>14}{'min subnormal':>15}  inf     nan")
+    for f in FLOAT_FORMATS.values():
+        print(f"{f.name:<10}{f.bits:>5}{f.exp_bits:>5}{f.man_bits:>5}{f.bias:>6}  {f.policy:<8}"
+              f"{f.max_normal:>14.6g}{f.min_normal:>14.6g}{f.min_subnormal:>15.6g}  "
+              f"{f.inf_code and hex(f.inf_code) or '-':<8}{f.nan_code is not None and hex(f.nan_code) or '-'}")
+    print("Any eXmY with a policy suffix also works, e.g. e3m4ieee, e4m2fn, e2m2finite, e5m2fnuz.")
+    print("Integer formats: int2..int32 and uint2..uint32.")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from .rtl.emit import generate
+
+    config = _config(args)
+    out = _writable_dir(Path(args.output))
+    v_path, meta = generate(config, out)
+    print(f"wrote {v_path} and {v_path.with_suffix('.json')} (module {meta['module']})")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .catalog import VectorPlan
+    from .sim.runner import print_progress
+    from .sim.toolchain import prepare
+    from .sim.verify import verify
+
+    config = _config(args)
+    count = _vectors(args.vectors) if args.vectors else config.default_count()
+    config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
+    if args.lanes < 1:
+        raise UsageError(f"--lanes must be at least 1, not {args.lanes}")
+    prepare(args.sim)
+    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
+                     root=_writable_dir(Path(args.build)), waves=args.waves,
+                     progress=print_progress(config.module_name))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(verdict.summary())
+    for row in verdict.counterexamples:
+        print("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+    if verdict.waves:
+        print(f"waveform: {verdict.waves}")
+    if args.json:
+        print(json.dumps(verdict.__dict__, default=str))
+    return 0 if verdict.passed else 1
+
+
+def _unit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("unit", help="unit name (see `arithbench units`)")
+    p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                   help="unit parameter, repeatable (e.g. -p fmt=e5m2 -p sat=false)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="arithbench", description="Bit-accurate hardware arithmetic simulator.")
+    top.add_argument("--version", action="version", version=f"arithbench {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("units", help="list units, parameters, allowed values and defaults").set_defaults(run=cmd_units)
+    sub.add_parser("formats", help="list number formats and their facts").set_defaults(run=cmd_formats)
+
+    p = sub.add_parser("generate", help="write a unit's Verilog and JSON description")
+    _unit_args(p)
+    p.add_argument("-o", "--output", default="build/rtl", help="output directory (default build/rtl)")
+    p.set_defaults(run=cmd_generate)
+
+    p = sub.add_parser("verify", help="co-simulate a unit against its golden model, bit for bit")
+    _unit_args(p)
+    p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
+    p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
+    p.add_argument("--lanes", type=int, default=256, help="unit copies driven per simulator step (default 256)")
+    p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
+    p.set_defaults(run=cmd_verify)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return args.run(args)
+    except UsageError as exc:
+        print(f"arithbench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("arithbench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

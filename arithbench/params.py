@@ -1,0 +1,75 @@
+"""Unit parameters: their declaration, parsing of ``-p key=value`` and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import UsageError
+from .models.formats import float_format
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a unit.
+
+    ``kind`` is ``format`` (a float format name), ``choice`` (one of ``choices``), ``int``
+    (one of ``choices`` when given) or ``bool``. A ``default`` of None means "same as the
+    parameter named in ``default_from``".
+    """
+
+    name: str
+    kind: str
+    default: object
+    doc: str
+    choices: tuple = ()
+    default_from: str | None = None
+    check: Callable[[object], None] | None = None
+
+    def allowed(self) -> str:
+        if self.kind == "format":
+            return ", ".join(self.choices) if self.choices else "any float format (see `arithbench formats`)"
+        if self.kind == "bool":
+            return "true, false"
+        return ", ".join(str(c) for c in self.choices)
+
+    def parse(self, unit: str, text: str) -> object:
+        """The typed value of ``text``, or a UsageError naming the allowed values."""
+        if self.kind == "bool":
+            low = text.lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise UsageError(f"{unit}: parameter {self.name} must be true or false, not {text!r}")
+        if self.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise UsageError(f"{unit}: parameter {self.name} must be an integer, not {text!r}") from None
+        else:
+            value = text
+        if self.choices and value not in self.choices:
+            raise UsageError(f"{unit}: parameter {self.name} must be one of {self.allowed()}, not {text!r}")
+        if self.kind == "format":
+            value = float_format(text).name
+        if self.check is not None:
+            self.check(value)
+        return value
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """``["fmt=e4m3", "sat=true"]`` to a dict; malformed items raise a UsageError."""
+    result: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise UsageError(f"malformed parameter {item!r}: write -p key=value, e.g. -p fmt=e4m3")
+        if key in result:
+            raise UsageError(f"parameter {key!r} given twice")
+        result[key] = value
+    return result

@@ -1,0 +1,3 @@
+"""Catalog entries, one module per unit; importing this package registers them all."""
+
+from . import fp_mul, int_mul  # noqa: F401

@@ -1,0 +1,49 @@
+"""Catalog entry: float multiplier."""
+
+from ..errors import UsageError
+from ..catalog import Param, UnitSpec, VectorPlan, register
+from ..models.codec import ROUNDINGS
+from ..models.formats import float_format
+from ..models.mul import fp_mul
+from ..rtl.fp_mul import FpMul
+from ..sim.vectors import crossed, exhaustive, float_corners
+
+
+def _check_format(name):
+    fmt = float_format(name)
+    if not (fmt.signed and fmt.subnormals):
+        raise UsageError(f"fp_mul: format {name!r} has no sign or no subnormals; use a signed ExMy format")
+
+
+def _model(cfg, inputs):
+    fmt, out = float_format(cfg["fmt"]), float_format(cfg["out"])
+    return {"y": fp_mul(fmt, out, inputs["a"], inputs["b"], rounding=cfg["round"], sat=cfg["sat"])}
+
+
+def _vectors(cfg, plan: VectorPlan):
+    fmt = float_format(cfg["fmt"])
+    widths = {"a": fmt.bits, "b": fmt.bits}
+    if plan.count is None:
+        return exhaustive(widths)
+    corners = float_corners(fmt)
+    return crossed({"a": corners, "b": corners}, widths, plan.count, plan.seed)
+
+
+register(UnitSpec(
+    name="fp_mul",
+    doc="Float multiplier: exact product of two fmt codes, rounded once into out.",
+    params=(
+        Param("fmt", "format", "e4m3", "operand format", check=_check_format),
+        Param("out", "format", None, "result format (default: fmt)", default_from="fmt", check=_check_format),
+        Param("round", "choice", "rne", "rounding mode", choices=ROUNDINGS),
+        Param("sat", "bool", True, "saturate overflow and inf to +-max (OCP saturating mode)",
+              choices=("nosat", "sat")),
+    ),
+    model=_model,
+    component=lambda cfg: FpMul(float_format(cfg["fmt"]), float_format(cfg["out"]), cfg["round"], cfg["sat"]),
+    vectors=_vectors,
+    default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
+    port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
+                              "y": float_format(cfg["out"])},
+    costs={"energy_row": "fp_mul"},
+))

@@ -1,0 +1,35 @@
+"""Catalog entry: integer multiplier."""
+
+from ..catalog import Param, UnitSpec, VectorPlan, register
+from ..models.formats import IntFormat
+from ..models.mul import int_mul
+from ..rtl.int_mul import IntMul
+from ..sim.vectors import crossed, exhaustive, int_corners
+
+
+def _fmt(cfg):
+    return IntFormat(cfg["width"], cfg["signed"])
+
+
+def _vectors(cfg, plan: VectorPlan):
+    widths = {"a": cfg["width"], "b": cfg["width"]}
+    if plan.count is None:
+        return exhaustive(widths)
+    corners = int_corners(cfg["width"])
+    return crossed({"a": corners, "b": corners}, widths, plan.count, plan.seed)
+
+
+register(UnitSpec(
+    name="int_mul",
+    doc="Integer multiplier: full 2*width-bit product, signed or unsigned.",
+    params=(
+        Param("width", "int", 8, "operand width in bits", choices=(4, 8, 16)),
+        Param("signed", "bool", True, "two's complement operands", choices=("unsigned", "signed")),
+    ),
+    model=lambda cfg, inputs: {"y": int_mul(_fmt(cfg), inputs["a"], inputs["b"]).astype("uint64")},
+    component=lambda cfg: IntMul(_fmt(cfg)),
+    vectors=_vectors,
+    default_vectors=lambda cfg: None if cfg["width"] <= 8 else 1_000_000,
+    port_formats=lambda cfg: {"a": _fmt(cfg), "b": _fmt(cfg), "y": IntFormat(2 * cfg["width"], cfg["signed"])},
+    costs={"energy_row": "int_mul"},
+))

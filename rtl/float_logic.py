@@ -1,0 +1,173 @@
+"""Building blocks shared by float components: field unpacking, leading-one detection,
+rounding increments and the final pack with overflow and special values.
+
+They mirror ``arithbench.models.codec`` step for step, so a component that computes an exact
+significand and exponent and hands them to :func:`round_and_pack` rounds exactly as
+``encode`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, Value, signed
+
+from ..models.formats import FloatFormat
+
+#: Width of every signed exponent signal: enough for products and sums of fp32 exponents.
+EXP_WIDTH = 12
+
+
+@dataclass
+class Unpacked:
+    """One float operand taken apart: ``value = sig * 2**(exp - man_bits)`` when finite."""
+
+    sign: Value
+    exp: Value  # unbiased, subnormals already at emin
+    sig: Value  # man_bits + 1 bits, hidden bit included
+    is_zero: Value
+    is_inf: Value
+    is_nan: Value
+
+
+def unpack(m: Module, fmt: FloatFormat, code: Value, name: str) -> Unpacked:
+    """Split ``code`` into sign, unbiased exponent, significand and special-value flags."""
+    man_bits = fmt.man_bits
+    field_e = code[man_bits:man_bits + fmt.exp_bits]
+    field_m = code[:man_bits] if man_bits else Const(0, 1)
+    sign = code[-1] if fmt.signed else Const(0, 1)
+    exp = Signal(signed(EXP_WIDTH), name=f"{name}_exp")
+    sig = Signal(man_bits + 1, name=f"{name}_sig")
+    m.d.comb += [
+        exp.eq(Mux(field_e == 0, 1, field_e) - fmt.bias),
+        sig.eq(Cat(field_m[:man_bits] if man_bits else Cat(), field_e != 0)),
+    ]
+    top = field_e == fmt.exp_max_code
+    if fmt.policy == "ieee":
+        is_inf, is_nan = top & (field_m == 0), top & (field_m != 0)
+    elif fmt.policy == "fn":
+        is_inf, is_nan = Const(0, 1), top & (field_m == fmt.man_max_code)
+    elif fmt.policy == "fnuz":
+        is_inf, is_nan = Const(0, 1), code == fmt.sign_mask
+    else:
+        is_inf, is_nan = Const(0, 1), Const(0, 1)
+    is_zero = (field_e == 0) & (field_m == 0) & ~is_nan
+    return Unpacked(sign, exp, sig, is_zero, is_inf, is_nan)
+
+
+def leading_one(m: Module, value: Value, name: str) -> Signal:
+    """Index of the most significant set bit of ``value`` (0 when ``value`` is 0)."""
+    index = Signal(range(max(len(value), 2)), name=name)
+    for i in range(len(value)):
+        with m.If(value[i]):
+            m.d.comb += index.eq(i)  # the last (highest) assignment wins
+    return index
+
+
+def round_increment(rounding: str, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
+    """1 when the truncated magnitude must be incremented, per rounding mode and sign."""
+    if rounding == "rne":
+        return guard & (sticky | lsb)
+    if rounding == "rtz":
+        return Const(0, 1)
+    if rounding == "rna":
+        return guard
+    if rounding == "rup":
+        return ~sign & (guard | sticky)
+    if rounding == "rdn":
+        return sign & (guard | sticky)
+    raise ValueError(f"rounding must be rne, rtz, rna, rup or rdn, not {rounding!r}")
+
+
+def overflow_goes_to_max(rounding: str, sign: Value) -> Value:
+    """1 when an overflowing value rounds towards zero, i.e. to +-max rather than inf/NaN."""
+    return {"rne": Const(0, 1), "rna": Const(0, 1), "rtz": Const(1, 1),
+            "rup": sign, "rdn": ~sign}[rounding]
+
+
+def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp: Value,
+                   rounding: str, sat: bool, name: str) -> Signal:
+    """Round the exact finite value ``(-1)**sign * sig * 2**exp`` once into ``out``'s code.
+
+    ``sig`` is an unsigned integer of any width, ``exp`` a signed exponent of its LSB. Zero,
+    subnormal results, the carry into the next binade and overflow follow
+    :func:`arithbench.models.codec.encode`. Special inputs (NaN, inf) are the caller's job.
+    """
+    width = len(sig)
+    mo = out.man_bits
+    lead = leading_one(m, sig, f"{name}_lead")
+    # Unbiased exponent of the value, and of the quantum the result is rounded to.
+    value_exp = Signal(signed(EXP_WIDTH), name=f"{name}_vexp")
+    res_exp = Signal(signed(EXP_WIDTH), name=f"{name}_rexp")
+    m.d.comb += [
+        value_exp.eq(exp + lead),
+        res_exp.eq(Mux(value_exp < out.emin, out.emin, value_exp)),
+    ]
+    # Right shift of sig (with mo + 2 extra low bits: the result's mantissa, guard, sticky).
+    padded = Cat(Const(0, mo + 2), sig)
+    span = len(padded)
+    shift_full = Signal(signed(EXP_WIDTH), name=f"{name}_shift")
+    m.d.comb += shift_full.eq(res_exp - exp)  # >= 0: lands the leading one at bit mo + 2 or lower
+    shift = Signal(range(span + 1), name=f"{name}_sh")
+    m.d.comb += shift.eq(Mux(shift_full > span, span, shift_full))
+    kept = Signal(span, name=f"{name}_kept")
+    m.d.comb += kept.eq(padded >> shift)
+    back = Signal(range(span + 1), name=f"{name}_back")
+    lost = Signal(span, name=f"{name}_lost")
+    m.d.comb += [back.eq(span - shift), lost.eq((padded << back)[:span])]
+    n = kept[2:mo + 3]  # mo + 1 bits
+    guard = kept[1]
+    sticky = kept[0] | (lost != 0)
+    rounded = Signal(mo + 2, name=f"{name}_rounded")
+    m.d.comb += rounded.eq(n + round_increment(rounding, sign, n[0], guard, sticky))
+
+    carry = rounded[mo + 1]
+    final_exp = Signal(signed(EXP_WIDTH), name=f"{name}_fexp")
+    mant = Signal(mo + 1, name=f"{name}_mant")
+    m.d.comb += [
+        final_exp.eq(res_exp + carry),
+        mant.eq(Mux(carry, rounded[1:], rounded[:mo + 1])),
+    ]
+    biased = Signal(signed(EXP_WIDTH), name=f"{name}_biased")
+    m.d.comb += biased.eq(Mux(mant[mo], final_exp + out.bias, 0))
+    field_m = mant[:mo] if mo else Const(0, 0)
+    overflow = (biased > out.max_biased_exp) | (
+        (biased == out.max_biased_exp) & (field_m > out.max_mantissa_at_top))
+
+    code = Signal(out.bits, name=f"{name}_code")
+    big = out.inf_code if out.has_inf else out.nan_code
+    with m.If(overflow):
+        if sat or big is None:
+            m.d.comb += code.eq(with_sign(out, sign, out.max_code))
+        else:
+            towards_zero = overflow_goes_to_max(rounding, sign)
+            m.d.comb += code.eq(Mux(towards_zero, with_sign(out, sign, out.max_code),
+                                    special_code(out, sat, sign, nan=False)))
+    with m.Else():
+        m.d.comb += code.eq(with_sign(out, sign, Cat(field_m, biased[:out.exp_bits])))
+    return code
+
+
+def with_sign(out: FloatFormat, sign: Value, magnitude: Value | int) -> Value:
+    """A finite or infinite magnitude with its sign attached (fnuz zero stays +0)."""
+    width = out.bits - int(out.signed)
+    magnitude = Const(magnitude, width) if isinstance(magnitude, int) else magnitude
+    if not out.signed:
+        return magnitude[:width]
+    negative = sign & (magnitude != 0) if out.policy == "fnuz" else sign
+    return Cat(magnitude[:out.bits - 1], negative)
+
+
+def special_code(out: FloatFormat, sat: bool, sign: Value, *, nan: bool) -> Value:
+    """The code of a NaN result (``nan``) or of an infinite one of sign ``sign``.
+
+    NaN is the canonical NaN (+0 for a format without NaN). Infinity is +-inf where the format
+    has it, +-max when saturating or when it has neither inf nor NaN, and NaN otherwise.
+    """
+    if nan:
+        return Const(out.nan_code if out.nan_code is not None else 0, out.bits)
+    if sat or (not out.has_inf and out.nan_code is None):
+        return with_sign(out, sign, out.max_code)
+    if out.has_inf:
+        return with_sign(out, sign, out.inf_code)
+    return Const(out.nan_code, out.bits)

@@ -1,0 +1,160 @@
+"""Build a unit's lane wrapper under cocotb's runner (cached) and play vectors through it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..errors import UsageError
+from ..rtl.emit import generate, write_atomic
+from .lanes import wrapper_verilog
+from .toolchain import prepare
+
+TIMESCALE = ("1ns", "1ps")
+
+#: Amaranth's Verilog trips Verilator's width lint; the lint is not ours to act on.
+BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style"], "icarus": []}
+
+#: Progress callback: (vectors done, vectors in all, seconds so far).
+Progress = Callable[[int, int, float], None]
+
+
+@dataclass
+class SimRun:
+    """What one simulation produced."""
+
+    outputs: dict[str, np.ndarray]
+    vectors: int
+    sim_seconds: float  # the bench's own loop: drive, step, read
+    wall_seconds: float  # the whole simulator process
+    build_seconds: float  # 0 when the build came from the cache
+    waves: Path | None
+
+
+def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> tuple[Path, str, dict, float]:
+    """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config``.
+
+    Returns the build directory, the top module name, the unit's description and the build
+    time (0 when cached). A build is reused when its sources, simulator and options match.
+    """
+    prepare(sim)
+    root = Path(root).resolve()
+    v_path, meta = generate(config, root / "rtl" / config.module_name)
+    top = f"lanes{lanes}_{config.module_name}"
+    build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}" + ("_waves" if waves else ""))
+    wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
+    key = hashlib.sha256(
+        "\0".join([v_path.read_text(), wrapper, sim, str(waves)]).encode()).hexdigest()
+    stamp = build_dir / "arithbench.stamp"
+    if stamp.exists() and stamp.read_text() == key:
+        return build_dir, top, meta, 0.0
+
+    from cocotb_tools.runner import get_runner
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    wrapper_path = build_dir / f"{top}.v"
+    write_atomic(wrapper_path, wrapper)
+    log = build_dir / "build.log"
+    start = time.perf_counter()
+    try:
+        get_runner(sim).build(
+            sources=[v_path, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
+            timescale=TIMESCALE, waves=waves, always=True, log_file=log,
+            build_args=BUILD_ARGS[sim],
+        )
+    except (RuntimeError, SystemExit, OSError) as exc:
+        raise UsageError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
+    write_atomic(stamp, key)
+    return build_dir, top, meta, time.perf_counter() - start
+
+
+def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 256,
+             root: Path = Path("build"), waves: bool = False,
+             progress: Progress | None = None) -> SimRun:
+    """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``."""
+    if lanes < 1:
+        raise UsageError(f"--lanes must be at least 1, not {lanes}")
+    build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves)
+    count = len(next(iter(inputs.values())))
+    padded = -(-count // lanes) * lanes
+    run_dir = build_dir / "run"
+    run_dir.mkdir(exist_ok=True)
+    in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
+    np.savez(in_path, **{k: np.pad(np.asarray(v, np.uint64), (0, padded - count)) for k, v in inputs.items()})
+    for stale in (out_path, prog_path):
+        stale.unlink(missing_ok=True)
+    job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
+           "lanes": lanes, "ports": meta["ports"]}
+    job_path = run_dir / "job.json"
+    job_path.write_text(json.dumps(job))
+
+    from cocotb_tools.runner import get_results, get_runner
+
+    runner = get_runner(sim)
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["xml"] = runner.test(
+                test_module="arithbench.sim.bench", hdl_toplevel=top, hdl_toplevel_lang="verilog",
+                build_dir=build_dir,
+                test_dir=run_dir, extra_env={"ARITHBENCH_JOB": str(job_path)}, waves=waves,
+                timescale=TIMESCALE, log_file=run_dir / "sim.log",
+                results_xml=str(run_dir / "results.xml"),
+            )
+        except BaseException as exc:  # SystemExit from the runner included
+            outcome["error"] = exc
+
+    start = time.perf_counter()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.5)
+        if progress is not None and prog_path.exists():
+            try:
+                done, total, secs = prog_path.read_text().split()
+                progress(min(int(done), count), count, float(secs))
+            except ValueError:
+                pass  # caught the file mid-write
+    wall = time.perf_counter() - start
+    failed = "error" in outcome or not out_path.exists()
+    if not failed:
+        _, n_failed = get_results(outcome["xml"])
+        failed = n_failed > 0
+    if failed:
+        detail = f" ({outcome['error']!r})" if "error" in outcome else ""
+        raise UsageError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
+    data = np.load(out_path)
+    outputs = {p["name"]: data[p["name"]][:count] for p in meta["ports"] if p["dir"] == "out"}
+    wave_file = None
+    if waves:
+        found = sorted([*run_dir.glob("*.vcd"), *build_dir.glob("*.fst"), *run_dir.glob("*.fst")])
+        wave_file = found[0] if found else None
+    return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file)
+
+
+def print_progress(label: str) -> Progress:
+    """A Progress callback printing ``label: done/total vectors, rate, time left`` to stderr."""
+    tty = sys.stderr.isatty()
+    state = {"last": 0.0}
+
+    def report(done: int, total: int, secs: float) -> None:
+        if secs < 2.0 or (not tty and secs - state["last"] < 5.0):
+            return
+        state["last"] = secs
+        rate = done / secs if secs else 0.0
+        left = (total - done) / rate if rate else float("inf")
+        line = f"{label}: {done:,}/{total:,} vectors, {rate:,.0f}/s, {left:.0f} s left"
+        print(f"\r{line}" if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    return report

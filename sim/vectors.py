@@ -1,0 +1,64 @@
+"""Input vectors: exhaustive spaces, float corner patterns (TestFloat style), seeded random."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UsageError
+from ..models.formats import FloatFormat
+
+#: Largest input space ``--vectors exhaustive`` accepts on one machine (2**24 vectors).
+MAX_EXHAUSTIVE_BITS = 24
+
+
+def exhaustive(widths: dict[str, int]) -> dict[str, np.ndarray]:
+    """Every combination of input codes; the first input varies slowest."""
+    total = sum(widths.values())
+    if total > MAX_EXHAUSTIVE_BITS:
+        raise UsageError(
+            f"exhaustive testing needs 2**{total} vectors, more than 2**{MAX_EXHAUSTIVE_BITS}: "
+            "give --vectors N for seeded random plus corner patterns"
+        )
+    grids = np.meshgrid(*[np.arange(1 << w, dtype=np.uint64) for w in widths.values()], indexing="ij")
+    return {name: g.ravel() for name, g in zip(widths, grids)}
+
+
+def float_corners(fmt: FloatFormat) -> np.ndarray:
+    """Codes worth crossing with each other: zeros, subnormal and normal extremes, +-1, powers
+    of two, mantissas with walking ones, filled-from-top and trailing ones, inf and NaN."""
+    m, e = fmt.man_bits, fmt.exp_bits
+    mantissas = {0, 1, fmt.man_max_code, fmt.man_max_code - 1 if m else 0}
+    mantissas |= {1 << i for i in range(m)}  # walking ones
+    mantissas |= {fmt.man_max_code ^ ((1 << i) - 1) for i in range(m)}  # filled from the top
+    mantissas |= {(1 << i) - 1 for i in range(m)}  # trailing ones
+    exps = {0, 1, 2, fmt.bias - 1, fmt.bias, fmt.bias + 1, fmt.exp_max_code - 1, fmt.exp_max_code,
+            fmt.bias // 2, (fmt.bias * 3) // 2}
+    exps = {x for x in exps if 0 <= x <= fmt.exp_max_code}
+    mags = np.array(sorted({(x << m) | (mm & fmt.man_max_code) for x in exps for mm in mantissas}),
+                    dtype=np.uint64)
+    if fmt.signed:
+        mags = np.concatenate([mags, mags | np.uint64(fmt.sign_mask)])
+    return np.unique(mags)
+
+
+def int_corners(bits: int) -> np.ndarray:
+    """0, 1, -1, the extremes, walking ones and zeros, alternating bits (as unsigned codes)."""
+    mask = (1 << bits) - 1
+    codes = {0, 1, mask, mask >> 1, 1 << (bits - 1), (1 << (bits - 1)) + 1, mask - 1,
+             int("01" * bits, 2) & mask, int("10" * bits, 2) & mask}
+    codes |= {1 << i for i in range(bits)} | {mask ^ (1 << i) for i in range(bits)}
+    return np.array(sorted(codes), dtype=np.uint64)
+
+
+def crossed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
+            seed: int) -> dict[str, np.ndarray]:
+    """Every combination of the corner codes, then seeded uniform random codes up to ``count``
+    vectors in all (the corners are always included, even past ``count``)."""
+    grids = np.meshgrid(*corners.values(), indexing="ij")
+    vectors = {name: g.ravel().astype(np.uint64) for name, g in zip(corners, grids)}
+    extra = max(count - len(next(iter(vectors.values()))), 0)
+    rng = np.random.default_rng(seed)
+    for name, width in widths.items():
+        rand = rng.integers(0, 1 << width, extra, dtype=np.uint64, endpoint=False)
+        vectors[name] = np.concatenate([vectors[name], rand])
+    return vectors

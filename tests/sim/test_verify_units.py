@@ -1,0 +1,38 @@
+"""The issue's acceptance runs: exhaustive co-simulation of the 8-bit multipliers."""
+
+import pytest
+
+from arithbench.catalog import configure
+from arithbench.sim.verify import verify
+
+CONFIGS = [
+    ("fp_mul", {"fmt": "e4m3", "sat": "true"}),
+    ("fp_mul", {"fmt": "e4m3", "sat": "false"}),
+    ("fp_mul", {"fmt": "e5m2", "sat": "true"}),
+    ("fp_mul", {"fmt": "e5m2", "sat": "false"}),
+    ("int_mul", {"width": "8", "signed": "true"}),
+    ("int_mul", {"width": "8", "signed": "false"}),
+]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", ["verilator", "icarus"])
+@pytest.mark.parametrize("unit,params", CONFIGS, ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+def test_exhaustive_8bit(unit, params, sim, build_root):
+    verdict = verify(configure(unit, params), sim=sim, root=build_root)
+    assert verdict.exhaustive and verdict.vectors == 65536
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("fmt", ["bf16", "fp16"])
+def test_wide_formats_random_and_corners(fmt, build_root):
+    verdict = verify(configure("fp_mul", {"fmt": fmt}), count=200_000, root=build_root)
+    assert verdict.vectors >= 200_000 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_mixed_formats_and_directed_rounding(build_root):
+    verdict = verify(configure("fp_mul", {"fmt": "e4m3", "out": "e5m2", "round": "rup", "sat": "false"}),
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples
