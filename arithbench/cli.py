@@ -55,6 +55,7 @@ def cmd_units(args) -> int:
         print(f"{spec.name}: {spec.doc}")
         for p in spec.params:
             default = f"same as {p.default_from}" if p.default_from else p.default
+            default = str(default).lower() if p.kind == "bool" else default
             print(f"    {p.name:<8} {p.doc}; allowed: {p.allowed()}; default: {default}")
     return 0
 
@@ -110,6 +111,26 @@ def cmd_verify(args) -> int:
     return 0 if verdict.passed else 1
 
 
+def cmd_error(args) -> int:
+    from .reports.error import format_table
+    from .reports.lmul_error import all_pairs_rows, claims, sampled_rows
+
+    if args.samples < 1:
+        raise UsageError(f"--samples must be positive, not {args.samples}")
+    rows = sampled_rows(args.samples, args.seed) + all_pairs_rows()
+    verdicts = claims(rows)
+    if args.json:
+        print(json.dumps({"rows": rows, "claims": verdicts, "samples": args.samples, "seed": args.seed}))
+        return 0
+    print(f"L-Mul error against the exact float64 product ({args.samples:,} samples per "
+          f"distribution, seed {args.seed}; see `pydoc arithbench.reports.lmul_error`)\n")
+    print(format_table(rows))
+    print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
+    for c in verdicts:
+        print(f"  [{c['verdict']}] {c['claim']} ({c['data']}): {c['figure']}")
+    return 0
+
+
 def _unit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("unit", help="unit name (see `arithbench units`)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
@@ -134,11 +155,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
     p.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--lanes", type=int, default=256, help="unit copies driven per simulator step (default 256)")
+    p.add_argument("--lanes", type=int, default=64, help="unit copies driven per simulator step (default 64)")
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
+    p = sub.add_parser("error", help="error tables against exact arithmetic")
+    p.add_argument("study", choices=["lmul"], help="lmul: L-Mul against fp8 multiplication")
+    p.add_argument("--samples", type=int, default=1_000_000, help="pairs per distribution (default 1e6)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the sampled inputs (default 1)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.set_defaults(run=cmd_error)
     return top
 
 

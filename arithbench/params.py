@@ -17,7 +17,7 @@ class Param:
     """One parameter of a unit.
 
     ``kind`` is ``format`` (a float format name), ``choice`` (one of ``choices``), ``int``
-    (one of ``choices`` when given) or ``bool``. A ``default`` of None means "same as the
+    (one of ``choices`` when given), ``bool`` or ``text`` (checked by ``check``). A ``default`` of None means "same as the
     parameter named in ``default_from``".
     """
 
@@ -28,12 +28,15 @@ class Param:
     choices: tuple = ()
     default_from: str | None = None
     check: Callable[[object], None] | None = None
+    hint: str = ""
 
     def allowed(self) -> str:
         if self.kind == "format":
             return ", ".join(self.choices) if self.choices else "any float format (see `arithbench formats`)"
         if self.kind == "bool":
             return "true, false"
+        if self.kind == "text":
+            return self.hint
         return ", ".join(str(c) for c in self.choices)
 
     def parse(self, unit: str, text: str) -> object:

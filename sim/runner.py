@@ -22,7 +22,7 @@ from .toolchain import prepare
 TIMESCALE = ("1ns", "1ps")
 
 #: Amaranth's Verilog trips Verilator's width lint; the lint is not ours to act on.
-BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style"], "icarus": []}
+BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--no-public-flat-rw", "--public-depth", "1", "-fno-inline"], "icarus": []}
 
 #: Progress callback: (vectors done, vectors in all, seconds so far).
 Progress = Callable[[int, int, float], None]
@@ -53,7 +53,8 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> t
     build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}" + ("_waves" if waves else ""))
     wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
     key = hashlib.sha256(
-        "\0".join([v_path.read_text(), wrapper, sim, str(waves)]).encode()).hexdigest()
+        "\0".join([v_path.read_text(), wrapper, sim, str(waves), *BUILD_ARGS[sim],
+                   os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
         return build_dir, top, meta, 0.0
@@ -78,7 +79,7 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> t
     return build_dir, top, meta, time.perf_counter() - start
 
 
-def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 256,
+def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 64,
              root: Path = Path("build"), waves: bool = False,
              progress: Progress | None = None) -> SimRun:
     """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``."""

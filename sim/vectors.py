@@ -62,3 +62,13 @@ def crossed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
         rand = rng.integers(0, 1 << width, extra, dtype=np.uint64, endpoint=False)
         vectors[name] = np.concatenate([vectors[name], rand])
     return vectors
+
+
+def float_pairs(fmt: FloatFormat, count: int | None, seed: int) -> dict[str, np.ndarray]:
+    """Vectors for a unit with two ``fmt`` operands ``a``, ``b``: exhaustive when ``count`` is
+    None, else every pair of corner codes plus seeded random pairs."""
+    widths = {"a": fmt.bits, "b": fmt.bits}
+    if count is None:
+        return exhaustive(widths)
+    corners = float_corners(fmt)
+    return crossed({"a": corners, "b": corners}, widths, count, seed)

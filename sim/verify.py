@@ -73,7 +73,7 @@ def counterexamples(config: UnitConfig, inputs, expected, actual, where: np.ndar
 
 
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
-           seed: int = 1, lanes: int = 256, root: Path = Path("build"), waves: bool = False,
+           seed: int = 1, lanes: int = 64, root: Path = Path("build"), waves: bool = False,
            progress: Progress | None = None,
            model: Callable[[dict], dict] | None = None) -> Verdict:
     """Simulate ``config`` on its vectors and compare every output with the golden model.

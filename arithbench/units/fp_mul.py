@@ -1,12 +1,13 @@
 """Catalog entry: float multiplier."""
 
 from ..errors import UsageError
-from ..catalog import Param, UnitSpec, VectorPlan, register
+from ..catalog import UnitSpec, register
+from ..params import Param
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..models.mul import fp_mul
 from ..rtl.fp_mul import FpMul
-from ..sim.vectors import crossed, exhaustive, float_corners
+from ..sim.vectors import float_pairs
 
 
 def _check_format(name):
@@ -18,15 +19,6 @@ def _check_format(name):
 def _model(cfg, inputs):
     fmt, out = float_format(cfg["fmt"]), float_format(cfg["out"])
     return {"y": fp_mul(fmt, out, inputs["a"], inputs["b"], rounding=cfg["round"], sat=cfg["sat"])}
-
-
-def _vectors(cfg, plan: VectorPlan):
-    fmt = float_format(cfg["fmt"])
-    widths = {"a": fmt.bits, "b": fmt.bits}
-    if plan.count is None:
-        return exhaustive(widths)
-    corners = float_corners(fmt)
-    return crossed({"a": corners, "b": corners}, widths, plan.count, plan.seed)
 
 
 register(UnitSpec(
@@ -41,7 +33,7 @@ register(UnitSpec(
     ),
     model=_model,
     component=lambda cfg: FpMul(float_format(cfg["fmt"]), float_format(cfg["out"]), cfg["round"], cfg["sat"]),
-    vectors=_vectors,
+    vectors=lambda cfg, plan: float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed),
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
     port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
                               "y": float_format(cfg["out"])},

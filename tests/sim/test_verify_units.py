@@ -36,3 +36,26 @@ def test_mixed_formats_and_directed_rounding(build_root):
     verdict = verify(configure("fp_mul", {"fmt": "e4m3", "out": "e5m2", "round": "rup", "sat": "false"}),
                      root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", ["verilator", "icarus"])
+@pytest.mark.parametrize("fmt", ["e4m3", "e5m2"])
+def test_lmul_exhaustive(fmt, sim, build_root):
+    verdict = verify(configure("lmul", {"fmt": fmt}), sim=sim, root=build_root)
+    assert verdict.exhaustive and verdict.vectors == 65536
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("fmt", ["bf16", "fp16"])
+def test_lmul_wide_formats_a_million_vectors(fmt, build_root):
+    verdict = verify(configure("lmul", {"fmt": fmt}), root=build_root)
+    assert verdict.vectors >= 1_000_000 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_lmul_other_policies(build_root):
+    for params in ({"fmt": "e5m2", "sub": "raw", "sat": "false"}, {"fmt": "e4m3", "offset": "0", "sat": "false"}):
+        verdict = verify(configure("lmul", params), root=build_root)
+        assert verdict.mismatches == 0, (params, verdict.counterexamples)
