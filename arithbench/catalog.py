@@ -32,7 +32,8 @@ class UnitSpec:
     uint64 code arrays keyed by port name; ``component(cfg)`` builds the Amaranth component;
     ``cfg`` is the dict of resolved parameter values. ``default_vectors(cfg)`` is the plan's
     count when the user gives none (None: exhaustive). ``port_formats(cfg)`` maps port names
-    to formats, so counterexamples can show values as well as codes.
+    to formats, so counterexamples can show values as well as codes. ``exact(cfg, values)``
+    gives the exact result (float64) of decoded input values: the reference of error tables.
     """
 
     name: str
@@ -43,6 +44,7 @@ class UnitSpec:
     vectors: Callable[[dict, VectorPlan], Inputs]
     default_vectors: Callable[[dict], int | None]
     port_formats: Callable[[dict], dict] = lambda cfg: {}
+    exact: Callable[[dict, dict], np.ndarray] | None = None
     costs: dict = field(default_factory=dict)
     check: Callable[[dict], None] | None = None
 
@@ -110,7 +112,10 @@ class UnitConfig:
         return self.spec.default_vectors(self.values)
 
     def describe(self) -> str:
-        return f"{self.spec.name} " + " ".join(f"{k}={v}" for k, v in self.items)
+        """The unit and its parameters as ``arithbench verify`` arguments."""
+        def text(v):
+            return str(v).lower() if isinstance(v, bool) else str(v)
+        return f"{self.spec.name} " + " ".join(f"-p {k}={text(v)}" for k, v in self.items)
 
 
 _UNITS: dict[str, UnitSpec] = {}

@@ -131,6 +131,18 @@ def cmd_error(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .reports.report import run, select_units
+    from .sim.toolchain import prepare
+
+    select_units(args.units)
+    prepare(args.sim)
+    out = _writable_dir(Path(args.output).parent) / Path(args.output).name
+    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)),
+        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
+    return 0
+
+
 def _unit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("unit", help="unit name (see `arithbench units`)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
@@ -160,6 +172,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
+    p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
+    p.add_argument("-o", "--output", default="build/report", help="report directory (default build/report)")
+    p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")
+    p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.set_defaults(run=cmd_report)
+
     p = sub.add_parser("error", help="error tables against exact arithmetic")
     p.add_argument("study", choices=["lmul"], help="lmul: L-Mul against fp8 multiplication")
     p.add_argument("--samples", type=int, default=1_000_000, help="pairs per distribution (default 1e6)")
@@ -172,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
+        args.argv = argv
         return args.run(args)
     except UsageError as exc:
         print(f"arithbench: error: {exc}", file=sys.stderr)

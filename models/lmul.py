@@ -74,7 +74,8 @@ def lmul(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset: str | int = 
     inf_in = np.isinf(va) | np.isinf(vb)
 
     with np.errstate(invalid="ignore"):
-        special = encode(fmt, np.where(sign == 1, -1.0, 1.0) * np.where(inf_in & ~zero, np.inf, np.nan), sat=sat)
+        infinite = inf_in & ~zero & ~nan_in
+        special = encode(fmt, np.where(sign == 1, -1.0, 1.0) * np.where(infinite, np.inf, np.nan), sat=sat)
     over_code = encode(fmt, np.where(sign == 1, -np.inf, np.inf), sat=sat)
     zero_code = encode(fmt, np.where(sign == 1, -0.0, 0.0))
     result = (sign << (fmt.bits - 1)) | total

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.formats import FloatFormat
+from ..models.formats import FloatFormat, IntFormat
 
 DISTRIBUTIONS = ("normal", "student_t3")
 
@@ -34,14 +34,16 @@ def sample(distribution: str, n: int, seed: int) -> np.ndarray:
     return x.astype(np.float32).astype(np.float64)
 
 
-def ulp(fmt: FloatFormat, x: np.ndarray) -> np.ndarray:
-    """The spacing of ``fmt`` at |x| (subnormal spacing below the normal range)."""
+def ulp(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:
+    """The spacing of ``fmt`` at |x| (subnormal spacing below the normal range; 1 for integers)."""
+    if isinstance(fmt, IntFormat):
+        return np.ones_like(x, dtype=np.float64)
     with np.errstate(divide="ignore"):
         e = np.floor(np.log2(np.abs(x)))
     return np.ldexp(1.0, (np.maximum(e, fmt.emin) - fmt.man_bits).astype(np.int32))
 
 
-def stats(approx: np.ndarray, exact: np.ndarray, fmt: FloatFormat) -> dict[str, float]:
+def stats(approx: np.ndarray, exact: np.ndarray, fmt: FloatFormat | IntFormat) -> dict[str, float]:
     """Error statistics of ``approx`` against ``exact`` (see the module docstring)."""
     keep = np.isfinite(exact) & (exact != 0)
     a, e = approx[keep], exact[keep]

@@ -54,7 +54,7 @@ def _show(fmt, code: int) -> str:
     if fmt is None:
         return f"{code:#x}"
     v = value(fmt, np.array([code], dtype=np.uint64))[0]
-    return f"{code:#x} ({v!r})" if isinstance(v, (np.floating, float)) else f"{code:#x} ({int(v)})"
+    return f"{code:#x} ({float(v)!r})" if isinstance(v, np.floating) else f"{code:#x} ({int(v)})"
 
 
 def counterexamples(config: UnitConfig, inputs, expected, actual, where: np.ndarray) -> list[dict]:

@@ -37,5 +37,6 @@ register(UnitSpec(
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
     port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
                               "y": float_format(cfg["out"])},
+    exact=lambda cfg, v: v["a"] * v["b"],
     costs={"energy_row": "fp_mul"},
 ))

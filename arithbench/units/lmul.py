@@ -46,6 +46,7 @@ register(UnitSpec(
     vectors=lambda cfg, plan: float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed),
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
     port_formats=lambda cfg: {p: float_format(cfg["fmt"]) for p in ("a", "b", "y")},
+    exact=lambda cfg, v: v["a"] * v["b"],
     costs={"energy_row": "lmul"},
     check=_offset,
 ))

@@ -70,6 +70,8 @@ def test_inf_and_nan_inputs():
     assert lmul(e5m2, np.array([inf, inf, nan, inf]), np.array([zero, two, two, two | 0x80]),
                 sat=False).tolist() == [e5m2.nan_code, 0x7C, e5m2.nan_code, 0xFC]
     assert lmul(e5m2, np.array([inf]), np.array([two]), sat=True).tolist() == [e5m2.max_code]
+    # NaN wins over inf, saturating or not
+    assert lmul(e5m2, np.array([inf]), np.array([nan]), sat=True).tolist() == [e5m2.nan_code]
 
 
 def test_wide_input_variant_truncates_or_rounds():

@@ -1,0 +1,100 @@
+"""A report as a list of blocks, rendered to Markdown and to self-contained HTML.
+
+Both renderings come from the same blocks and the same number formatting, so REPORT.md and
+index.html say the same thing.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def fmt_value(v) -> str:
+    """How every number appears in a report: 4 significant digits, thousands separators."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Table:
+    rows: list[dict]
+    columns: tuple[str, ...]
+    source: str  # where the numbers come from
+
+
+@dataclass
+class Image:
+    path: Path  # a PNG, embedded in the HTML
+    caption: str
+
+
+Block = Heading | Text | Table | Image
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    out = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"{'#' * b.level} {b.text}\n")
+        elif isinstance(b, Text):
+            out.append(f"{b.text}\n")
+        elif isinstance(b, Table):
+            out.append("| " + " | ".join(b.columns) + " |")
+            out.append("|" + "---|" * len(b.columns))
+            for r in b.rows:
+                out.append("| " + " | ".join(fmt_value(r[c]) for c in b.columns) + " |")
+            out.append(f"\n_Source: {b.source}_\n")
+        elif isinstance(b, Image):
+            out.append(f"![{b.caption}]({b.path.name})\n\n_{b.caption}_\n")
+    return "\n".join(out)
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+.source { color: #666; font-size: 0.85em; font-style: italic; }
+img { max-width: 100%; } figure { margin: 1em 0; }
+"""
+
+
+def to_html(blocks: list[Block], title: str) -> str:
+    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
+           f"<style>{_STYLE}</style></head><body>"]
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
+        elif isinstance(b, Text):
+            out.append(f"<p>{html.escape(b.text)}</p>")
+        elif isinstance(b, Table):
+            out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in b.columns)
+                       + "</tr></thead><tbody>")
+            for r in b.rows:
+                out.append("<tr>" + "".join(f"<td>{html.escape(fmt_value(r[c]))}</td>" for c in b.columns) + "</tr>")
+            out.append(f"</tbody></table><p class=\"source\">Source: {html.escape(b.source)}</p>")
+        elif isinstance(b, Image):
+            data = base64.b64encode(b.path.read_bytes()).decode()
+            out.append(f"<figure><img alt=\"{html.escape(b.caption)}\" src=\"data:image/png;base64,{data}\">"
+                       f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
+    out.append("</body></html>")
+    return "\n".join(out)

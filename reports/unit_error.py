@@ -1,0 +1,59 @@
+"""Error of one unit configuration against exact arithmetic on the same input codes.
+
+The reference is the exact result of the decoded input codes (``UnitSpec.exact``), so the
+figures measure the unit's own arithmetic (rounding, approximation), not input quantization.
+Two input data sets:
+
+``uniform codes``
+    every input code combination for 8-bit operands, else seeded uniform random codes;
+``normal``
+    N(0,1) samples quantized to each input's format (floats: RNE, saturating; integers:
+    symmetric per-tensor scale ``max|x| / max_int``, RNE).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..catalog import UnitConfig, VectorPlan
+from ..models.codec import encode, value
+from ..models.formats import FloatFormat, IntFormat
+from .error import sample, stats
+
+DATASETS = ("uniform codes", "normal")
+
+
+def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:
+    """float64 values to codes of ``fmt`` (see the module docstring)."""
+    if isinstance(fmt, FloatFormat):
+        return encode(fmt, x, "rne", sat=True).astype(np.uint64)
+    scale = np.max(np.abs(x)) / fmt.max_value
+    q = np.clip(np.rint(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
+    return (q & ((1 << fmt.bits) - 1)).astype(np.uint64)
+
+
+def inputs_for(config: UnitConfig, dataset: str, n: int, seed: int, output: str = "y") -> dict[str, np.ndarray]:
+    formats = config.port_formats()
+    if dataset == "uniform codes":
+        return config.vectors(VectorPlan(config.default_count() and n, seed))
+    if dataset == "normal":
+        ins = [p for p in formats if p != output]
+        return {p: quantize(formats[p], sample("normal", n, seed + i)) for i, p in enumerate(ins)}
+    raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
+
+
+def unit_error(config: UnitConfig, dataset: str, n: int = 100_000, seed: int = 1,
+               output: str = "y") -> tuple[dict, np.ndarray]:
+    """Statistics and the finite relative errors of ``config``'s golden model on ``dataset``."""
+    formats = config.port_formats()
+    inputs = inputs_for(config, dataset, n, seed, output)
+    values = {p: value(formats[p], codes).astype(np.float64) for p, codes in inputs.items()}
+    finite = np.logical_and.reduce([np.isfinite(v) for v in values.values()])
+    with np.errstate(invalid="ignore", over="ignore"):
+        exact = config.spec.exact(config.values, values)[finite]
+    approx = value(formats[output], config.model(inputs)[output]).astype(np.float64)[finite]
+    row = stats(approx, exact, formats[output])
+    keep = np.isfinite(exact) & (exact != 0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        rel = (approx[keep] - exact[keep]) / np.abs(exact[keep])
+    return row, rel[np.isfinite(rel)]
