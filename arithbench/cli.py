@@ -143,6 +143,16 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .sim.benchmark import format_figures, run
+
+    figures = run(args.unit, parse_assignments(args.param or []), lanes=args.lanes, vectors=args.vectors,
+                  root=_writable_dir(Path(args.build)),
+                  log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(json.dumps(figures) if args.json else format_figures(figures))
+    return 0
+
+
 def _unit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("unit", help="unit name (see `arithbench units`)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
@@ -178,6 +188,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_report)
+
+    p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
+    p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
+    p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
+    p.add_argument("--lanes", type=int, default=256, help="lanes of the packed bench (default 256)")
+    p.add_argument("--vectors", type=int, default=1 << 22, help="random vectors for the packed bench (default 2**22)")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(run=cmd_bench)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
     p.add_argument("study", choices=["lmul"], help="lmul: L-Mul against fp8 multiplication")

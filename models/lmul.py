@@ -28,10 +28,13 @@ The paper leaves the special cases open. arithbench's choices, all in :func:`lmu
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .codec import decode, encode
 from .formats import FloatFormat, float_format
+from .table import TABLE_BITS, lookup
 
 SUBNORMAL_POLICIES = ("flush", "raw")
 
@@ -61,6 +64,13 @@ def lmul(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset: str | int = 
     """Bit-exact L-Mul codes; see the module docstring for every special case."""
     if sub not in SUBNORMAL_POLICIES:
         raise ValueError(f"sub must be one of {', '.join(SUBNORMAL_POLICIES)}, not {sub!r}")
+    compute = functools.partial(_lmul, fmt, offset=offset, sub=sub, sat=sat)
+    if fmt.bits <= TABLE_BITS:
+        return lookup(compute, fmt.bits, ("lmul", fmt, offset, sub, sat), a, b)
+    return compute(a, b)
+
+
+def _lmul(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset, sub: str, sat: bool) -> np.ndarray:
     a, mag_a, sign_a, exp_a = _fields(fmt, a)
     b, mag_b, sign_b, exp_b = _fields(fmt, b)
     sign = sign_a ^ sign_b

