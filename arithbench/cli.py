@@ -153,6 +153,44 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _flow(text: str) -> str:
+    return {"yowasp": "yowasp-noabc", "system": "system-abc"}[text]
+
+
+def cmd_cost(args) -> int:
+    from .reports.costs import unit_costs
+
+    config = _config(args)
+    figures = unit_costs(config, flow=_flow(args.yosys), root=_writable_dir(Path(args.build)))
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"{config.module_name}  (area: Yosys flow {figures['flow']}, {figures['yosys']})")
+    print(f"  cells        {figures['cells']:,}  " + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
+    print(f"  transistors  {figures['transistors']:,} (CMOS weights), {figures['nand2_eq']:,.0f} NAND2 eq.")
+    print(f"  depth        {figures['depth']} cells on the longest path")
+    print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
+          "Horowitz 45 nm)")
+    for key, v in figures.items():
+        if key.startswith("energy_activity_pj"):
+            data = key[key.index("[") + 1:-1]
+            print(f"               {v:.4g} pJ/op by switching activity on {data} "
+                  "(gate-level SAIF, calibrated: 8-bit add = 0.03 pJ)")
+    return 0
+
+
+def cmd_claims(args) -> int:
+    from .reports.costs import cost_claims
+
+    rows = cost_claims(flow=_flow(args.yosys), root=_writable_dir(Path(args.build)))
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for r in rows:
+        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['estimate']})")
+    return 0
+
+
 def _unit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("unit", help="unit name (see `arithbench units`)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
@@ -197,6 +235,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(run=cmd_bench)
+
+    p = sub.add_parser("cost", help="area (Yosys) and energy (operation table, switching activity) of a unit")
+    _unit_args(p)
+    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"],
+                   help="yowasp: PyPI Yosys without ABC (default); system: system yosys with ABC")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_cost)
+
+    p = sub.add_parser("claims", help="the papers' cost claims against our area and energy figures")
+    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
     p.add_argument("study", choices=["lmul"], help="lmul: L-Mul against fp8 multiplication")

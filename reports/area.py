@@ -69,7 +69,9 @@ def _script(module: str, flow: str, netlist: bool) -> str:
     steps = [f"read_verilog {module}.v", synth, "opt_clean -purge",
              "tee -q -o stat.json stat -json", "tee -q -o ltp.txt ltp -noff"]
     if netlist:
-        steps += ["autoname", "write_verilog -noattr netlist.v", "write_json netlist.json"]
+        # Every internal wire renamed n<k>, so simulator traces and the JSON netlist agree on names.
+        steps += ["rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
+                  "write_verilog -noattr netlist.v", "write_json netlist.json"]
     return "; ".join(steps)
 
 
@@ -84,7 +86,8 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
     root = Path(root).resolve()
     v_path, _ = generate(config, root / "rtl" / config.module_name)
     version = tool_version(flow)
-    key = hashlib.sha256("\0".join([v_path.read_text(), flow, version]).encode()).hexdigest()[:16]
+    script = _script(config.module_name, flow, True)
+    key = hashlib.sha256("\0".join([v_path.read_text(), flow, version, script]).encode()).hexdigest()[:16]
     out_dir = root / "area" / config.module_name / f"{flow}-{key}"
     result_path = out_dir / "area.json"
     if result_path.exists():
@@ -93,7 +96,7 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
     work = Path(tempfile.mkdtemp(dir=root, prefix=".area."))
     try:
         shutil.copy(v_path, work / f"{config.module_name}.v")
-        done = subprocess.run([*_yosys(flow), "-q", "-p", _script(config.module_name, flow, True)],
+        done = subprocess.run([*_yosys(flow), "-q", "-p", script],
                               cwd=work, capture_output=True, text=True)
         if done.returncode != 0 or not (work / "stat.json").exists():
             (work / "yosys.log").write_text(done.stdout + done.stderr)

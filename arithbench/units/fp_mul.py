@@ -21,6 +21,11 @@ def _model(cfg, inputs):
     return {"y": fp_mul(fmt, out, inputs["a"], inputs["b"], rounding=cfg["round"], sat=cfg["sat"])}
 
 
+def _ops(fmt, out):
+    """Significand multiply, exponent add, normalisation and rounding add."""
+    return [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", out.man_bits + 2)]
+
+
 register(UnitSpec(
     name="fp_mul",
     doc="Float multiplier: exact product of two fmt codes, rounded once into out.",
@@ -38,5 +43,5 @@ register(UnitSpec(
     port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
                               "y": float_format(cfg["out"])},
     exact=lambda cfg, v: v["a"] * v["b"],
-    costs={"energy_row": "fp_mul"},
+    costs={"ops": lambda cfg: _ops(float_format(cfg["fmt"]), float_format(cfg["out"]))},
 ))

@@ -32,5 +32,5 @@ register(UnitSpec(
     default_vectors=lambda cfg: None if cfg["width"] <= 8 else 1_000_000,
     port_formats=lambda cfg: {"a": _fmt(cfg), "b": _fmt(cfg), "y": IntFormat(2 * cfg["width"], cfg["signed"])},
     exact=lambda cfg, v: v["a"] * v["b"],
-    costs={"energy_row": "int_mul"},
+    costs={"ops": lambda cfg: [("int_mul", cfg["width"])]},
 ))

@@ -47,6 +47,6 @@ register(UnitSpec(
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
     port_formats=lambda cfg: {p: float_format(cfg["fmt"]) for p in ("a", "b", "y")},
     exact=lambda cfg, v: v["a"] * v["b"],
-    costs={"energy_row": "lmul"},
+    costs={"ops": lambda cfg: [("int_add", float_format(cfg["fmt"]).bits - 1)]},  # + sign XOR, ~0
     check=_offset,
 ))
