@@ -127,7 +127,7 @@ def cmd_error(args) -> int:
     print(format_table(rows))
     print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
     for c in verdicts:
-        print(f"  [{c['verdict']}] {c['claim']} ({c['data']}): {c['figure']}")
+        print(f"  [{c['verdict']}] {c['claim']} ({c['basis']}): {c['figure']}")
     return 0
 
 
@@ -187,7 +187,7 @@ def cmd_claims(args) -> int:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['estimate']})")
+        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['basis']})")
     return 0
 
 

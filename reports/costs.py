@@ -54,24 +54,24 @@ def cost_claims(*, flow: str = "yowasp-noabc", root: Path = Path("build")) -> li
             rows.append({
                 "claim": "L-Mul element-wise multiply uses ~95% less energy than float multiply (Luo & Sun)",
                 "figure": f"{fmt}: L-Mul {lm[key]:.4g} pJ vs fp_mul {fp[key]:.4g} pJ: {100 * saving:.1f}% less",
-                "estimate": label, "verdict": _verdict(saving, 0.90, 1.0)})
+                "basis": label, "verdict": _verdict(saving, 0.90, 1.0)})
         dot = 1 - (lm["energy_table_pj"] + FP32_ADD_PJ) / (fp["energy_table_pj"] + FP32_ADD_PJ)
         rows.append({
             "claim": "L-Mul dot products use ~80% less energy (Luo & Sun)",
             "figure": f"{fmt}: multiply + fp32 add per element: {100 * dot:.1f}% less",
-            "estimate": "operation table (multipliers + Horowitz fp32 add; MAC units pending)",
+            "basis": "operation table (multipliers + Horowitz fp32 add; MAC units pending)",
             "verdict": _verdict(dot, 0.70, 0.90)})
         ratio = fp["cells"] / lm["cells"]
         rows.append({
             "claim": "fp8 multiply needs about twice the gate-level operations of L-Mul (325 vs 157)",
             "figure": f"{fmt}: {fp['cells']} vs {lm['cells']} cells, ratio {ratio:.2f}",
-            "estimate": f"Yosys cells ({fp['flow']}, {fp['yosys']})",
+            "basis": f"Yosys cells ({fp['flow']}, {fp['yosys']})",
             "verdict": _verdict(ratio, 1.5, 2.6)})
         over = fp["transistors"] / costs["int8"]["transistors"] - 1
         rows.append({
             "claim": "FP8 is 50-180% less efficient than INT8 in area (van Baalen et al.)",
             "figure": f"fp_mul {fmt} {fp['transistors']} vs int_mul 8-bit {costs['int8']['transistors']} "
                       f"transistors: {100 * over:+.0f}%",
-            "estimate": f"Yosys CMOS transistors ({fp['flow']}); multipliers only, MAC units pending",
+            "basis": f"Yosys CMOS transistors ({fp['flow']}); multipliers only, MAC units pending",
             "verdict": _verdict(over, 0.5, 1.8)})
     return rows

