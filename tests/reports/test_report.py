@@ -1,0 +1,95 @@
+"""The report: one source of truth, and a page that renders offline in headless Chromium."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from arithbench.reports.document import fmt_value
+from arithbench.reports.report import run
+
+NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.fixture(scope="module")
+def report(build_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report"
+    results = run(out, units=["fp_mul", "lmul"], sim="verilator", root=build_root, command="pytest")
+    return out, results
+
+
+def _leaves(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _leaves(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _leaves(v)
+    else:
+        yield obj
+
+
+@pytest.mark.sim
+def test_every_number_in_the_markdown_is_in_results_json(report):
+    out, _ = report
+    results_text = (out / "results.json").read_text()
+    results = json.loads(results_text)
+    formatted = {fmt_value(v) for v in _leaves(results) if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    strings = [v for v in _leaves(results) if isinstance(v, str)]
+    md = (out / "REPORT.md").read_text()
+    tables = [line for line in md.splitlines() if line.startswith("| ") or line.startswith("Generated")]
+    assert len(tables) > 20
+    missing = []
+    for line in tables:
+        for cell in line.strip("|").split("|"):
+            cell = cell.strip()
+            if cell in formatted or any(cell == s or cell in s for s in strings):
+                continue
+            for token in NUMBER.findall(cell):
+                if token not in formatted and not any(token in s for s in strings):
+                    missing.append((cell, token))
+    assert not missing, missing[:10]
+
+
+@pytest.mark.sim
+def test_report_sections_are_filled(report):
+    out, results = report
+    for name in ("index.html", "REPORT.md", "results.json", "verification.csv", "unit_error.csv",
+                 "lmul_error.csv", "claims.csv", "costs.csv", "error_histograms.png", "error_vs_area.png",
+                 "error_vs_energy.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert all(r["mismatches"] == 0 for r in results["verification"])
+    assert {r["verdict"] for r in results["claims"]} <= {"holds", "holds with conditions", "does not hold"}
+    assert results["provenance"]["versions"]["amaranth"]
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+_CHECK = """<script>
+window.addEventListener('load', () => {
+  const imgs = [...document.images];
+  const ok = imgs.filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.setAttribute('data-images', ok + '/' + imgs.length);
+});
+</script></body>"""
+
+
+@pytest.mark.sim
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
+def test_html_loads_offline_and_every_image_renders(report, tmp_path):
+    out, _ = report
+    page = tmp_path / "page.html"
+    page.write_text((out / "index.html").read_text().replace("</body>", _CHECK))
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    match = re.search(r'data-images="(\d+)/(\d+)"', done.stdout)
+    assert match, done.stderr[-2000:]
+    assert match[1] == match[2] and int(match[2]) >= 3
+    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not console, console
