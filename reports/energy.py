@@ -56,7 +56,12 @@ def table_estimate(config: UnitConfig) -> tuple[float, str]:
     return sum(op_energy(op, bits) for op, bits in ops), text
 
 
-_HARNESS = r"""
+def _harness(inputs: list[str]) -> str:
+    """C++ that plays the input arrays (uint64 each, in ``inputs`` order) into the netlist
+    with SAIF tracing, one operation per time step."""
+    decl = "\n".join(f"    std::vector<uint64_t> {n}(n); in.read((char*){n}.data(), n * 8);" for n in inputs)
+    drive = "\n".join(f"        top.{n} = {n}[i];" for n in inputs)
+    return f"""
 #include "Vunit.h"
 #include "verilated.h"
 #include "verilated_saif_c.h"
@@ -64,29 +69,25 @@ _HARNESS = r"""
 #include <fstream>
 #include <vector>
 
-int main(int argc, char** argv) {
-    // argv[1]: n uint32 a then n uint32 b; argv[2]: SAIF output
+int main(int argc, char** argv) {{
     std::ifstream in(argv[1], std::ios::binary | std::ios::ate);
-    size_t n = (size_t)in.tellg() / 8;
+    size_t n = (size_t)in.tellg() / {8 * len(inputs)};
     in.seekg(0);
-    std::vector<uint32_t> a(n), b(n);
-    in.read((char*)a.data(), n * 4);
-    in.read((char*)b.data(), n * 4);
+{decl}
     VerilatedContext ctx;
     ctx.traceEverOn(true);
-    Vunit top{&ctx};
+    Vunit top{{&ctx}};
     VerilatedSaifC trace;
     top.trace(&trace, 99);
     trace.open(argv[2]);
-    for (size_t i = 0; i < n; ++i) {
-        top.a = a[i];
-        top.b = b[i];
+    for (size_t i = 0; i < n; ++i) {{
+{drive}
         top.eval();
         trace.dump((uint64_t)(i + 1));
-    }
+    }}
     trace.close();
     return 0;
-}
+}}
 """
 
 
@@ -117,11 +118,12 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
     area = synthesize(config, flow=flow, root=root)
     work = Path(area["dir"])
     netlist = json.loads((work / "netlist.json").read_text())["modules"][config.module_name]
-    if set(netlist["ports"]) != {"a", "b", "y"}:
-        raise UsageError(f"activity energy drives units with ports a, b, y; {config.module_name} has others")
+    names = [n for n, p in netlist["ports"].items() if p["direction"] == "input"]
+    if any(len(netlist["ports"][n]["bits"]) > 64 for n in names) or set(names) != set(inputs):
+        raise UsageError(f"activity energy needs inputs {sorted(names)} of at most 64 bits for {config.module_name}")
     exe = work / "saif" / "activity"
     if not exe.exists():
-        write_atomic(work / "activity.cpp", _HARNESS)
+        write_atomic(work / "activity.cpp", _harness(names))
         cmd = ["verilator", "--cc", "--exe", "--build", "-O1", "--trace-saif", "--trace-underscore",
                *BUILD_ARGS["verilator"], "--prefix", "Vunit", "--top-module", config.module_name,
                "-Mdir", str(work / "saif"), "-o", "activity", str(work / "netlist.v"), str(work / "activity.cpp")]
@@ -129,10 +131,11 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
         if done.returncode != 0:
             (work / "activity_build.log").write_text(done.stdout + done.stderr)
             raise UsageError(f"activity build failed: see {work / 'activity_build.log'}")
-    digest = hashlib.sha256(inputs["a"].tobytes() + inputs["b"].tobytes()).hexdigest()[:12]
+    raw = b"".join(np.asarray(inputs[n], "<u8").tobytes() for n in names)
+    digest = hashlib.sha256(raw).hexdigest()[:12]
     data, saif_path = work / f"vectors-{digest}.bin", work / f"activity-{digest}.saif"
     if not saif_path.exists():
-        data.write_bytes(np.asarray(inputs["a"], "<u4").tobytes() + np.asarray(inputs["b"], "<u4").tobytes())
+        data.write_bytes(raw)
         subprocess.run([str(exe), str(data), str(saif_path)], check=True, capture_output=True)
         data.unlink()
     toggles = _toggles(saif_path.read_text())
@@ -144,14 +147,14 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
             key = name if len(bits) == 1 else f"{name}[{i + net.get('offset', 0)}]"
             if isinstance(bit, int) and key in toggles:
                 total += toggles[key] * load.get(bit, 0.0)
-    return total / len(inputs["a"])
+    return total / len(inputs[names[0]])
 
 
 def activity_inputs(config: UnitConfig, dataset: str, seed: int) -> dict[str, np.ndarray]:
     """``ACTIVITY_VECTORS`` operations of ``dataset`` in a seeded random order (an ordered
     exhaustive sweep would understate toggling)."""
     inputs = inputs_for(config, dataset, ACTIVITY_VECTORS, seed)
-    order = np.random.default_rng(seed).permutation(len(inputs["a"]))[:ACTIVITY_VECTORS]
+    order = np.random.default_rng(seed).permutation(len(next(iter(inputs.values()))))[:ACTIVITY_VECTORS]
     return {k: v[order] for k, v in inputs.items()}
 
 
@@ -170,8 +173,9 @@ def activity_estimate(config: UnitConfig, dataset: str, *, flow: str = "yowasp-n
     return switched_units(config, inputs, flow=flow, root=root) * pj_per_unit(flow=flow, root=root, seed=seed)
 
 
-def zero_inputs(n: int = ACTIVITY_VECTORS) -> dict[str, np.ndarray]:
-    return {"a": np.zeros(n, np.uint64), "b": np.zeros(n, np.uint64)}
+def zero_inputs(config: UnitConfig, n: int = ACTIVITY_VECTORS) -> dict[str, np.ndarray]:
+    """All-zero operands for every input of ``config``."""
+    return {name: np.zeros(n, np.uint64) for name in activity_inputs(config, "uniform codes", 1)}
 
 
 __all__ = ["TRANSISTORS", "activity_estimate", "op_energy", "table_estimate", "switched_units", "zero_inputs"]

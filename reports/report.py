@@ -37,6 +37,8 @@ DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
     ("int_mul", {"width": "8"}),
     ("lmul", {"fmt": "e4m3"}),
     ("lmul", {"fmt": "e5m2"}),
+    ("int16_fma", {}),
+    ("int8_mac", {}),
 )
 
 ERROR_SAMPLES = 100_000

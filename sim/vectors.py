@@ -72,3 +72,17 @@ def float_pairs(fmt: FloatFormat, count: int | None, seed: int) -> dict[str, np.
         return exhaustive(widths)
     corners = float_corners(fmt)
     return crossed({"a": corners, "b": corners}, widths, count, seed)
+
+
+def mixed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
+          seed: int) -> dict[str, np.ndarray]:
+    """``count`` vectors for many-input units: each input independently takes a corner code
+    (probability 1/2) or a uniform random code, so every pairing of corners across inputs
+    (extremes together, carries that ripple through the accumulator) turns up."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, width in widths.items():
+        rand = rng.integers(0, 1 << width, count, dtype=np.uint64)
+        pick = corners[name][rng.integers(0, len(corners[name]), count)]
+        out[name] = np.where(rng.random(count) < 0.5, pick, rand).astype(np.uint64)
+    return out

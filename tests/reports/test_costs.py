@@ -19,7 +19,7 @@ def test_wider_integer_multiplier_costs_more(build_root):
 @pytest.mark.sim
 def test_zero_inputs_switch_less_than_random(build_root):
     config = configure("fp_mul", {"fmt": "e4m3"})
-    quiet = switched_units(config, zero_inputs(), flow="yowasp-noabc", root=build_root)
+    quiet = switched_units(config, zero_inputs(config), flow="yowasp-noabc", root=build_root)
     busy = switched_units(config, activity_inputs(config, "uniform codes", 1), flow="yowasp-noabc", root=build_root)
     assert 0 <= quiet < busy / 100
 

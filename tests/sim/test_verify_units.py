@@ -59,3 +59,19 @@ def test_lmul_other_policies(build_root):
     for params in ({"fmt": "e5m2", "sub": "raw", "sat": "false"}, {"fmt": "e4m3", "offset": "0", "sat": "false"}):
         verdict = verify(configure("lmul", params), root=build_root)
         assert verdict.mismatches == 0, (params, verdict.counterexamples)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sat", ["false", "true"])
+@pytest.mark.parametrize("unit", ["int16_fma", "int8_mac"])
+def test_integer_macs_default_vectors_on_verilator(unit, sat, build_root):
+    verdict = verify(configure(unit, {"sat": sat}), root=build_root)
+    assert verdict.vectors >= 1_000_000 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sat", ["false", "true"])
+@pytest.mark.parametrize("unit", ["int16_fma", "int8_mac"])
+def test_integer_macs_on_icarus(unit, sat, build_root):
+    verdict = verify(configure(unit, {"sat": sat}), sim="icarus", count=200_000, lanes=256, root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples

@@ -1,0 +1,69 @@
+"""Catalog entries: INT16 pair FMA into INT32 (VNNI style) and the INT8 MAC."""
+
+import numpy as np
+
+from ..catalog import UnitSpec, VectorPlan, register
+from ..models.formats import IntFormat
+from ..models.intmac import int8_mac, int16_fma
+from ..params import Param
+from ..rtl.int_mac import IntDotAcc
+from ..sim.vectors import crossed, int_corners, mixed
+
+INT32 = IntFormat(32)
+#: Accumulator values int8_mac is checked against for every operand pair.
+ACC_CORNERS = np.array(sorted({0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0x7FFFC000, 0x80003FFF, 0x7FFFFF80,
+                               0x8000007F, 0x0000FFFF, 0xFFFF0000, 0x55555555, 0xAAAAAAAA, 0x00003FFF,
+                               0xFFFFC001, 0x12345678}), dtype=np.uint64)
+SAT = Param("sat", "bool", False, "saturate the INT32 accumulator (VPDPWSSDS) instead of wrapping (VPDPWSSD)",
+            choices=("wrap", "sat"))
+
+
+def _fma_vectors(cfg, plan: VectorPlan):
+    widths = {"a0": 16, "b0": 16, "a1": 16, "b1": 16, "c": 32}
+    corners = {n: int_corners(w) for n, w in widths.items()}
+    return mixed(corners, widths, plan.count or 1_000_000, plan.seed)
+
+
+def _fma_model(cfg, v):
+    y, ovf = int16_fma(v["a0"], v["b0"], v["a1"], v["b1"], v["c"], sat=cfg["sat"])
+    return {"y": y, "ovf": ovf}
+
+
+register(UnitSpec(
+    name="int16_fma",
+    doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
+    params=(SAT,),
+    model=_fma_model,
+    component=lambda cfg: IntDotAcc(16, 2, cfg["sat"]),
+    vectors=_fma_vectors,
+    default_vectors=lambda cfg: 1_000_000,
+    port_formats=lambda cfg: {**{n: IntFormat(16) for n in ("a0", "b0", "a1", "b1")}, "c": INT32, "y": INT32},
+    exact=lambda cfg, v: v["c"] + v["a0"] * v["b0"] + v["a1"] * v["b1"],
+    costs={"ops": lambda cfg: [("int_mul", 16), ("int_mul", 16), ("int_add", 32), ("int_add", 32)]},
+))
+
+
+def _mac_vectors(cfg, plan: VectorPlan):
+    widths = {"a": 8, "b": 8, "c": 32}
+    everything = np.arange(256, dtype=np.uint64)
+    return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths,
+                   plan.count or 0, plan.seed)
+
+
+def _mac_model(cfg, v):
+    y, ovf = int8_mac(v["a"], v["b"], v["c"], sat=cfg["sat"])
+    return {"y": y, "ovf": ovf}
+
+
+register(UnitSpec(
+    name="int8_mac",
+    doc="y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners.",
+    params=(SAT,),
+    model=_mac_model,
+    component=lambda cfg: IntDotAcc(8, 1, cfg["sat"]),
+    vectors=_mac_vectors,
+    default_vectors=lambda cfg: 65536 * len(ACC_CORNERS) + 200_000,
+    port_formats=lambda cfg: {"a": IntFormat(8), "b": IntFormat(8), "c": INT32, "y": INT32},
+    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
+    costs={"ops": lambda cfg: [("int_mul", 8), ("int_add", 32)]},
+))
