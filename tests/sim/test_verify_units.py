@@ -73,5 +73,29 @@ def test_integer_macs_default_vectors_on_verilator(unit, sat, build_root):
 @pytest.mark.parametrize("sat", ["false", "true"])
 @pytest.mark.parametrize("unit", ["int16_fma", "int8_mac"])
 def test_integer_macs_on_icarus(unit, sat, build_root):
-    verdict = verify(configure(unit, {"sat": sat}), sim="icarus", count=200_000, lanes=256, root=build_root)
+    verdict = verify(configure(unit, {"sat": sat}), sim="icarus", count=100_000, lanes=256, root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+FP_MACS = [
+    ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}),
+    ("fp8_mac", {"fmt": "e5m2", "acc": "fp32"}),
+    ("fp8_mac", {"fmt": "e4m3", "acc": "fp16"}),
+    ("fp8_mac", {"fmt": "e5m2", "acc": "fp16", "sat": "true"}),
+    ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
+    ("lmul_mac", {"fmt": "e5m2", "acc": "fp16"}),
+]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("unit,params", FP_MACS, ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+def test_float_macs_every_operand_pair_on_verilator(unit, params, build_root):
+    verdict = verify(configure(unit, params), root=build_root)
+    assert verdict.vectors >= 65536 * 15 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("unit,params", FP_MACS[::2], ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+def test_float_macs_on_icarus(unit, params, build_root):
+    verdict = verify(configure(unit, params), sim="icarus", count=20_000, lanes=256, root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples

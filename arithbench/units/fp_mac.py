@@ -1,0 +1,81 @@
+"""Catalog entries: the FP8 MAC and the L-Mul MAC, accumulating into fp32 or fp16."""
+
+import numpy as np
+
+from ..catalog import UnitSpec, VectorPlan, register
+from ..models.codec import ROUNDINGS, encode
+from ..models.formats import float_format
+from ..models.fpmac import fp_mac, lmul_mac
+from ..models.lmul import offset_lsbs
+from ..params import Param
+from ..rtl.fp_mac import FpMac, LMulMac
+from ..sim.vectors import crossed, float_corners, mixed
+
+#: Accumulator values every operand pair is checked against.
+ACC_VALUES = (0.0, -0.0, 1.0, -1.0, 3.0, -2.5, 1e-3, -1000.0, 65504.0, -1e-7, 6e-8, 1e30, np.inf, -np.inf, np.nan)
+
+
+def _params():
+    return (
+        Param("fmt", "format", "e4m3", "operand format", choices=("e4m3", "e5m2")),
+        Param("acc", "format", "fp32", "accumulator format", choices=("fp32", "fp16")),
+        Param("round", "choice", "rne", "rounding of each accumulation", choices=ROUNDINGS),
+        Param("sat", "bool", False, "saturate accumulator overflow to +-max (else inf)", choices=("nosat", "sat")),
+    )
+
+
+def _vectors(cfg, plan: VectorPlan):
+    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
+    widths = {"a": fmt.bits, "b": fmt.bits, "c": acc.bits}
+    everything = np.arange(256, dtype=np.uint64)
+    accs = np.unique(encode(acc, np.array(ACC_VALUES), sat=False)).astype(np.uint64)
+    count = plan.count or 0
+    if count < 65536 * len(accs):  # too few for the full grid: corners and random only
+        return mixed({"a": float_corners(fmt), "b": float_corners(fmt), "c": float_corners(acc)}, widths,
+                     count, plan.seed)
+    grid = crossed({"a": everything, "b": everything, "c": accs}, widths, 0, plan.seed)
+    extra = mixed({"a": float_corners(fmt), "b": float_corners(fmt), "c": float_corners(acc)}, widths,
+                  count - len(grid["a"]), plan.seed)
+    return {k: np.concatenate([grid[k], extra[k]]) for k in widths}
+
+
+def _formats(cfg):
+    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
+    return {"a": fmt, "b": fmt, "c": acc, "y": acc}
+
+
+def _ops(cfg):
+    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
+    window = acc.man_bits + 2 * fmt.man_bits + 5
+    return [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", window),
+            ("int_add", acc.man_bits + 2)]
+
+
+register(UnitSpec(
+    name="fp8_mac",
+    doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
+    params=_params(),
+    model=lambda cfg, v: {"y": fp_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
+                                      rounding=cfg["round"], sat=cfg["sat"])},
+    component=lambda cfg: FpMac(float_format(cfg["fmt"]), float_format(cfg["acc"]), cfg["round"], cfg["sat"]),
+    vectors=_vectors,
+    default_vectors=lambda cfg: 65536 * 16 + 200_000,
+    port_formats=_formats,
+    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
+    costs={"ops": _ops},
+))
+
+register(UnitSpec(
+    name="lmul_mac",
+    doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
+    params=_params(),
+    model=lambda cfg, v: {"y": lmul_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
+                                        rounding=cfg["round"], sat=cfg["sat"])},
+    component=lambda cfg: LMulMac(float_format(cfg["fmt"]), float_format(cfg["acc"]),
+                                  offset_lsbs(float_format(cfg["fmt"])), "flush", cfg["round"], cfg["sat"]),
+    vectors=_vectors,
+    default_vectors=lambda cfg: 65536 * 16 + 200_000,
+    port_formats=_formats,
+    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
+    costs={"ops": lambda cfg: [("int_add", float_format(cfg["fmt"]).bits - 1), *_ops(cfg)[2:]]},
+))
