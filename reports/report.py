@@ -39,6 +39,8 @@ DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
     ("lmul", {"fmt": "e5m2"}),
     ("int16_fma", {}),
     ("int8_mac", {}),
+    ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}),
+    ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
 )
 
 ERROR_SAMPLES = 100_000
