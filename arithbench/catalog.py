@@ -96,13 +96,32 @@ class UnitConfig:
                 tokens.append(str(v))
         return "_".join(tokens)
 
+    @property
+    def clocked(self) -> bool:
+        return bool(self.values.get("clocked"))
+
     def component(self) -> wiring.Component:
+        if self.clocked:
+            from .rtl.clocked import Accumulating
+
+            comb = self.spec.component(self.values)
+            return Accumulating(comb, self.values.get("bound", 0))
         return self.spec.component(self.values)
 
-    def model(self, inputs: Inputs) -> Inputs:
+    def model(self, inputs: Inputs, lanes: int = 1) -> Inputs:
+        """Golden outputs; a clocked unit's depend on how vectors are dealt to ``lanes``."""
+        if self.clocked:
+            from .models.stream import accumulate_stream
+
+            return accumulate_stream(lambda v: self.spec.model(self.values, v), inputs, lanes,
+                                     self.values.get("bound", 0))
         return self.spec.model(self.values, inputs)
 
     def vectors(self, plan: VectorPlan) -> Inputs:
+        if self.clocked:
+            from .models.stream import stream_vectors
+
+            return stream_vectors(self.spec.vectors(self.values, plan), plan.seed)
         return self.spec.vectors(self.values, plan)
 
     def port_formats(self) -> dict:

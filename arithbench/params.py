@@ -35,7 +35,7 @@ class Param:
             return ", ".join(self.choices) if self.choices else "any float format (see `arithbench formats`)"
         if self.kind == "bool":
             return "true, false"
-        if self.kind == "text":
+        if self.kind == "text" or (self.kind == "int" and not self.choices):
             return self.hint
         return ", ".join(str(c) for c in self.choices)
 
@@ -76,3 +76,8 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
             raise UsageError(f"parameter {key!r} given twice")
         result[key] = value
     return result
+
+
+#: The ``clocked`` parameter every accumulate unit shares (see arithbench.rtl.clocked).
+CLOCKED = Param("clocked", "bool", False, "accumulate a stream in a register (clk, rst, valid) instead of taking c",
+                choices=("comb", "clk"))

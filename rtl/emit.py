@@ -56,8 +56,11 @@ def generate(config, out_dir: Path) -> tuple[Path, dict]:
         if meta.get("source_digest") == digest:
             return v_path, meta
     component = config.component()
+    described = ports(component)
+    if config.clocked:  # the sync domain's clock and reset, added by the Verilog back end
+        described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
     meta = {"unit": config.spec.name, "params": config.values, "module": module,
-            "ports": ports(component), "source_digest": digest, "arithbench": __version__}
+            "ports": described, "clocked": config.clocked, "source_digest": digest, "arithbench": __version__}
     text = verilog.convert(component, name=module, emit_src=False)
     write_atomic(v_path, text)
     write_atomic(j_path, json.dumps(meta, indent=2) + "\n")

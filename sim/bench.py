@@ -32,11 +32,26 @@ async def play(dut):
     steps = len(words[0][1])
     progress = Path(job["progress"])
 
+    clocked = job.get("clocked", False)
+    if clocked:  # one reset cycle, then one clock per step; outputs read after the edge
+        dut.clk.value = 0
+        dut.rst.value = 1
+        await Timer(1, "ns")
+        dut.clk.value = 1
+        await Timer(1, "ns")
+        dut.clk.value = 0
+        dut.rst.value = 0
+        await Timer(1, "ns")
+
     start = last = time.perf_counter()
     for step in range(steps):
         for handle, packed in words:
             handle.value = packed[step]
         await Timer(1, "ns")
+        if clocked:
+            dut.clk.value = 1
+            await Timer(1, "ns")
+            dut.clk.value = 0
         for record, handle in zip(got, out_handles):
             record.append(handle.value.to_unsigned())
         if step & 63 == 63 and (now := time.perf_counter()) - last > 0.5:

@@ -95,7 +95,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     for stale in (out_path, prog_path):
         stale.unlink(missing_ok=True)
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
-           "lanes": lanes, "ports": meta["ports"]}
+           "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False)}
     job_path = run_dir / "job.json"
     job_path.write_text(json.dumps(job))
 

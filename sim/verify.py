@@ -84,7 +84,7 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
     if count == "default":
         count = config.default_count()
     inputs = config.vectors(VectorPlan(count, seed))
-    expected = (model or config.model)(inputs)
+    expected = model(inputs) if model else config.model(inputs, lanes)
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress)
     bad = np.zeros(run.vectors, dtype=bool)
     for name, exp in expected.items():

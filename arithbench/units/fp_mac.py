@@ -7,7 +7,7 @@ from ..models.codec import ROUNDINGS, encode
 from ..models.formats import float_format
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
-from ..params import Param
+from ..params import CLOCKED, Param
 from ..rtl.fp_mac import FpMac, LMulMac
 from ..sim.vectors import crossed, float_corners, mixed
 
@@ -21,6 +21,7 @@ def _params():
         Param("acc", "format", "fp32", "accumulator format", choices=("fp32", "fp16")),
         Param("round", "choice", "rne", "rounding of each accumulation", choices=ROUNDINGS),
         Param("sat", "bool", False, "saturate accumulator overflow to +-max (else inf)", choices=("nosat", "sat")),
+        CLOCKED,
     )
 
 

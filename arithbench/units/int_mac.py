@@ -5,7 +5,8 @@ import numpy as np
 from ..catalog import UnitSpec, VectorPlan, register
 from ..models.formats import IntFormat
 from ..models.intmac import int8_mac, int16_fma
-from ..params import Param
+from ..errors import UsageError
+from ..params import CLOCKED, Param
 from ..rtl.int_mac import IntDotAcc
 from ..sim.vectors import crossed, int_corners, mixed
 
@@ -16,6 +17,11 @@ ACC_CORNERS = np.array(sorted({0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0x7FFFC
                                0xFFFFC001, 0x12345678}), dtype=np.uint64)
 SAT = Param("sat", "bool", False, "saturate the INT32 accumulator (VPDPWSSDS) instead of wrapping (VPDPWSSD)",
             choices=("wrap", "sat"))
+
+
+def _check_bound(value):
+    if value < 0:
+        raise UsageError(f"int16_fma: parameter bound must be 0 or positive, not {value}")
 
 
 def _fma_vectors(cfg, plan: VectorPlan):
@@ -32,7 +38,8 @@ def _fma_model(cfg, v):
 register(UnitSpec(
     name="int16_fma",
     doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
-    params=(SAT,),
+    params=(SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
+                                      "(0: never)", check=_check_bound, hint="0 or a positive count")),
     model=_fma_model,
     component=lambda cfg: IntDotAcc(16, 2, cfg["sat"]),
     vectors=_fma_vectors,
@@ -46,6 +53,9 @@ register(UnitSpec(
 def _mac_vectors(cfg, plan: VectorPlan):
     widths = {"a": 8, "b": 8, "c": 32}
     everything = np.arange(256, dtype=np.uint64)
+    if (plan.count or 0) < 65536 * len(ACC_CORNERS):  # too few for the full grid
+        corners = {"a": int_corners(8), "b": int_corners(8), "c": ACC_CORNERS}
+        return mixed(corners, widths, plan.count or 0, plan.seed)
     return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths,
                    plan.count or 0, plan.seed)
 
@@ -58,7 +68,7 @@ def _mac_model(cfg, v):
 register(UnitSpec(
     name="int8_mac",
     doc="y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners.",
-    params=(SAT,),
+    params=(SAT, CLOCKED),
     model=_mac_model,
     component=lambda cfg: IntDotAcc(8, 1, cfg["sat"]),
     vectors=_mac_vectors,

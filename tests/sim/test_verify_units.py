@@ -99,3 +99,29 @@ def test_float_macs_every_operand_pair_on_verilator(unit, params, build_root):
 def test_float_macs_on_icarus(unit, params, build_root):
     verdict = verify(configure(unit, params), sim="icarus", count=20_000, lanes=256, root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
+
+
+CLOCKED = [
+    ("int16_fma", {"clocked": "true", "bound": "16"}),
+    ("int16_fma", {"clocked": "true", "sat": "true"}),
+    ("int8_mac", {"clocked": "true"}),
+    ("fp8_mac", {"clocked": "true", "fmt": "e5m2", "acc": "fp16"}),
+    ("lmul_mac", {"clocked": "true"}),
+]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", ["verilator", "icarus"])
+@pytest.mark.parametrize("unit,params", CLOCKED, ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+def test_clocked_accumulators(unit, params, sim, build_root):
+    count = "default" if sim == "verilator" else 20_000
+    verdict = verify(configure(unit, params), sim=sim, count=count, lanes=64 if sim == "verilator" else 256,
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_clocked_model_depends_on_lane_dealing_and_a_wrong_one_is_caught(build_root):
+    config = configure("int8_mac", {"clocked": "true"})
+    verdict = verify(config, count=50_000, model=lambda inputs: config.model(inputs, 32), root=build_root)
+    assert verdict.mismatches > 0
