@@ -138,7 +138,7 @@ def cmd_report(args) -> int:
     select_units(args.units)
     prepare(args.sim)
     out = _writable_dir(Path(args.output).parent) / Path(args.output).name
-    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)),
+    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.yosys),
         command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0
 
@@ -223,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
     p.add_argument("-o", "--output", default="build/report", help="report directory (default build/report)")
     p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")
+    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_report)

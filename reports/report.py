@@ -267,10 +267,11 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
         raise
 
 
-def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str) -> dict:
+def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str,
+        flow: str = "yowasp-noabc") -> dict:
     start = time.perf_counter()
     configs = select_units(units)
-    results, histograms = collect(configs, sim=sim, root=root, command=command)
+    results, histograms = collect(configs, sim=sim, root=root, command=command, flow=flow)
     results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)
     write(results, histograms, out_dir)
     _log(f"report written to {out_dir}/index.html and REPORT.md in {results['provenance']['seconds']} s")

@@ -1,5 +1,7 @@
 """Area and energy figures are consistent with each other and with the cache."""
 
+import shutil
+
 import pytest
 
 from arithbench.catalog import configure
@@ -39,3 +41,12 @@ def test_unit_costs_and_claims_rows(build_root):
     rows = cost_claims(root=build_root)
     assert {r["verdict"] for r in rows} <= {"holds", "holds with conditions", "does not hold"}
     assert any("325 vs 157" in r["claim"] for r in rows)
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None, reason="needs Debian's yosys (installed by .ci/run)")
+def test_system_yosys_flow_with_abc_is_named_and_smaller(build_root):
+    config = configure("fp_mul", {"fmt": "e4m3"})
+    abc = synthesize(config, flow="system-abc", root=build_root)
+    plain = synthesize(config, flow="yowasp-noabc", root=build_root)
+    assert abc["flow"] == "system-abc" and abc["yosys"].startswith("Yosys 0.")
+    assert abc["cells"] < plain["cells"] and abc["cells_without_weight"] == []
