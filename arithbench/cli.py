@@ -112,11 +112,28 @@ def cmd_verify(args) -> int:
 
 
 def cmd_error(args) -> int:
+    from .reports import dot_error
     from .reports.error import format_table
     from .reports.lmul_error import all_pairs_rows, claims, sampled_rows
 
-    if args.samples < 1:
-        raise UsageError(f"--samples must be positive, not {args.samples}")
+    if args.samples < 1 or args.trials < 1:
+        raise UsageError("--samples and --trials must be positive")
+    if args.study == "dot":
+        rows = dot_error.rows(args.trials, args.seed)
+        columns = ("method", "data", "length", "trials", "mean_err", "max_err")
+        title = "Dot-product error, |approx - exact| / (||x|| ||y||)"
+    elif args.study == "dfp":
+        rows = dot_error.dfp_rows(args.trials, args.seed)
+        columns = ("method", "data", "length", "bound", "mean_err", "max_err")
+        title = "DFP16 dot-product error by length and partial-sum bound (steps of two products)"
+    if args.study in ("dot", "dfp"):
+        if args.json:
+            print(json.dumps({"rows": rows, "trials": args.trials, "seed": args.seed}))
+        else:
+            print(f"{title}; {args.trials} trials per row, seed {args.seed} "
+                  f"(see `pydoc arithbench.reports.dot_error`)\n")
+            print(format_table(rows, columns))
+        return 0
     rows = sampled_rows(args.samples, args.seed) + all_pairs_rows()
     verdicts = claims(rows)
     if args.json:
@@ -252,8 +269,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
-    p.add_argument("study", choices=["lmul"], help="lmul: L-Mul against fp8 multiplication")
-    p.add_argument("--samples", type=int, default=1_000_000, help="pairs per distribution (default 1e6)")
+    p.add_argument("study", choices=["lmul", "dot", "dfp"],
+                   help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
+                        "dfp: DFP16 by length and partial-sum bound")
+    p.add_argument("--trials", type=int, default=64, help="dot/dfp: vector pairs per row (default 64)")
+    p.add_argument("--samples", type=int, default=1_000_000, help="lmul: pairs per distribution (default 1e6)")
     p.add_argument("--seed", type=int, default=1, help="seed of the sampled inputs (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.set_defaults(run=cmd_error)

@@ -27,6 +27,7 @@ from .area import tool_version
 from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .costs import cost_claims, unit_costs
+from . import dot_error
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
 from .unit_error import DATASETS, unit_error
 
@@ -44,6 +45,7 @@ DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
 )
 
 ERROR_SAMPLES = 100_000
+DOT_TRIALS = 32
 STUDY_SAMPLES = 1_000_000
 SEED = 1
 
@@ -66,7 +68,8 @@ def select_units(names: list[str] | None):
 
 def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-noabc") -> tuple[dict, dict]:
     """Run everything; returns (results, relative errors per module for the histograms)."""
-    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "costs": [], "claims": []}
+    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "dot_error": [], "dfp_error": [],
+                     "costs": [], "claims": []}
     histograms: dict[str, np.ndarray] = {}
     for i, config in enumerate(configs, 1):
         name = config.module_name
@@ -90,6 +93,10 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-
         rows = sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
         results["lmul_error"] = rows
         results["claims"] += lmul_claims(rows)
+    if any(c.spec.name.endswith(("_mac", "_fma")) for c in configs):
+        _log(f"dot-product error study ({DOT_TRIALS} trials per length)")
+        results["dot_error"] = dot_error.rows(DOT_TRIALS, SEED)
+        results["dfp_error"] = dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096))
     _log(f"area and energy (Yosys flow {flow}, gate-level switching activity)")
     for config in configs:
         results["costs"].append(unit_costs(config, flow=flow, root=root))
@@ -160,6 +167,24 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                       f"`arithbench error lmul --samples {prov['study_samples']} --seed {prov['seed']}` "
                       "(arithbench.reports.lmul_error)"),
         ]
+    if results["dot_error"]:
+        out += [
+            doc.Heading("Dot-product error"),
+            doc.Text("Error of whole dot products against float64, normalised as |approx - exact| / "
+                     "(||x|| ||y||), mean over independent vector pairs: int8 with per-tensor scales and "
+                     "an INT32 accumulator, fp8 MACs and L-Mul (m = 3, 4) into fp32, DFP16 on int16_fma "
+                     "with partial sums moved to fp32 every 64 steps."),
+            doc.Table(results["dot_error"], ("method", "data", "length", "trials", "mean_err", "max_err"),
+                      f"`arithbench error dot --trials {DOT_TRIALS} --seed {prov['seed']}` "
+                      "(arithbench.reports.dot_error)"),
+            *([doc.Image(plots["dot_error"], "Mean dot-product error against length, N(0,1) data")]
+              if "dot_error" in plots else []),
+            doc.Text("DFP16 against the partial-sum bound: without moving partial sums out, long N(0,1) "
+                     "dot products overflow the INT32 accumulator."),
+            doc.Table(results["dfp_error"], ("method", "data", "length", "bound", "mean_err", "max_err"),
+                      f"`arithbench error dfp` restricted to lengths 256 and 4096, {DOT_TRIALS} trials, "
+                      f"seed {prov['seed']}"),
+        ]
     out += [
         doc.Heading("Area and energy"),
         doc.Text("Area: Yosys synthesis to simple gates; transistors by CMOS weights per cell, NAND2 "
@@ -227,6 +252,25 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
     plt.close(fig)
 
 
+def dot_plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for method in dict.fromkeys(r["method"] for r in rows):
+        pts = [(r["length"], r["mean_err"]) for r in rows if r["method"] == method and r["data"] == "normal"]
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=method)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("dot-product length")
+    ax.set_ylabel("mean |approx - exact| / (||x|| ||y||)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def write_csv(rows: list[dict], path: Path) -> None:
     if not rows:
         return
@@ -246,6 +290,9 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
         if histograms:
             plots["histograms"] = tmp / "error_histograms.png"
             histogram_plot(histograms, plots["histograms"])
+        if results["dot_error"]:
+            plots["dot_error"] = tmp / "dot_error_vs_length.png"
+            dot_plot(results["dot_error"], plots["dot_error"])
         if results["costs"]:
             plots["error_vs_area"] = tmp / "error_vs_area.png"
             tradeoff_plot(results, "transistors", "transistors (Yosys, CMOS weights)", plots["error_vs_area"])
@@ -253,7 +300,7 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
             tradeoff_plot(results, "energy_activity_pj_normal", "pJ per operation (switching activity, N(0,1))",
                           plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        for key in ("verification", "unit_error", "lmul_error", "claims"):
+        for key in ("verification", "unit_error", "lmul_error", "dot_error", "dfp_error", "claims"):
             write_csv(results[key], tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)

@@ -85,3 +85,12 @@ def test_generate_to_unwritable_directory(capsys, tmp_path):
 def test_generate_bad_param_writes_nothing(capsys, tmp_path):
     code, _, _ = run(capsys, "generate", "fp_mul", "-p", "fmt=nope", "-o", str(tmp_path / "out"))
     assert code == 2 and not (tmp_path / "out").exists()
+
+
+def test_error_tables_print(capsys):
+    code, out, _ = run(capsys, "error", "dot", "--trials", "2")
+    assert code == 0
+    for method in ("int8", "fp8 e4m3", "fp8 e5m2", "lmul m=3", "lmul m=4", "dfp16"):
+        assert f"\n{method} " in out
+    code, out, _ = run(capsys, "error", "lmul", "--samples", "2000")
+    assert code == 0 and "[holds]" in out or "[does not hold]" in out
