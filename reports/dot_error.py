@@ -76,28 +76,31 @@ def normalised_error(approx, x, y):
     return np.abs(approx - exact) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
 
 
-def rows(trials: int = 64, seed: int = 1, lengths=LENGTHS) -> list[dict]:
-    out = []
+def _data(trials: int, seed: int, lengths):
+    """(distribution, length, x, y): ``trials`` vector pairs per distribution and length."""
     for d, dist in enumerate(DISTRIBUTIONS):
         for n in lengths:
             x = sample(dist, trials * n, seed + 10 * d).reshape(trials, n)
             y = sample(dist, trials * n, seed + 10 * d + 1).reshape(trials, n)
-            for method in METHODS:
-                err = normalised_error(method_result(method, x, y), x, y)
-                out.append({"method": method, "data": dist, "length": n, "trials": trials,
-                            "mean_err": float(np.mean(err)), "max_err": float(np.max(err))})
+            yield dist, n, x, y
+
+
+def rows(trials: int = 64, seed: int = 1, lengths=LENGTHS) -> list[dict]:
+    out = []
+    for dist, n, x, y in _data(trials, seed, lengths):
+        for method in METHODS:
+            err = normalised_error(method_result(method, x, y), x, y)
+            out.append({"method": method, "data": dist, "length": n, "trials": trials,
+                        "mean_err": float(np.mean(err)), "max_err": float(np.max(err))})
     return out
 
 
 def dfp_rows(trials: int = 64, seed: int = 1, lengths=LENGTHS, bounds=(1, 16, 64, 256, 0)) -> list[dict]:
     """DFP16 error against length and partial-sum bound (0: never moved out)."""
     out = []
-    for d, dist in enumerate(DISTRIBUTIONS):
-        for n in lengths:
-            x = sample(dist, trials * n, seed + 10 * d).reshape(trials, n)
-            y = sample(dist, trials * n, seed + 10 * d + 1).reshape(trials, n)
-            for bound in bounds:
-                err = normalised_error(_dfp(x, y, bound), x, y)
-                out.append({"method": "dfp16", "data": dist, "length": n, "bound": bound or "never",
-                            "mean_err": float(np.mean(err)), "max_err": float(np.max(err))})
+    for dist, n, x, y in _data(trials, seed, lengths):
+        for bound in bounds:
+            err = normalised_error(_dfp(x, y, bound), x, y)
+            out.append({"method": "dfp16", "data": dist, "length": n, "bound": bound or "never",
+                        "mean_err": float(np.mean(err)), "max_err": float(np.max(err))})
     return out

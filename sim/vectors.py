@@ -86,3 +86,13 @@ def mixed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
         pick = corners[name][rng.integers(0, len(corners[name]), count)]
         out[name] = np.where(rng.random(count) < 0.5, pick, rand).astype(np.uint64)
     return out
+
+
+def int_pairs(bits: int, count: int | None, seed: int) -> dict[str, np.ndarray]:
+    """Vectors for a unit with two ``bits``-wide integer operands: exhaustive when ``count``
+    is None, else every pair of integer corners plus seeded random pairs."""
+    widths = {"a": bits, "b": bits}
+    if count is None:
+        return exhaustive(widths)
+    corners = int_corners(bits)
+    return crossed({"a": corners, "b": corners}, widths, count, seed)

@@ -1,22 +1,15 @@
 """Catalog entry: integer multiplier."""
 
-from ..catalog import Param, UnitSpec, VectorPlan, register
+from ..catalog import UnitSpec, register
+from ..params import Param
 from ..models.formats import IntFormat
 from ..models.mul import int_mul
 from ..rtl.int_mul import IntMul
-from ..sim.vectors import crossed, exhaustive, int_corners
+from ..sim.vectors import int_pairs
 
 
 def _fmt(cfg):
     return IntFormat(cfg["width"], cfg["signed"])
-
-
-def _vectors(cfg, plan: VectorPlan):
-    widths = {"a": cfg["width"], "b": cfg["width"]}
-    if plan.count is None:
-        return exhaustive(widths)
-    corners = int_corners(cfg["width"])
-    return crossed({"a": corners, "b": corners}, widths, plan.count, plan.seed)
 
 
 register(UnitSpec(
@@ -28,7 +21,7 @@ register(UnitSpec(
     ),
     model=lambda cfg, inputs: {"y": int_mul(_fmt(cfg), inputs["a"], inputs["b"]).astype("uint64")},
     component=lambda cfg: IntMul(_fmt(cfg)),
-    vectors=_vectors,
+    vectors=lambda cfg, plan: int_pairs(cfg["width"], plan.count, plan.seed),
     default_vectors=lambda cfg: None if cfg["width"] <= 8 else 1_000_000,
     port_formats=lambda cfg: {"a": _fmt(cfg), "b": _fmt(cfg), "y": IntFormat(2 * cfg["width"], cfg["signed"])},
     exact=lambda cfg, v: v["a"] * v["b"],
