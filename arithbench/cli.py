@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_error(args) -> int:
-    from .reports import dot_error
+    from .reports import block_error, dot_error
     from .reports.error import format_table
     from .reports.lmul_error import all_pairs_rows, claims, sampled_rows
 
@@ -126,12 +127,16 @@ def cmd_error(args) -> int:
         rows = dot_error.dfp_rows(args.trials, args.seed)
         columns = ("method", "data", "length", "bound", "mean_err", "max_err")
         title = "DFP16 dot-product error by length and partial-sum bound (steps of two products)"
-    if args.study in ("dot", "dfp"):
+    elif args.study == "block":
+        rows = block_error.rows(seed=args.seed)
+        columns = block_error.COLUMNS
+        title = "BFP and MX quantization and K-cache dot-product error, with and without channel reordering"
+    if args.study in ("dot", "dfp", "block"):
         if args.json:
             print(json.dumps({"rows": rows, "trials": args.trials, "seed": args.seed}))
         else:
-            print(f"{title}; {args.trials} trials per row, seed {args.seed} "
-                  f"(see `pydoc arithbench.reports.dot_error`)\n")
+            module = "block_error" if args.study == "block" else "dot_error"
+            print(f"{title}; seed {args.seed} (see `pydoc arithbench.reports.{module}`)\n")
             print(format_table(rows, columns))
         return 0
     rows = sampled_rows(args.samples, args.seed) + all_pairs_rows()
@@ -269,9 +274,10 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
-    p.add_argument("study", choices=["lmul", "dot", "dfp"],
+    p.add_argument("study", choices=["lmul", "dot", "dfp", "block"],
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
-                        "dfp: DFP16 by length and partial-sum bound")
+                        "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
+                        "channel reordering")
     p.add_argument("--trials", type=int, default=64, help="dot/dfp: vector pairs per row (default 64)")
     p.add_argument("--samples", type=int, default=1_000_000, help="lmul: pairs per distribution (default 1e6)")
     p.add_argument("--seed", type=int, default=1, help="seed of the sampled inputs (default 1)")
@@ -291,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("arithbench: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `arithbench error dot | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

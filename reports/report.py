@@ -27,7 +27,7 @@ from .area import tool_version
 from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .costs import cost_claims, unit_costs
-from . import dot_error
+from . import block_error, dot_error
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
 from .unit_error import DATASETS, unit_error
 
@@ -69,7 +69,7 @@ def select_units(names: list[str] | None):
 def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-noabc") -> tuple[dict, dict]:
     """Run everything; returns (results, relative errors per module for the histograms)."""
     results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "dot_error": [], "dfp_error": [],
-                     "costs": [], "claims": []}
+                     "block_error": block_error.rows(seed=SEED), "costs": [], "claims": []}
     histograms: dict[str, np.ndarray] = {}
     for i, config in enumerate(configs, 1):
         name = config.module_name
@@ -186,6 +186,16 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                       f"seed {prov['seed']}"),
         ]
     out += [
+        doc.Heading("Block formats and channel reordering"),
+        doc.Text("BFP (bfp12: 4-bit, bfp16: 8-bit signed mantissas, blocks of 16, 8-bit shared exponent) and "
+                 "OCP MX (blocks of 32, E8M0 scale) on a 256 x 512 key matrix, N(0,1) or with 1/32 of the "
+                 "channels scaled by 40 (outliers); 'reordered' sorts channels by norm before blocking "
+                 "(Trukhanov & Soloveychik). Dot products quantize the keys only (the K-cache setting)."),
+        doc.Table(results["block_error"], block_error.COLUMNS,
+                  f"`arithbench error block --seed {prov['seed']}` (arithbench.reports.block_error; models "
+                  "checked against gfloat's quantize_block)"),
+        *([doc.Image(plots["block_error"], "Quantization error with and without channel reordering, outlier data")]
+          if "block_error" in plots else []),
         doc.Heading("Area and energy"),
         doc.Text("Area: Yosys synthesis to simple gates; transistors by CMOS weights per cell, NAND2 "
                  "equivalents = transistors / 4, depth = cells on the longest path. Energy per operation: "
@@ -252,6 +262,24 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
     plt.close(fig)
 
 
+def block_plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = [r for r in rows if r["data"] == "outliers"]
+    x = np.arange(len(data))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.bar(x - 0.2, [r["quant_err_plain"] for r in data], 0.4, label="channels as they are")
+    ax.bar(x + 0.2, [r["quant_err_reordered"] for r in data], 0.4, label="reordered by norm")
+    ax.set_xticks(x, [r["format"] for r in data], fontsize=8)
+    ax.set_ylabel("mean |q - x| / mean |x|")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def dot_plot(rows: list[dict], path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -290,6 +318,9 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
         if histograms:
             plots["histograms"] = tmp / "error_histograms.png"
             histogram_plot(histograms, plots["histograms"])
+        if results["block_error"]:
+            plots["block_error"] = tmp / "block_reordering.png"
+            block_plot(results["block_error"], plots["block_error"])
         if results["dot_error"]:
             plots["dot_error"] = tmp / "dot_error_vs_length.png"
             dot_plot(results["dot_error"], plots["dot_error"])
@@ -300,7 +331,7 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
             tradeoff_plot(results, "energy_activity_pj_normal", "pJ per operation (switching activity, N(0,1))",
                           plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        for key in ("verification", "unit_error", "lmul_error", "dot_error", "dfp_error", "claims"):
+        for key in ("verification", "unit_error", "lmul_error", "dot_error", "dfp_error", "block_error", "claims"):
             write_csv(results[key], tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)

@@ -1,0 +1,164 @@
+"""Block formats: block floating point (BFP) and OCP Microscaling (MX), and the channel
+reordering of "Accurate Block Quantization in LLMs with Outliers" (Trukhanov & Soloveychik).
+
+Blocks run along the last axis, ``k`` elements each (the length must be a multiple of ``k``).
+
+BFP
+    One shared exponent per block: ``E = floor(log2(max|x|))`` of the block, clipped to the
+    signed range of ``exp_bits``; each element becomes a ``p``-bit two's complement mantissa
+    ``m`` with value ``m * 2**(E - (p - 2))`` (the largest element lands in
+    ``[2**(p-2), 2**(p-1))``), rounded by ``rne``, ``rtz`` or ``sr`` (stochastic: the element
+    truncated to 16 fractional bits plus 16 explicit random bits, then truncated: the same
+    arithmetic an RTL adder would do), and clamped to ``[-(2**(p-1) - 1), 2**(p-1) - 1]``.
+    An all-zero block gets the smallest exponent.
+MX (OCP MX v1.0)
+    Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0),
+    elements ``V / X`` rounded RNE into the element format with saturation (MXINT8: multiples
+    of 2**-6, clamped to +-127/64). An all-zero block gets ``X = 2**-127``. A block containing
+    NaN or inf gets the NaN scale (code 0xFF) and zero elements, and decodes to NaN.
+    The dot product sums element products exactly and applies both scales once, rounding to
+    fp32 (RNE) at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import UsageError
+from .codec import decode, encode
+from .formats import float_format
+
+SR_BITS = 16
+
+
+@dataclass(frozen=True)
+class BFPFormat:
+    """``k`` elements of ``p``-bit signed mantissas sharing one ``exp_bits`` exponent."""
+
+    k: int
+    p: int
+    exp_bits: int = 8
+
+    def __post_init__(self):
+        if self.k < 1 or self.p < 2 or not 2 <= self.exp_bits <= 10:
+            raise UsageError(f"impossible BFP format: k={self.k}, p={self.p}, exp_bits={self.exp_bits}")
+
+    @property
+    def bits_per_element(self) -> float:
+        return self.p + self.exp_bits / self.k
+
+
+BFP_PRESETS = {"bfp12": BFPFormat(16, 4), "bfp16": BFPFormat(16, 8)}
+
+
+def _blocks(x: np.ndarray, k: int) -> np.ndarray:
+    x = np.asarray(x, np.float64)
+    if x.shape[-1] % k:
+        raise UsageError(f"the last axis ({x.shape[-1]}) must be a multiple of the block size {k}")
+    return x.reshape(*x.shape[:-1], x.shape[-1] // k, k)
+
+
+def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
+                 random_bits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(shared exponents, shape ``(..., blocks)``; mantissas, shape ``(..., blocks, k)``)."""
+    b = _blocks(x, fmt.k)
+    top = (1 << (fmt.exp_bits - 1)) - 1
+    peak = np.max(np.abs(b), axis=-1)
+    with np.errstate(divide="ignore"):
+        e = np.where(peak > 0, np.floor(np.log2(np.where(peak > 0, peak, 1.0))), -top)
+    e = np.clip(e, -top, top).astype(np.int64)
+    scaled = b / np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
+    if rounding == "rne":
+        m = np.rint(scaled)
+    elif rounding == "rtz":
+        m = np.trunc(scaled)
+    elif rounding == "sr":
+        if random_bits is None or random_bits.shape != scaled.shape:
+            raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
+        fixed = np.floor(np.abs(scaled) * 2**SR_BITS)
+        m = np.sign(scaled) * np.floor((fixed + random_bits) / 2**SR_BITS)
+    else:
+        raise UsageError(f"BFP rounding must be rne, rtz or sr, not {rounding!r}")
+    limit = (1 << (fmt.p - 1)) - 1
+    return e, np.clip(m, -limit, limit).astype(np.int64)
+
+
+def bfp_dequantize(e: np.ndarray, m: np.ndarray, fmt: BFPFormat) -> np.ndarray:
+    v = m * np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
+    return v.reshape(*v.shape[:-2], -1)
+
+
+MX_ELEMENTS = {"e4m3": 8, "e5m2": 15, "e2m3": 2, "e3m2": 4, "e2m1": 2, "int8": 0}
+MX_NAN_SCALE = 0xFF
+
+
+def mx_quantize(v: np.ndarray, elem: str, k: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """(E8M0 scale codes per block, element codes per block) under the OCP rules."""
+    if elem not in MX_ELEMENTS:
+        raise UsageError(f"unknown MX element format {elem!r}: use one of {', '.join(MX_ELEMENTS)}")
+    b = _blocks(v, k)
+    bad = ~np.all(np.isfinite(b), axis=-1)
+    finite = np.where(np.isfinite(b), b, 0.0)
+    peak = np.max(np.abs(finite), axis=-1)
+    with np.errstate(divide="ignore"):
+        shared = np.where(peak > 0, np.floor(np.log2(np.where(peak > 0, peak, 1.0))) - MX_ELEMENTS[elem], -127)
+    shared = np.clip(shared, -127, 127).astype(np.int64)
+    p = finite / np.ldexp(1.0, shared.astype(np.int32))[..., None]
+    if elem == "int8":
+        codes = np.clip(np.rint(p * 64), -127, 127).astype(np.int64) & 0xFF
+    else:
+        codes = encode(float_format(elem), p, "rne", sat=True)
+    scale = np.where(bad, MX_NAN_SCALE, shared + 127)
+    return scale.astype(np.int64), np.where(bad[..., None], 0, codes)
+
+
+def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:
+    """Element codes to values (before the scale)."""
+    if elem == "int8":
+        c = np.asarray(codes, np.int64)
+        return (c - ((c >> 7) & 1) * 256) / 64.0
+    return decode(float_format(elem), codes)
+
+
+def mx_dequantize(scale: np.ndarray, codes: np.ndarray, elem: str) -> np.ndarray:
+    x = np.where(scale == MX_NAN_SCALE, np.nan, np.ldexp(1.0, (scale - 127).astype(np.int32)))
+    v = mx_elements(codes, elem) * x[..., None]
+    return v.reshape(*v.shape[:-2], -1)
+
+
+def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
+    """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding."""
+    pa, pb = mx_elements(ca, elem), mx_elements(cb, elem)
+    # Element values are multiples of 2**-q; integers keep the sum exact (Python ints: no overflow).
+    q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
+    ia = (pa * 2**q).astype(np.int64).astype(object)
+    ib = (pb * 2**q).astype(np.int64).astype(object)
+    total = (ia * ib).sum(axis=-1)
+    exp = (np.asarray(sa, np.int64) - 127) + (np.asarray(sb, np.int64) - 127) - 2 * q
+    fp32 = float_format("fp32")
+    flat_total, flat_exp = total.ravel(), exp.ravel()
+    values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(flat_total, flat_exp)])
+    codes = encode(fp32, values.reshape(total.shape), "rne")
+    nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE)
+    return np.where(nan, fp32.nan_code, codes)
+
+
+def _exact_to_float64_odd(n: int, e: int) -> float:
+    """``n * 2**e`` as float64 rounded to odd (exact when it fits): rounding it again to fp32
+    gives the correctly rounded value (round-to-odd, Boldo & Melquiond)."""
+    if n == 0:
+        return 0.0
+    mag, shift = abs(n), max(abs(n).bit_length() - 53, 0)
+    kept = mag >> shift
+    if shift and (mag & ((1 << shift) - 1)):
+        kept |= 1
+    return float(np.ldexp(float(kept) * (1 if n > 0 else -1), e + shift))
+
+
+def reorder_by_norm(w: np.ndarray, axis: int = 0) -> np.ndarray:
+    """The channel permutation of Trukhanov & Soloveychik: channels (slices along the last
+    axis) sorted by their L2 norm over ``axis``, so that outlier channels share blocks.
+    Applying the same permutation to both operands of a dot product leaves it unchanged."""
+    return np.argsort(np.linalg.norm(w, axis=axis), kind="stable")

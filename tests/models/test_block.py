@@ -1,0 +1,114 @@
+"""BFP and MX models: gfloat agreement, error bounds, exact dot products, reordering."""
+
+from fractions import Fraction
+
+import gfloat
+import gfloat.formats as gf
+import numpy as np
+import pytest
+from gfloat.block import compute_scale_amax
+
+from arithbench.models.block import (BFP_PRESETS, BFPFormat, bfp_dequantize, bfp_quantize, mx_dequantize,
+                                     mx_dot, mx_elements, mx_quantize, reorder_by_norm)
+
+GFLOAT_MX = {"e4m3": gf.format_info_mxfp8_e4m3, "e5m2": gf.format_info_mxfp8_e5m2,
+             "e2m3": gf.format_info_mxfp6_e2m3, "e3m2": gf.format_info_mxfp6_e3m2,
+             "e2m1": gf.format_info_mxfp4_e2m1, "int8": gf.format_info_mxint8}
+
+
+def blocks(rng, n=200, k=32):
+    x = rng.standard_normal((n, k)) * 2.0 ** rng.integers(-20, 20, (n, 1))
+    x[0] = 0.0  # all zero
+    x[1, 5] = 1e4  # one huge outlier
+    x[2] = 3.0  # all equal
+    x[3] *= 2.0**-140  # below the E8M0 range
+    x[4] *= 2.0**100  # near the top of it
+    x[5, :] = 2.0**-130  # subnormal-ish elements
+    return x
+
+
+@pytest.mark.parametrize("elem", list(GFLOAT_MX))
+def test_mx_matches_gfloat_quantize_block(elem):
+    fi = GFLOAT_MX[elem]
+    x = blocks(np.random.default_rng(1))
+    scale, codes = mx_quantize(x.ravel(), elem)
+    ours = mx_dequantize(scale, codes, elem).reshape(x.shape)
+    for row, got in zip(x, ours):
+        ref = gfloat.quantize_block(fi, row, compute_scale_amax)
+        assert np.array_equal(got, np.asarray(ref, dtype=np.float64)), (elem, row[:3])
+
+
+def test_mx_nan_or_inf_blocks_get_the_nan_scale():
+    x = np.ones(64)
+    x[3] = np.inf
+    scale, codes = mx_quantize(x, "e4m3")
+    assert scale.tolist() == [0xFF, 127 - 8]
+    assert np.isnan(mx_dequantize(scale, codes, "e4m3")[:32]).all()
+
+
+@pytest.mark.parametrize("elem", list(GFLOAT_MX))
+def test_mx_dot_is_the_exact_sum_rounded_once(elem):
+    rng = np.random.default_rng(2)
+    x, y = blocks(rng, 64), blocks(rng, 64)
+    sa, ca = mx_quantize(x.ravel(), elem)
+    sb, cb = mx_quantize(y.ravel(), elem)
+    got = mx_dot(sa, ca, sb, cb, elem).astype(np.uint32).view(np.float32)
+    va, vb = mx_dequantize(sa, ca, elem).reshape(x.shape), mx_dequantize(sb, cb, elem).reshape(y.shape)
+    for i in range(len(got)):
+        exact = sum(Fraction(float(p)) * Fraction(float(q)) for p, q in zip(va[i], vb[i]))
+        assert got[i] == nearest_float32(exact)
+
+
+def nearest_float32(exact: Fraction) -> np.float32:
+    """Correctly rounded (ties to even) float32 of a rational, by comparing neighbours exactly."""
+    with np.errstate(over="ignore"):
+        guess = np.float32(float(exact))
+    if np.isinf(guess):  # beyond float32's range: overflow to inf under RNE
+        return guess
+    candidates = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    candidates = [c for c in candidates if np.isfinite(c)]
+    dist = [abs(Fraction(float(c)) - exact) for c in candidates]
+    best = min(dist)
+    ties = [c for c, d in zip(candidates, dist) if d == best]
+    return ties[0] if len(ties) == 1 else next(c for c in ties if c.view(np.uint32) % 2 == 0)
+
+
+def test_bfp_round_trip_error_bound_and_presets():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((100, 64))
+    for fmt in (BFP_PRESETS["bfp12"], BFP_PRESETS["bfp16"], BFPFormat(8, 6)):
+        e, m = bfp_quantize(x, fmt)
+        back = bfp_dequantize(e, m, fmt).reshape(x.shape)
+        step = np.repeat(2.0 ** (e - (fmt.p - 2)), fmt.k, axis=-1).reshape(x.shape)
+        assert np.all(np.abs(back - x) <= step / 2 + step * (np.abs(m).max() == 2 ** (fmt.p - 1) - 1))
+        assert np.max(np.abs(m)) <= 2 ** (fmt.p - 1) - 1
+
+
+def test_bfp_stochastic_rounding_is_explicit_and_unbiased():
+    fmt = BFPFormat(4, 4)
+    x = np.tile([1.0, 0.3, 0.3, 0.3], 20_000)
+    rng = np.random.default_rng(4)
+    bits = rng.integers(0, 2**16, (20_000, 4)).astype(np.float64)
+    e, m = bfp_quantize(x, fmt, "sr", bits)
+    assert np.array_equal(m, bfp_quantize(x, fmt, "sr", bits)[1])
+    assert abs(bfp_dequantize(e, m, fmt)[1::4].mean() - 0.3) < 0.005
+
+
+def test_reordering_leaves_the_exact_dot_product_unchanged_and_helps_outliers():
+    rng = np.random.default_rng(5)
+    keys = rng.standard_normal((256, 128))
+    keys[:, rng.choice(128, 6, replace=False)] *= 40  # a few outlier channels
+    query = rng.standard_normal(128)
+    perm = reorder_by_norm(keys)
+    assert np.allclose(keys[:, perm] @ query[perm], keys @ query)
+    fmt = BFP_PRESETS["bfp12"]
+
+    def err(k):
+        e, m = bfp_quantize(k, fmt)
+        return np.mean(np.abs(bfp_dequantize(e, m, fmt).reshape(k.shape) - k))
+
+    assert err(keys[:, perm]) < 0.8 * err(keys)
+
+
+def test_mx_int8_elements():
+    assert mx_elements(np.array([0x7F, 0x81, 0x40]), "int8").tolist() == [127 / 64, -127 / 64, 1.0]
