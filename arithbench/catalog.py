@@ -88,6 +88,8 @@ class UnitConfig:
             v = values[p.name]
             if p.default_from is not None and v == values[p.default_from]:
                 continue
+            if p.quiet_default and v == p.default:
+                continue
             if p.kind == "bool":
                 tokens.append(p.choices[int(v)] if p.choices else (p.name if v else f"no{p.name}"))
             elif p.kind == "int":

@@ -29,6 +29,7 @@ class Param:
     default_from: str | None = None
     check: Callable[[object], None] | None = None
     hint: str = ""
+    quiet_default: bool = False  # leave the default out of module names
 
     def allowed(self) -> str:
         if self.kind == "format":
@@ -80,4 +81,4 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 #: The ``clocked`` parameter every accumulate unit shares (see arithbench.rtl.clocked).
 CLOCKED = Param("clocked", "bool", False, "accumulate a stream in a register (clk, rst, valid) instead of taking c",
-                choices=("comb", "clk"))
+                choices=("comb", "clk"), quiet_default=True)

@@ -24,6 +24,11 @@ def _check_bound(value):
         raise UsageError(f"int16_fma: parameter bound must be 0 or positive, not {value}")
 
 
+def _check_fma(values):
+    if values["bound"] and not values["clocked"]:
+        raise UsageError("int16_fma: bound moves partial sums out of the clocked unit; add -p clocked=true")
+
+
 def _fma_vectors(cfg, plan: VectorPlan):
     widths = {"a0": 16, "b0": 16, "a1": 16, "b1": 16, "c": 32}
     corners = {n: int_corners(w) for n, w in widths.items()}
@@ -39,7 +44,8 @@ register(UnitSpec(
     name="int16_fma",
     doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
     params=(SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
-                                      "(0: never)", check=_check_bound, hint="0 or a positive count")),
+                                      "(0: never)", check=_check_bound, hint="0 or a positive count",
+                                      quiet_default=True)),
     model=_fma_model,
     component=lambda cfg: IntDotAcc(16, 2, cfg["sat"]),
     vectors=_fma_vectors,
@@ -47,6 +53,7 @@ register(UnitSpec(
     port_formats=lambda cfg: {**{n: IntFormat(16) for n in ("a0", "b0", "a1", "b1")}, "c": INT32, "y": INT32},
     exact=lambda cfg, v: v["c"] + v["a0"] * v["b0"] + v["a1"] * v["b1"],
     costs={"ops": lambda cfg: [("int_mul", 16), ("int_mul", 16), ("int_add", 32), ("int_add", 32)]},
+    check=_check_fma,
 ))
 
 
