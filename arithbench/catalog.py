@@ -34,6 +34,8 @@ class UnitSpec:
     count when the user gives none (None: exhaustive). ``port_formats(cfg)`` maps port names
     to formats, so counterexamples can show values as well as codes. ``exact(cfg, values)``
     gives the exact result (float64) of decoded input values: the reference of error tables.
+    ``normal_inputs(cfg, n, seed)`` gives inputs made from N(0,1) data, for units whose inputs
+    are not plain per-port formats (blocks).
     """
 
     name: str
@@ -45,6 +47,7 @@ class UnitSpec:
     default_vectors: Callable[[dict], int | None]
     port_formats: Callable[[dict], dict] = lambda cfg: {}
     exact: Callable[[dict, dict], np.ndarray] | None = None
+    normal_inputs: Callable[[dict, int, int], dict] | None = None
     costs: dict = field(default_factory=dict)
     check: Callable[[dict], None] | None = None
 

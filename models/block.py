@@ -17,7 +17,8 @@ MX (OCP MX v1.0)
     of 2**-6, clamped to +-127/64). An all-zero block gets ``X = 2**-127``. A block containing
     NaN or inf gets the NaN scale (code 0xFF) and zero elements, and decodes to NaN.
     The dot product sums element products exactly and applies both scales once, rounding to
-    fp32 (RNE) at the end.
+    fp32 (RNE) at the end. A NaN scale, or any NaN or infinite element (which conversion never
+    produces, but raw codes can hold), makes the dot product the canonical fp32 NaN.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ def mx_dequantize(scale: np.ndarray, codes: np.ndarray, elem: str) -> np.ndarray
 def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
     """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding."""
     pa, pb = mx_elements(ca, elem), mx_elements(cb, elem)
+    bad = ~np.all(np.isfinite(pa), axis=-1) | ~np.all(np.isfinite(pb), axis=-1)
+    pa, pb = np.where(np.isfinite(pa), pa, 0.0), np.where(np.isfinite(pb), pb, 0.0)
     # Element values are multiples of 2**-q; integers keep the sum exact (Python ints: no overflow).
     q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
     ia = (pa * 2**q).astype(np.int64).astype(object)
@@ -141,7 +144,7 @@ def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
     flat_total, flat_exp = total.ravel(), exp.ravel()
     values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(flat_total, flat_exp)])
     codes = encode(fp32, values.reshape(total.shape), "rne")
-    nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE)
+    nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE) | bad
     return np.where(nan, fp32.nan_code, codes)
 
 
@@ -162,3 +165,25 @@ def reorder_by_norm(w: np.ndarray, axis: int = 0) -> np.ndarray:
     axis) sorted by their L2 norm over ``axis``, so that outlier channels share blocks.
     Applying the same permutation to both operands of a dot product leaves it unchanged."""
     return np.argsort(np.linalg.norm(w, axis=axis), kind="stable")
+
+
+MX_ELEMENT_BITS = {"e4m3": 8, "e5m2": 8, "e2m3": 6, "e3m2": 6, "e2m1": 4, "int8": 8}
+
+
+def join_codes(codes: np.ndarray, bits: int) -> np.ndarray:
+    """(n, k) element codes to one packed port value per row, element j at bits
+    ``[j*bits, (j+1)*bits)``: uint64 when it fits, else rows of little-endian uint64 words."""
+    n, k = codes.shape
+    bitmat = ((codes[..., None].astype(np.uint64) >> np.arange(bits, dtype=np.uint64)) & 1).astype(np.uint8)
+    flat = bitmat.reshape(n, k * bits)
+    words = -(-k * bits // 64)
+    flat = np.pad(flat, ((0, 0), (0, words * 64 - k * bits)))
+    packed = np.packbits(flat, axis=1, bitorder="little").view("<u8").astype(np.uint64)
+    return packed[:, 0] if k * bits <= 64 else packed
+
+
+def split_codes(port: np.ndarray, bits: int, k: int) -> np.ndarray:
+    """The inverse of :func:`join_codes`."""
+    words = np.asarray(port, np.uint64).reshape(len(port), -1)
+    bitmat = np.unpackbits(words.astype("<u8").view(np.uint8), axis=1, bitorder="little")[:, :k * bits]
+    return (bitmat.reshape(-1, k, bits).astype(np.int64) << np.arange(bits)).sum(axis=-1)

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -52,15 +52,27 @@ def table_estimate(config: UnitConfig) -> tuple[float, str]:
     """(pJ per operation, description) from the catalog entry's reference operations."""
     ops = config.spec.costs["ops"](config.values)
     names = {"int_add": "{b}-bit add", "int_mul": "{b}x{b} multiply"}
-    text = " + ".join(names[op].format(b=bits) for op, bits in ops)
+    counts = Counter(ops)
+    text = " + ".join((f"{n} x " if n > 1 else "") + names[op].format(b=bits) for (op, bits), n in counts.items())
     return sum(op_energy(op, bits) for op, bits in ops), text
 
 
-def _harness(inputs: list[str]) -> str:
-    """C++ that plays the input arrays (uint64 each, in ``inputs`` order) into the netlist
-    with SAIF tracing, one operation per time step."""
-    decl = "\n".join(f"    std::vector<uint64_t> {n}(n); in.read((char*){n}.data(), n * 8);" for n in inputs)
-    drive = "\n".join(f"        top.{n} = {n}[i];" for n in inputs)
+def _harness(inputs: list[tuple[str, int]]) -> str:
+    """C++ that plays the input arrays (per input: n rows of 64-bit words, in ``inputs`` order)
+    into the netlist with SAIF tracing, one operation per time step. Ports over 64 bits are
+    Verilator wide words, filled 32 bits at a time."""
+    words = [(name, -(-width // 64)) for name, width in inputs]
+    per_op = sum(w for _, w in words)
+    decl = "\n".join(f"    std::vector<uint64_t> {n}(n * {w}); in.read((char*){n}.data(), n * {w} * 8);"
+                     for n, w in words)
+    drive = []
+    for (name, width), (_, w) in zip(inputs, words):
+        if width <= 64:
+            drive.append(f"        top.{name} = {name}[i];")
+        else:
+            for j in range(-(-width // 32)):
+                drive.append(f"        top.{name}[{j}] = (uint32_t)({name}[i * {w} + {j // 2}] >> {32 * (j % 2)});")
+    drive = "\n".join(drive)
     return f"""
 #include "Vunit.h"
 #include "verilated.h"
@@ -71,7 +83,7 @@ def _harness(inputs: list[str]) -> str:
 
 int main(int argc, char** argv) {{
     std::ifstream in(argv[1], std::ios::binary | std::ios::ate);
-    size_t n = (size_t)in.tellg() / {8 * len(inputs)};
+    size_t n = (size_t)in.tellg() / {8 * per_op};
     in.seekg(0);
 {decl}
     VerilatedContext ctx;
@@ -119,11 +131,11 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
     work = Path(area["dir"])
     netlist = json.loads((work / "netlist.json").read_text())["modules"][config.module_name]
     names = [n for n, p in netlist["ports"].items() if p["direction"] == "input"]
-    if any(len(netlist["ports"][n]["bits"]) > 64 for n in names) or set(names) != set(inputs):
-        raise UsageError(f"activity energy needs inputs {sorted(names)} of at most 64 bits for {config.module_name}")
+    if set(names) != set(inputs):
+        raise UsageError(f"activity energy needs inputs {sorted(names)} for {config.module_name}")
     exe = work / "saif" / "activity"
     if not exe.exists():
-        write_atomic(work / "activity.cpp", _harness(names))
+        write_atomic(work / "activity.cpp", _harness([(n, len(netlist["ports"][n]["bits"])) for n in names]))
         cmd = ["verilator", "--cc", "--exe", "--build", "-O1", "--trace-saif", "--trace-underscore",
                *BUILD_ARGS["verilator"], "--prefix", "Vunit", "--top-module", config.module_name,
                "-Mdir", str(work / "saif"), "-o", "activity", str(work / "netlist.v"), str(work / "activity.cpp")]
@@ -131,7 +143,7 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
         if done.returncode != 0:
             (work / "activity_build.log").write_text(done.stdout + done.stderr)
             raise UsageError(f"activity build failed: see {work / 'activity_build.log'}")
-    raw = b"".join(np.asarray(inputs[n], "<u8").tobytes() for n in names)
+    raw = b"".join(np.ascontiguousarray(np.asarray(inputs[n], "<u8")).tobytes() for n in names)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     data, saif_path = work / f"vectors-{digest}.bin", work / f"activity-{digest}.saif"
     if not saif_path.exists():

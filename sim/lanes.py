@@ -1,8 +1,10 @@
 """Lane packing: N copies of a unit side by side, driven by one wide word per port.
 
 Each port of lane ``i`` sits at bits ``[i*stride, i*stride + width)`` of the wide port, with
-``stride`` the port width rounded up to 8, 16, 32 or 64 bits. That makes packing a NumPy
-``astype`` plus one ``int.from_bytes`` per step, with no per-vector Python loop.
+``stride`` the port width rounded up to 8, 16, 32 or 64 bits, or to a multiple of 64 bits for
+wider ports (whose values travel as 2-D uint64 arrays, one row of little-endian words per
+vector). That makes packing a NumPy ``astype`` plus one ``int.from_bytes`` per step, with no
+per-vector Python loop.
 """
 
 from __future__ import annotations
@@ -17,25 +19,27 @@ def stride(width: int) -> int:
     for s in _STRIDES:
         if width <= s:
             return s
-    raise ValueError(f"ports wider than 64 bits are not lane-packed yet, not {width!r}")
+    return -(-width // 64) * 64
 
 
 def _dtype(width: int) -> np.dtype:
-    return np.dtype(f"<u{stride(width) // 8}")
+    return np.dtype(f"<u{min(stride(width), 64) // 8}")
 
 
 def pack(values: np.ndarray, width: int, lanes: int) -> list[int]:
     """Codes (length a multiple of ``lanes``) to one Python int per step."""
-    rows = np.ascontiguousarray(values.astype(_dtype(width)).reshape(-1, lanes))
+    rows = np.ascontiguousarray(values.astype(_dtype(width)).reshape(len(values) // lanes, -1))
     return [int.from_bytes(row.tobytes(), "little") for row in rows]
 
 
 def unpack(words: list[int], width: int, lanes: int) -> np.ndarray:
-    """One wide int per step back to a uint64 array of codes."""
+    """One wide int per step back to codes: uint64, 2-D (n, words) for ports over 64 bits."""
     nbytes = lanes * stride(width) // 8
     raw = b"".join(w.to_bytes(nbytes, "little") for w in words)
-    mask = np.uint64((1 << width) - 1)
-    return np.frombuffer(raw, dtype=_dtype(width)).astype(np.uint64) & mask
+    flat = np.frombuffer(raw, dtype=_dtype(width)).astype(np.uint64)
+    if width > 64:
+        return flat.reshape(-1, stride(width) // 64)
+    return flat & np.uint64((1 << width) - 1)
 
 
 def wrapper_verilog(module: str, ports: list[dict], lanes: int, top: str) -> str:

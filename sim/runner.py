@@ -91,7 +91,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     run_dir = build_dir / "run"
     run_dir.mkdir(exist_ok=True)
     in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
-    np.savez(in_path, **{k: np.pad(np.asarray(v, np.uint64), (0, padded - count)) for k, v in inputs.items()})
+    np.savez(in_path, **{k: np.pad(np.asarray(v, np.uint64), [(0, padded - count)] + [(0, 0)] * (np.ndim(v) - 1))
+                         for k, v in inputs.items()})
     for stale in (out_path, prog_path):
         stale.unlink(missing_ok=True)
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),

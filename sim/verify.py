@@ -50,6 +50,14 @@ class Verdict:
                 f"({self.lanes} lanes, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall)")
 
 
+def code_at(codes: np.ndarray, i: int) -> int:
+    """Vector ``i``'s code as an int (rows of little-endian 64-bit words for wide ports)."""
+    row = codes[i]
+    if np.ndim(row) == 0:
+        return int(row)
+    return sum(int(w) << (64 * j) for j, w in enumerate(row))
+
+
 def _show(fmt, code: int) -> str:
     if fmt is None:
         return f"{code:#x}"
@@ -64,7 +72,7 @@ def counterexamples(config: UnitConfig, inputs, expected, actual, where: np.ndar
     for i in where[:SHOWN]:
         row = {"index": int(i)}
         for name, codes in inputs.items():
-            row[name] = _show(formats.get(name), int(codes[i]))
+            row[name] = _show(formats.get(name), code_at(codes, i))
         for name in expected:
             row[f"expected {name}"] = _show(formats.get(name), int(expected[name][i]))
             row[f"actual {name}"] = _show(formats.get(name), int(actual[name][i]))

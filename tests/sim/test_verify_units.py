@@ -125,3 +125,21 @@ def test_clocked_model_depends_on_lane_dealing_and_a_wrong_one_is_caught(build_r
     config = configure("int8_mac", {"clocked": "true"})
     verdict = verify(config, count=50_000, model=lambda inputs: config.model(inputs, 32), root=build_root)
     assert verdict.mismatches > 0
+
+
+MX = [(elem, k) for elem in ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8") for k in (8, 32)]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("elem,k", MX)
+def test_mx_dot_every_element_format_on_verilator(elem, k, build_root):
+    verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), root=build_root)
+    assert verdict.vectors >= 100_000 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("elem,k", MX[::2] + MX[1::4])
+def test_mx_dot_on_icarus(elem, k, build_root):
+    verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), sim="icarus", count=5_000, lanes=256,
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples

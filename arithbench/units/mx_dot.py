@@ -1,0 +1,77 @@
+"""Catalog entry: the OCP MX block dot product."""
+
+import numpy as np
+
+from ..catalog import UnitSpec, VectorPlan, register
+from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dot, mx_quantize, split_codes
+from ..models.formats import float_format
+from ..params import Param
+from ..rtl.mx_dot import MxDot
+
+
+def _blocks(cfg, n, rng):
+    """``n`` blocks of values: N(0,1) at scales from 2**-140 to 2**140, with corner blocks."""
+    k = cfg["k"]
+    x = rng.standard_normal((n, k)) * 2.0 ** rng.integers(-140, 140, (n, 1))
+    x[0::50] = 0.0  # all zero
+    x[1::50, 0] *= 1e6  # one huge outlier
+    x[2::50] = 1.5  # all equal
+    return x
+
+
+def _vectors(cfg, plan: VectorPlan):
+    elem, k, n = cfg["elem"], cfg["k"], plan.count or 100_000
+    rng = np.random.default_rng(plan.seed)
+    half = n // 2
+    sa, ca = mx_quantize(_blocks(cfg, half, rng).ravel(), elem, k)
+    sb, cb = mx_quantize(_blocks(cfg, half, rng).ravel(), elem, k)
+    # The other half: raw random codes, scales at both ends of E8M0 and NaN included.
+    w = MX_ELEMENT_BITS[elem]
+    rest = n - half
+    rsa, rsb = (np.where(rng.random(rest) < 0.2, rng.choice([0, 1, 253, 254, 255], rest), rng.integers(0, 256, rest))
+                for _ in range(2))
+    rca, rcb = (rng.integers(0, 1 << w, (rest, k)) for _ in range(2))
+    return {"sa": np.concatenate([sa, rsa]).astype(np.uint64), "sb": np.concatenate([sb, rsb]).astype(np.uint64),
+            "a": join_codes(np.concatenate([ca, rca]), w), "b": join_codes(np.concatenate([cb, rcb]), w)}
+
+
+def _normal(cfg, n, seed):
+    """``n`` block pairs of N(0,1) values converted to MX."""
+    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    rng = np.random.default_rng(seed)
+    sa, ca = mx_quantize(rng.standard_normal(n * k), elem, k)
+    sb, cb = mx_quantize(rng.standard_normal(n * k), elem, k)
+    return {"sa": sa.astype(np.uint64), "sb": sb.astype(np.uint64), "a": join_codes(ca, w), "b": join_codes(cb, w)}
+
+
+def _model(cfg, v):
+    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    ca, cb = split_codes(v["a"], w, k), split_codes(v["b"], w, k)
+    return {"y": mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, elem).astype(np.uint64)}
+
+
+def _ops(cfg):
+    """Per element: a significand multiply and an add into the exact accumulator."""
+    elem, k = cfg["elem"], cfg["k"]
+    if elem == "int8":
+        return [("int_mul", 8), ("int_add", 16 + k.bit_length())] * k
+    fmt = float_format(elem)
+    width = 2 * (fmt.man_bits + 1) + 2 * (fmt.exp_max_code - 1) + k.bit_length()
+    return [("int_mul", fmt.man_bits + 1), ("int_add", width)] * k
+
+
+register(UnitSpec(
+    name="mx_dot",
+    doc="OCP MX block dot product: E8M0 scales + k elements each, exact sum, one fp32 rounding.",
+    params=(
+        Param("elem", "choice", "e4m3", "MX element format", choices=tuple(MX_ELEMENTS)),
+        Param("k", "int", 32, "block size", choices=(4, 8, 16, 32)),
+    ),
+    model=_model,
+    component=lambda cfg: MxDot(cfg["elem"], cfg["k"]),
+    vectors=_vectors,
+    default_vectors=lambda cfg: 100_000,
+    port_formats=lambda cfg: {"y": float_format("fp32")},
+    normal_inputs=_normal,
+    costs={"ops": _ops},
+))
