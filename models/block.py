@@ -187,3 +187,16 @@ def split_codes(port: np.ndarray, bits: int, k: int) -> np.ndarray:
     words = np.asarray(port, np.uint64).reshape(len(port), -1)
     bitmat = np.unpackbits(words.astype("<u8").view(np.uint8), axis=1, bitorder="little")[:, :k * bits]
     return (bitmat.reshape(-1, k, bits).astype(np.int64) << np.arange(bits)).sum(axis=-1)
+
+
+def bfp_dot(ea, ma, eb, mb, fmt: BFPFormat) -> tuple[np.ndarray, np.ndarray]:
+    """Exact BFP block dot product: (integer sum of mantissa products, exponent of its LSB
+    ``ea + eb - 2 * (p - 2)``)."""
+    total = np.sum(np.asarray(ma, np.int64) * np.asarray(mb, np.int64), axis=-1)
+    return total, np.asarray(ea, np.int64) + np.asarray(eb, np.int64) - 2 * (fmt.p - 2)
+
+
+def bfp_dot_fp32(ea, ma, eb, mb, fmt: BFPFormat) -> np.ndarray:
+    """The exact dot product rounded once to fp32 (RNE): codes."""
+    total, exp = bfp_dot(ea, ma, eb, mb, fmt)
+    return encode(float_format("fp32"), np.ldexp(total.astype(np.float64), exp.astype(np.int32)), "rne")

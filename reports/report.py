@@ -42,6 +42,7 @@ DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
     ("int8_mac", {}),
     ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}),
     ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
+    ("bfp_dot", {"k": "16", "p": "4"}),
     ("mx_dot", {"elem": "e4m3", "k": "32"}),
 )
 

@@ -143,3 +143,17 @@ def test_mx_dot_on_icarus(elem, k, build_root):
     verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), sim="icarus", count=5_000, lanes=256,
                      root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
+
+
+BFP = [({"k": "8", "p": "4", "out": "int"}), ({"k": "32", "p": "8", "out": "fp32"}), ({"k": "16", "p": "4", "out": "fp32"}),
+       ({"k": "32", "p": "4", "out": "int"})]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", ["verilator", "icarus"])
+@pytest.mark.parametrize("params", BFP, ids=lambda p: "-".join(p.values()))
+def test_bfp_dot(params, sim, build_root):
+    count = "default" if sim == "verilator" else 10_000
+    verdict = verify(configure("bfp_dot", params), sim=sim, count=count, lanes=64 if sim == "verilator" else 256,
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples

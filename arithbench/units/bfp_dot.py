@@ -1,0 +1,79 @@
+"""Catalog entry: the BFP block dot product."""
+
+import numpy as np
+
+from ..catalog import UnitSpec, VectorPlan, register
+from ..models.block import BFPFormat, bfp_dot, bfp_dot_fp32, bfp_quantize, join_codes, split_codes
+from ..models.formats import IntFormat, float_format
+from ..params import Param
+from ..rtl.bfp_dot import BfpDot
+
+
+def _fmt(cfg):
+    return BFPFormat(cfg["k"], cfg["p"])
+
+
+def _signed(codes, bits):
+    return codes - ((codes >> (bits - 1)) & 1) * (1 << bits)
+
+
+def _pack(e, m, fmt):
+    return (e.astype(np.int64) & 0xFF).astype(np.uint64), join_codes(m & ((1 << fmt.p) - 1), fmt.p)
+
+
+def _vectors(cfg, plan: VectorPlan):
+    fmt, n = _fmt(cfg), plan.count or 100_000
+    rng = np.random.default_rng(plan.seed)
+    half = n // 2
+    out = {}
+    for side in "ab":
+        x = rng.standard_normal((half, fmt.k)) * 2.0 ** rng.integers(-120, 120, (half, 1))
+        x[0::50] = 0.0
+        x[1::50, 0] *= 1e5
+        e, m = bfp_quantize(x, fmt)
+        pe, pm = _pack(e[:, 0] if e.ndim > 1 else e, m.reshape(half, fmt.k), fmt)
+        re = rng.integers(0, 256, n - half).astype(np.uint64)  # raw codes: every exponent and mantissa
+        rm = join_codes(rng.integers(0, 1 << fmt.p, (n - half, fmt.k)), fmt.p)
+        out[f"e{side}"], out[side] = np.concatenate([pe, re]), np.concatenate([pm, rm])
+    return out
+
+
+def _normal(cfg, n, seed):
+    """``n`` block pairs of N(0,1) values in BFP (RNE)."""
+    fmt = _fmt(cfg)
+    rng = np.random.default_rng(seed)
+    out = {}
+    for side in "ab":
+        e, m = bfp_quantize(rng.standard_normal((n, fmt.k)), fmt)
+        out[f"e{side}"], out[side] = _pack(e[:, 0], m.reshape(n, fmt.k), fmt)
+    return out
+
+
+def _model(cfg, v):
+    fmt = _fmt(cfg)
+    ea, eb = _signed(v["ea"].astype(np.int64), 8), _signed(v["eb"].astype(np.int64), 8)
+    ma, mb = (_signed(split_codes(v[s], fmt.p, fmt.k), fmt.p) for s in "ab")
+    if cfg["out"] == "fp32":
+        return {"y": bfp_dot_fp32(ea, ma, eb, mb, fmt).astype(np.uint64)}
+    total, exp = bfp_dot(ea, ma, eb, mb, fmt)
+    bits = 2 * fmt.p + fmt.k.bit_length()
+    return {"y": (total & ((1 << bits) - 1)).astype(np.uint64), "ye": (exp & 0x3FF).astype(np.uint64)}
+
+
+register(UnitSpec(
+    name="bfp_dot",
+    doc="BFP block dot product: exact sum of mantissa products with its exponent, or rounded to fp32.",
+    params=(
+        Param("k", "int", 16, "block size", choices=(4, 8, 16, 32)),
+        Param("p", "int", 4, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
+        Param("out", "choice", "fp32", "result: exact integer sum + exponent, or fp32", choices=("int", "fp32")),
+    ),
+    model=_model,
+    component=lambda cfg: BfpDot(_fmt(cfg), cfg["out"]),
+    vectors=_vectors,
+    default_vectors=lambda cfg: 100_000,
+    normal_inputs=_normal,
+    port_formats=lambda cfg: {"y": float_format("fp32")} if cfg["out"] == "fp32" else
+    {"y": IntFormat(2 * cfg["p"] + cfg["k"].bit_length())},
+    costs={"ops": lambda cfg: [("int_mul", cfg["p"]), ("int_add", 2 * cfg["p"] + cfg["k"].bit_length())] * cfg["k"]},
+))
