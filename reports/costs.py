@@ -53,7 +53,8 @@ def cost_claims(*, flow: str = "yowasp-noabc", root: Path = Path("build")) -> li
             saving = 1 - lm[key] / fp[key]
             rows.append({
                 "claim": "L-Mul element-wise multiply uses ~95% less energy than float multiply (Luo & Sun)",
-                "figure": f"{fmt}: L-Mul {lm[key]:.4g} pJ vs fp_mul {fp[key]:.4g} pJ: {100 * saving:.1f}% less",
+                "figure": f"{fmt}: L-Mul {lm[key]:.4g} pJ vs fp_mul {fp[key]:.4g} pJ: "
+                          f"{100 * abs(saving):.1f}% {'less' if saving >= 0 else 'more'}",
                 "basis": label, "verdict": _verdict(saving, 0.90, 1.0)})
         fmac, lmac = costs[f"fp8_mac_{fmt}"], costs[f"lmul_mac_{fmt}"]
         for label, key in (("operation table", "energy_table_pj"),
@@ -62,7 +63,7 @@ def cost_claims(*, flow: str = "yowasp-noabc", root: Path = Path("build")) -> li
             rows.append({
                 "claim": "L-Mul dot products use ~80% less energy (Luo & Sun)",
                 "figure": f"{fmt} MACs into fp32: lmul_mac {lmac[key]:.4g} pJ vs fp8_mac {fmac[key]:.4g} pJ: "
-                          f"{100 * dot:.1f}% less",
+                          f"{100 * abs(dot):.1f}% {'less' if dot >= 0 else 'more'}",
                 "basis": f"{label}, per multiply-accumulate", "verdict": _verdict(dot, 0.70, 0.90)})
         ratio = fp["cells"] / lm["cells"]
         rows.append({

@@ -28,6 +28,7 @@ from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .costs import cost_claims, unit_costs
 from . import block_error, dot_error
+from .claims import block_claims, dfp_claims
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
 from .unit_error import DATASETS, unit_error
 
@@ -99,6 +100,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-
         _log(f"dot-product error study ({DOT_TRIALS} trials per length)")
         results["dot_error"] = dot_error.rows(DOT_TRIALS, SEED)
         results["dfp_error"] = dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096))
+        results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
+    results["claims"] += block_claims(results["block_error"])
     _log(f"area and energy (Yosys flow {flow}, gate-level switching activity)")
     for config in configs:
         results["costs"].append(unit_costs(config, flow=flow, root=root))

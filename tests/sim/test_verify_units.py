@@ -95,7 +95,7 @@ def test_float_macs_every_operand_pair_on_verilator(unit, params, build_root):
 
 
 @pytest.mark.sim
-@pytest.mark.parametrize("unit,params", FP_MACS[::2], ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+@pytest.mark.parametrize("unit,params", FP_MACS, ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
 def test_float_macs_on_icarus(unit, params, build_root):
     verdict = verify(configure(unit, params), sim="icarus", count=20_000, lanes=256, root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
@@ -105,6 +105,8 @@ CLOCKED = [
     ("int16_fma", {"clocked": "true", "bound": "16"}),
     ("int16_fma", {"clocked": "true", "sat": "true"}),
     ("int8_mac", {"clocked": "true"}),
+    ("int8_mac", {"clocked": "true", "sat": "true"}),
+    ("fp8_mac", {"clocked": "true", "fmt": "e4m3", "acc": "fp32"}),
     ("fp8_mac", {"clocked": "true", "fmt": "e5m2", "acc": "fp16"}),
     ("lmul_mac", {"clocked": "true"}),
 ]

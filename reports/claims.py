@@ -1,0 +1,45 @@
+"""Claims judged from the block-format and DFP studies (BACKGROUND sections 4 and 5)."""
+
+from __future__ import annotations
+
+
+def block_claims(block_rows: list[dict]) -> list[dict]:
+    """Trukhanov & Soloveychik: reordering K-cache channels allows a ~2x smaller K-cache
+    (bfp12, 4.5 bits per element, instead of bfp16, 8.5) with a small accuracy loss. Judged on
+    the outlier data: 'holds' if reordered bfp12's dot-product error is within 2x of plain
+    bfp16's, else 'does not hold' (the figure also shows what reordering does to bfp12)."""
+    by = {(r["format"], r["data"]): r for r in block_rows}
+    small, big = by[("bfp12", "outliers")], by[("bfp16", "outliers")]
+    ratio = small["dot_err_reordered"] / big["dot_err_plain"]
+    verdict = "holds" if ratio <= 2 else "does not hold"
+    return [{
+        "claim": "Channel reordering lets a ~2x smaller K-cache keep accuracy (Trukhanov & Soloveychik)",
+        "basis": "outlier data: bfp12 reordered vs bfp16 as is; K-cache dot-product and quantization error",
+        "figure": f"dot error {small['dot_err_reordered']:.4g} vs {big['dot_err_plain']:.4g} (x{ratio:.1f}); "
+                  f"reordering moves bfp12 quantization error {small['quant_err_plain']:.4g} -> "
+                  f"{small['quant_err_reordered']:.4g} and dot error {small['dot_err_plain']:.4g} -> "
+                  f"{small['dot_err_reordered']:.4g}",
+        "verdict": verdict,
+    }]
+
+
+def dfp_claims(dfp_rows: list[dict], dot_rows: list[dict]) -> list[dict]:
+    """Das et al.: INT16 Dynamic Fixed Point with INT32 accumulators, partial sums moved out
+    before they overflow, trains as accurately as fp32. Judged on the longest N(0,1) dot
+    products: 'holds with conditions' when the bounded DFP16 error is below fp8's (fp32
+    accumulator) but the unbounded one is not."""
+    longest = max(r["length"] for r in dfp_rows)
+    rows = {r["bound"]: r for r in dfp_rows if r["data"] == "normal" and r["length"] == longest}
+    bounded = min(rows[b]["mean_err"] for b in rows if b != "never")
+    best_bound = next(b for b in rows if rows[b]["mean_err"] == bounded)
+    fp8 = next(r["mean_err"] for r in dot_rows if r["method"] == "fp8 e4m3" and r["data"] == "normal"
+               and r["length"] == longest)
+    never = rows["never"]["mean_err"]
+    verdict = "holds" if never <= fp8 else ("holds with conditions" if bounded <= fp8 else "does not hold")
+    return [{
+        "claim": "INT16 DFP with INT32 accumulation matches float accuracy (Das et al.)",
+        "basis": f"N(0,1) dot products of length {longest}: DFP16 vs fp8 e4m3 MAC into fp32",
+        "figure": f"DFP16 error {bounded:.3g} with partial sums moved out every {best_bound} steps, "
+                  f"{never:.3g} never moved (INT32 overflow); fp8 e4m3 {fp8:.3g}",
+        "verdict": verdict,
+    }]
