@@ -26,6 +26,7 @@ from ..sim.verify import verify
 from .area import tool_version
 from .energy import ACTIVITY_VECTORS
 from . import document as doc
+from .cache import cached
 from .costs import cost_claims, unit_costs
 from . import block_error, dot_error
 from .claims import block_claims, dfp_claims
@@ -87,27 +88,38 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-
             "mismatches": v.mismatches, "sim_s": round(v.sim_seconds, 3), "wall_s": round(v.wall_seconds, 2),
             "vectors_per_s": round(v.rate)})
         for dataset in DATASETS if config.spec.exact else ():  # block units: see the block study
-            row, rel = unit_error(config, dataset, ERROR_SAMPLES, SEED)
-            results["unit_error"].append({"unit": name, "data": dataset, **row})
+            row = cached(root, "unit_error", {"unit": name, "data": dataset, "n": ERROR_SAMPLES, "seed": SEED},
+                         lambda: _unit_error(config, dataset))
+            results["unit_error"].append({"unit": name, "data": dataset, **row["stats"]})
             if dataset == "normal":
-                histograms[name] = rel
+                histograms[name] = np.asarray(row["hist"])
     if any(c.spec.name == "lmul" for c in configs):
         _log(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)")
-        rows = sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
+        rows = cached(root, "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED},
+                      lambda: sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows())
         results["lmul_error"] = rows
         results["claims"] += lmul_claims(rows)
     if any(c.spec.name.endswith(("_mac", "_fma")) for c in configs):
         _log(f"dot-product error study ({DOT_TRIALS} trials per length)")
-        results["dot_error"] = dot_error.rows(DOT_TRIALS, SEED)
-        results["dfp_error"] = dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096))
+        results["dot_error"] = cached(root, "dot_error", {"trials": DOT_TRIALS, "seed": SEED},
+                                      lambda: dot_error.rows(DOT_TRIALS, SEED))
+        results["dfp_error"] = cached(root, "dfp_error", {"trials": DOT_TRIALS, "seed": SEED},
+                                      lambda: dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096)))
         results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
     results["claims"] += block_claims(results["block_error"])
     _log(f"area and energy (Yosys flow {flow}, gate-level switching activity)")
     for config in configs:
-        results["costs"].append(unit_costs(config, flow=flow, root=root))
-    results["claims"] += cost_claims(flow=flow, root=root)
+        results["costs"].append(cached(root, "costs", {"unit": config.module_name, "flow": flow},
+                                       lambda: unit_costs(config, flow=flow, root=root)))
+    results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["provenance"] = provenance(sim, command, flow)
     return results, histograms
+
+
+def _unit_error(config, dataset: str) -> dict:
+    """Statistics plus a 200-bin histogram-ready sample (clipped relative errors) of one unit."""
+    stats, rel = unit_error(config, dataset, ERROR_SAMPLES, SEED)
+    return {"stats": stats, "hist": np.clip(rel, -0.5, 0.5)[:20_000].tolist()}
 
 
 def provenance(sim: str, command: str, flow: str) -> dict:
@@ -160,7 +172,7 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                   f"golden models (arithbench.reports.unit_error), {prov['error_samples']:,} samples, seed {prov['seed']}"),
     ]
     if "histograms" in plots:
-        out.append(doc.Image(plots["histograms"], "Relative error per unit on N(0,1) inputs quantized to the unit's format"))
+        out.append(doc.Image(plots["histograms"], "Relative error per unit: the first 20,000 N(0,1) inputs quantized to the unit's format"))
     if results["lmul_error"]:
         out += [
             doc.Heading("L-Mul against fp8 multiplication"),

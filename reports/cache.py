@@ -1,0 +1,34 @@
+"""Result cache for the report's studies: JSON files keyed by the study, its parameters and
+the source of the code that computes it, so a re-run recomputes only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+from ..rtl.emit import write_atomic
+
+def code_digest() -> str:
+    """Hash of every model, report and catalog source file (wherever the package is installed)."""
+    from .. import catalog, models, units
+
+    folders = [Path(m.__file__).resolve().parent for m in (catalog, models, units)] + [Path(__file__).resolve().parent]
+    h = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached(root: Path, name: str, params: dict, compute: Callable[[], object]):
+    """``compute()``, or its stored result when ``name``, ``params`` and the code are unchanged."""
+    key = hashlib.sha256(json.dumps([name, params, code_digest()], sort_keys=True, default=str).encode())
+    path = Path(root) / "cache" / f"{name}-{key.hexdigest()[:16]}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    value = compute()
+    write_atomic(path, json.dumps(value))
+    return value
