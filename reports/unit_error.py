@@ -49,8 +49,11 @@ def unit_error(config: UnitConfig, dataset: str, n: int = 100_000, seed: int = 1
     """Statistics and the finite relative errors of ``config``'s golden model on ``dataset``."""
     formats = config.port_formats()
     inputs = inputs_for(config, dataset, n, seed, output)
-    values = {p: value(formats[p], codes).astype(np.float64) for p, codes in inputs.items()}
-    finite = np.logical_and.reduce([np.isfinite(v) for v in values.values()])
+    # Ports without a format (packed blocks) reach ``exact`` as raw codes.
+    values = {p: value(formats[p], codes).astype(np.float64) if p in formats else codes
+              for p, codes in inputs.items()}
+    finite = np.logical_and.reduce([np.isfinite(v) for p, v in values.items() if p in formats]
+                                   or [np.ones(len(next(iter(inputs.values()))), bool)])
     with np.errstate(invalid="ignore", over="ignore"):
         exact = config.spec.exact(config.values, values)[finite]
     approx = value(formats[output], config.model(inputs)[output]).astype(np.float64)[finite]

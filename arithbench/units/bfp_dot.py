@@ -60,6 +60,18 @@ def _model(cfg, v):
     return {"y": (total & ((1 << bits) - 1)).astype(np.uint64), "ye": (exp & 0x3FF).astype(np.uint64)}
 
 
+def _exact(cfg, v):
+    """The exact block dot product as float64: the integer sum alone for ``out=int`` (the
+    exponent travels on its own port), times its power of two for ``out=fp32``."""
+    fmt = _fmt(cfg)
+    ea, eb = _signed(v["ea"].astype(np.int64), 8), _signed(v["eb"].astype(np.int64), 8)
+    ma, mb = (_signed(split_codes(v[s], fmt.p, fmt.k), fmt.p) for s in "ab")
+    total, exp = bfp_dot(ea, ma, eb, mb, fmt)
+    if cfg["out"] == "int":
+        return total.astype(np.float64)
+    return np.ldexp(total.astype(np.float64), exp.astype(np.int32))
+
+
 register(UnitSpec(
     name="bfp_dot",
     doc="BFP block dot product: exact sum of mantissa products with its exponent, or rounded to fp32.",
@@ -73,6 +85,7 @@ register(UnitSpec(
     vectors=_vectors,
     default_vectors=lambda cfg: 100_000,
     normal_inputs=_normal,
+    exact=_exact,
     port_formats=lambda cfg: {"y": float_format("fp32")} if cfg["out"] == "fp32" else
     {"y": IntFormat(2 * cfg["p"] + cfg["k"].bit_length())},
     costs={"ops": lambda cfg: [("int_mul", cfg["p"]), ("int_add", 2 * cfg["p"] + cfg["k"].bit_length())] * cfg["k"]},

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
-from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dot, mx_quantize, split_codes
+from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dequantize, mx_dot, mx_quantize, split_codes
 from ..models.formats import float_format
 from ..params import Param
 from ..rtl.mx_dot import MxDot
@@ -44,6 +44,16 @@ def _normal(cfg, n, seed):
     return {"sa": sa.astype(np.uint64), "sb": sb.astype(np.uint64), "a": join_codes(ca, w), "b": join_codes(cb, w)}
 
 
+def _exact(cfg, v):
+    """The block dot product of the decoded elements, summed in float64 (NaN where the unit
+    gives NaN): the reference for the unit's one fp32 rounding."""
+    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    a = mx_dequantize(v["sa"].astype(np.int64), split_codes(v["a"], w, k), elem).reshape(-1, k)
+    b = mx_dequantize(v["sb"].astype(np.int64), split_codes(v["b"], w, k), elem).reshape(-1, k)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.sum(a * b, axis=1)
+
+
 def _model(cfg, v):
     elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
     ca, cb = split_codes(v["a"], w, k), split_codes(v["b"], w, k)
@@ -73,5 +83,6 @@ register(UnitSpec(
     default_vectors=lambda cfg: 100_000,
     port_formats=lambda cfg: {"y": float_format("fp32")},
     normal_inputs=_normal,
+    exact=_exact,
     costs={"ops": _ops},
 ))
