@@ -134,16 +134,20 @@ def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
     pa, pb = mx_elements(ca, elem), mx_elements(cb, elem)
     bad = ~np.all(np.isfinite(pa), axis=-1) | ~np.all(np.isfinite(pb), axis=-1)
     pa, pb = np.where(np.isfinite(pa), pa, 0.0), np.where(np.isfinite(pb), pb, 0.0)
-    # Element values are multiples of 2**-q; integers keep the sum exact (Python ints: no overflow).
+    # Element values are multiples of 2**-q; as integers the sum is exact.
     q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
-    ia = (pa * 2**q).astype(np.int64).astype(object)
-    ib = (pb * 2**q).astype(np.int64).astype(object)
-    total = (ia * ib).sum(axis=-1)
+    ia, ib = (pa * 2**q).astype(np.int64), (pb * 2**q).astype(np.int64)
     exp = (np.asarray(sa, np.int64) - 127) + (np.asarray(sb, np.int64) - 127) - 2 * q
+    every = mx_elements(np.arange(1 << MX_ELEMENT_BITS[elem]), elem)
+    largest = int(np.max(np.abs(every[np.isfinite(every)])) * 2**q)
+    if (largest**2 * pa.shape[-1]).bit_length() <= 53:  # exact in int64 and in float64
+        values = np.ldexp((ia * ib).sum(axis=-1).astype(np.float64), exp.astype(np.int32))
+    else:  # e5m2: Python integers, then round to odd so that the fp32 rounding stays single
+        total = (ia.astype(object) * ib.astype(object)).sum(axis=-1)
+        values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(total.ravel(), exp.ravel())])
+        values = values.reshape(total.shape)
     fp32 = float_format("fp32")
-    flat_total, flat_exp = total.ravel(), exp.ravel()
-    values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(flat_total, flat_exp)])
-    codes = encode(fp32, values.reshape(total.shape), "rne")
+    codes = encode(fp32, values, "rne")
     nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE) | bad
     return np.where(nan, fp32.nan_code, codes)
 

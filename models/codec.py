@@ -134,11 +134,6 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
     return code.astype(np.int64)
 
 
-def is_nan(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
-    """True where a code is any NaN of the format."""
-    return np.isnan(decode(fmt, codes))
-
-
 def int_value(fmt: IntFormat, codes: np.ndarray) -> np.ndarray:
     """Integer codes (unsigned bit patterns) to their values, two's complement when signed."""
     codes = np.asarray(codes).astype(np.int64)

