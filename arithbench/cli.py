@@ -94,7 +94,7 @@ def cmd_verify(args) -> int:
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
     config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
-    if args.lanes < 1:
+    if args.lanes is not None and args.lanes < 1:
         raise UsageError(f"--lanes must be at least 1, not {args.lanes}")
     prepare(args.sim)
     verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
@@ -237,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
     p.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--lanes", type=int, default=64, help="unit copies driven per simulator step (default 64)")
+    p.add_argument("--lanes", type=int, help="unit copies driven per simulator step (default 64, down to 8 for "
+                   "units with wide block ports)")
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")

@@ -10,7 +10,9 @@ BFP
     ``[2**(p-2), 2**(p-1))``), rounded by ``rne``, ``rtz`` or ``sr`` (stochastic: the element
     truncated to 16 fractional bits plus 16 explicit random bits, then truncated: the same
     arithmetic an RTL adder would do), and clamped to ``[-(2**(p-1) - 1), 2**(p-1) - 1]``.
-    An all-zero block gets the smallest exponent.
+    An all-zero block gets the smallest exponent. NaN and inf elements count as larger than
+    any finite one (the block gets the largest exponent, as a hardware maximum over exponent
+    fields would give); inf clamps to the largest mantissa of its sign, NaN becomes 0.
 MX (OCP MX v1.0)
     Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0),
     elements ``V / X`` rounded RNE into the element format with saturation (MXINT8: multiples
@@ -66,11 +68,11 @@ def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
     """(shared exponents, shape ``(..., blocks)``; mantissas, shape ``(..., blocks, k)``)."""
     b = _blocks(x, fmt.k)
     top = (1 << (fmt.exp_bits - 1)) - 1
-    peak = np.max(np.abs(b), axis=-1)
-    with np.errstate(divide="ignore"):
-        e = np.where(peak > 0, np.floor(np.log2(np.where(peak > 0, peak, 1.0))), -top)
+    peak = np.max(np.where(np.isnan(b), np.inf, np.abs(b)), axis=-1)
+    _, above = np.frexp(np.where(np.isfinite(peak), peak, 0.0))  # peak in [2**(above-1), 2**above)
+    e = np.where(np.isinf(peak), top, np.where(peak > 0, above - 1, -top))
     e = np.clip(e, -top, top).astype(np.int64)
-    scaled = b / np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
+    scaled = np.where(np.isnan(b), 0.0, b) / np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
     if rounding == "rne":
         m = np.rint(scaled)
     elif rounding == "rtz":

@@ -10,8 +10,12 @@ per-vector Python loop.
 from __future__ import annotations
 
 import numpy as np
+from amaranth.hdl import Shape
+from amaranth.lib.wiring import In
 
 _STRIDES = (8, 16, 32, 64)
+#: Ports every lane shares instead of getting its own slice.
+SHARED = frozenset({"clk", "rst"})
 
 
 def stride(width: int) -> int:
@@ -20,6 +24,23 @@ def stride(width: int) -> int:
         if width <= s:
             return s
     return -(-width // 64) * 64
+
+
+#: Input bits per simulator step that a bench drives by default. Verilator's build time grows
+#: with lanes times logic, so units with wide block ports get fewer lanes (never under 8).
+LANE_INPUT_BITS = 4096
+MAX_DEFAULT_LANES = 64
+
+
+def default_lanes(component) -> int:
+    """Lanes for ``component``: 64, halved while the packed input ports pass
+    :data:`LANE_INPUT_BITS`."""
+    width = sum(stride(Shape.cast(member.shape).width) for name, member in component.signature.members.items()
+                if member.flow == In and name not in SHARED)
+    lanes = MAX_DEFAULT_LANES
+    while lanes > 8 and lanes * width > LANE_INPUT_BITS:
+        lanes //= 2
+    return lanes
 
 
 def _dtype(width: int) -> np.dtype:
@@ -47,11 +68,10 @@ def wrapper_verilog(module: str, ports: list[dict], lanes: int, top: str) -> str
 
     Clock and reset inputs (``clk``, ``rst``) are shared by every lane rather than packed.
     """
-    shared = {"clk", "rst"}
     decls, conns, assigns = [], [], []
     for p in ports:
         name, width = p["name"], p["width"]
-        if name in shared:
+        if name in SHARED:
             decls.append(f"input wire {name}")
             conns.append(f".{name}({name})")
             continue

@@ -11,6 +11,7 @@ import numpy as np
 from ..catalog import UnitConfig, VectorPlan
 from ..models.codec import value
 from .runner import Progress, simulate
+from .lanes import default_lanes
 
 #: How many counterexamples a failing run shows.
 SHOWN = 5
@@ -74,21 +75,24 @@ def counterexamples(config: UnitConfig, inputs, expected, actual, where: np.ndar
         for name, codes in inputs.items():
             row[name] = _show(formats.get(name), code_at(codes, i))
         for name in expected:
-            row[f"expected {name}"] = _show(formats.get(name), int(expected[name][i]))
-            row[f"actual {name}"] = _show(formats.get(name), int(actual[name][i]))
+            row[f"expected {name}"] = _show(formats.get(name), code_at(expected[name], i))
+            row[f"actual {name}"] = _show(formats.get(name), code_at(actual[name], i))
         shown.append(row)
     return shown
 
 
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
-           seed: int = 1, lanes: int = 64, root: Path = Path("build"), waves: bool = False,
+           seed: int = 1, lanes: int | None = None, root: Path = Path("build"), waves: bool = False,
            progress: Progress | None = None,
            model: Callable[[dict], dict] | None = None) -> Verdict:
     """Simulate ``config`` on its vectors and compare every output with the golden model.
 
     ``count``: ``"default"`` (the unit's choice), None (exhaustive) or a number of vectors.
-    ``model`` replaces the golden model (tests use it to plant a wrong one).
+    ``model`` replaces the golden model (tests use it to plant a wrong one). ``lanes`` None:
+    :func:`arithbench.sim.lanes.default_lanes`.
     """
+    if lanes is None:
+        lanes = default_lanes(config.component())
     if count == "default":
         count = config.default_count()
     inputs = config.vectors(VectorPlan(count, seed))
@@ -96,7 +100,8 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress)
     bad = np.zeros(run.vectors, dtype=bool)
     for name, exp in expected.items():
-        bad |= np.asarray(exp, dtype=np.uint64) != run.outputs[name]
+        differs = np.asarray(exp, dtype=np.uint64) != run.outputs[name]
+        bad |= differs.reshape(run.vectors, -1).any(axis=1)  # wide ports: any word
     where = np.flatnonzero(bad)
     return Verdict(
         module=config.module_name, sim=sim, lanes=lanes, vectors=run.vectors,

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
+from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_dot, bfp_dot_fp32, bfp_quantize, join_codes, split_codes
 from ..models.formats import IntFormat, float_format
 from ..params import Param
@@ -21,8 +22,28 @@ def _pack(e, m, fmt):
     return (e.astype(np.int64) & 0xFF).astype(np.uint64), join_codes(m & ((1 << fmt.p) - 1), fmt.p)
 
 
+#: Raw shared-exponent codes crossed with every mantissa pair when the plan is exhaustive:
+#: zero, +-1, both ends of the signed range.
+EXHAUSTIVE_EXPONENTS = (0x00, 0x01, 0xFF, 0x7F, 0x80, 0x81)
+
+
+def _exhaustive(cfg):
+    """Every pair of mantissa blocks, crossed with every pair of :data:`EXHAUSTIVE_EXPONENTS`."""
+    fmt = _fmt(cfg)
+    bits = 2 * fmt.k * fmt.p
+    if bits > 16:
+        raise UsageError(f"bfp_dot: exhaustive covers every mantissa pair only when 2*k*p <= 16, here {bits}: "
+                         "give --vectors N")
+    codes = np.arange(1 << (fmt.k * fmt.p), dtype=np.uint64)
+    exps = np.array(EXHAUSTIVE_EXPONENTS, dtype=np.uint64)
+    grids = np.meshgrid(exps, exps, codes, codes, indexing="ij")
+    return {name: g.ravel() for name, g in zip(("ea", "eb", "a", "b"), grids)}
+
+
 def _vectors(cfg, plan: VectorPlan):
-    fmt, n = _fmt(cfg), plan.count or 100_000
+    if plan.count is None:
+        return _exhaustive(cfg)
+    fmt, n = _fmt(cfg), plan.count
     rng = np.random.default_rng(plan.seed)
     half = n // 2
     out = {}
@@ -76,14 +97,14 @@ register(UnitSpec(
     name="bfp_dot",
     doc="BFP block dot product: exact sum of mantissa products with its exponent, or rounded to fp32.",
     params=(
-        Param("k", "int", 16, "block size", choices=(4, 8, 16, 32)),
+        Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 4, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
         Param("out", "choice", "fp32", "result: exact integer sum + exponent, or fp32", choices=("int", "fp32")),
     ),
     model=_model,
     component=lambda cfg: BfpDot(_fmt(cfg), cfg["out"]),
     vectors=_vectors,
-    default_vectors=lambda cfg: 100_000,
+    default_vectors=lambda cfg: None if 2 * cfg["k"] * cfg["p"] <= 16 else 100_000,
     normal_inputs=_normal,
     exact=_exact,
     port_formats=lambda cfg: {"y": float_format("fp32")} if cfg["out"] == "fp32" else

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
+from ..errors import UsageError
 from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dequantize, mx_dot, mx_quantize, split_codes
 from ..models.formats import float_format
 from ..params import Param
@@ -19,8 +20,29 @@ def _blocks(cfg, n, rng):
     return x
 
 
+#: E8M0 scale pairs crossed with every element pair when the plan is exhaustive: unit scales,
+#: both ends of the range, their sums at both extremes, and the NaN scale.
+EXHAUSTIVE_SCALES = ((127, 127), (0, 0), (1, 1), (0, 254), (254, 254), (127, 0), (254, 127), (60, 70),
+                     (200, 180), (255, 127), (127, 255), (255, 255))
+
+
+def _exhaustive(cfg):
+    """Every pair of element blocks, crossed with :data:`EXHAUSTIVE_SCALES`."""
+    bits = 2 * cfg["k"] * MX_ELEMENT_BITS[cfg["elem"]]
+    if bits > 16:
+        raise UsageError(f"mx_dot: exhaustive covers every element pair only when 2*k*bits(elem) <= 16, here "
+                         f"{bits}: give --vectors N")
+    codes = np.arange(1 << (bits // 2), dtype=np.uint64)
+    a, b = (g.ravel() for g in np.meshgrid(codes, codes, indexing="ij"))
+    scales = np.array(EXHAUSTIVE_SCALES, dtype=np.uint64)
+    return {"sa": np.repeat(scales[:, 0], len(a)), "sb": np.repeat(scales[:, 1], len(a)),
+            "a": np.tile(a, len(scales)), "b": np.tile(b, len(scales))}
+
+
 def _vectors(cfg, plan: VectorPlan):
-    elem, k, n = cfg["elem"], cfg["k"], plan.count or 100_000
+    if plan.count is None:
+        return _exhaustive(cfg)
+    elem, k, n = cfg["elem"], cfg["k"], plan.count
     rng = np.random.default_rng(plan.seed)
     half = n // 2
     sa, ca = mx_quantize(_blocks(cfg, half, rng).ravel(), elem, k)
@@ -75,12 +97,12 @@ register(UnitSpec(
     doc="OCP MX block dot product: E8M0 scales + k elements each, exact sum, one fp32 rounding.",
     params=(
         Param("elem", "choice", "e4m3", "MX element format", choices=tuple(MX_ELEMENTS)),
-        Param("k", "int", 32, "block size", choices=(4, 8, 16, 32)),
+        Param("k", "int", 32, "block size", choices=(2, 4, 8, 16, 32)),
     ),
     model=_model,
     component=lambda cfg: MxDot(cfg["elem"], cfg["k"]),
     vectors=_vectors,
-    default_vectors=lambda cfg: 100_000,
+    default_vectors=lambda cfg: None if 2 * cfg["k"] * MX_ELEMENT_BITS[cfg["elem"]] <= 16 else 100_000,
     port_formats=lambda cfg: {"y": float_format("fp32")},
     normal_inputs=_normal,
     exact=_exact,

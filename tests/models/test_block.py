@@ -84,6 +84,17 @@ def test_bfp_round_trip_error_bound_and_presets():
         assert np.max(np.abs(m)) <= 2 ** (fmt.p - 1) - 1
 
 
+def test_bfp_shared_exponent_is_exact_at_binade_edges_and_specials_follow_the_documented_rule():
+    fmt = BFPFormat(4, 4)
+    below = np.nextafter(2.0, 0.0)  # floor(log2) is 0, though log2 rounds it to 1.0
+    e, m = bfp_quantize(np.array([below, 0.0, 0.0, 0.0]), fmt)
+    assert e[0] == 0 and m[0, 0] == 7  # 1.99.. * 2**2 rounds to 8, clamped to 7
+    e, m = bfp_quantize(np.array([1.0, np.inf, -np.inf, np.nan]), fmt)
+    assert e[0] == 127 and list(m[0]) == [0, 7, -7, 0]
+    e, m = bfp_quantize(np.array([0.0, -0.0, 0.0, 0.0, 2.0**-140, 0.0, 0.0, 0.0]), fmt)
+    assert list(e) == [-127, -127] and not m.any()
+
+
 def test_bfp_stochastic_rounding_is_explicit_and_unbiased():
     fmt = BFPFormat(4, 4)
     x = np.tile([1.0, 0.3, 0.3, 0.3], 20_000)

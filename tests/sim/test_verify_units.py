@@ -159,3 +159,49 @@ def test_bfp_dot(params, sim, build_root):
     verdict = verify(configure("bfp_dot", params), sim=sim, count=count, lanes=64 if sim == "verilator" else 256,
                      root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
+
+
+BLOCK_EXHAUSTIVE = [("mx_dot", {"elem": "e2m1", "k": "2"}), ("bfp_dot", {"k": "2", "p": "4", "out": "int"}),
+                    ("bfp_dot", {"k": "2", "p": "4", "out": "fp32"})]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("unit,params", BLOCK_EXHAUSTIVE, ids=lambda p: p if isinstance(p, str) else "-".join(p.values()))
+def test_small_block_units_exhaustive_on_verilator(unit, params, build_root):
+    """k = 2 with 4-bit elements: every element pair, crossed with the unit's listed scales."""
+    verdict = verify(configure(unit, params), root=build_root)
+    assert verdict.exhaustive and verdict.vectors >= 1 << 16 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_small_mx_dot_exhaustive_on_icarus(build_root):
+    verdict = verify(configure("mx_dot", {"elem": "e2m1", "k": "2"}), sim="icarus", lanes=256, root=build_root)
+    assert verdict.exhaustive and verdict.mismatches == 0, verdict.counterexamples
+
+
+QUANT = [{"k": "8", "round": "rne"}, {"k": "8", "round": "rtz"}, {"k": "8", "round": "sr"},
+         {"k": "32", "round": "rne"}, {"k": "32", "round": "sr", "p": "4"}, {"k": "8", "fmt": "fp16", "p": "6"}]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("params", QUANT, ids=lambda p: "-".join(p.values()))
+def test_bfp_quant_on_verilator(params, build_root):
+    verdict = verify(configure("bfp_quant", params), root=build_root)
+    assert verdict.vectors >= 100_000 and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("params", [{"fmt": "e4m3", "k": "2", "round": "rne"}, {"fmt": "e4m3", "k": "2", "round": "sr"},
+                                    {"fmt": "e2m1", "k": "2", "round": "sr", "p": "4"}],
+                         ids=lambda p: "-".join(p.values()))
+def test_bfp_quant_exhaustive_small_blocks(params, build_root):
+    verdict = verify(configure("bfp_quant", params), root=build_root)
+    assert verdict.exhaustive and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("params", [{"k": "8", "round": "sr"}, {"k": "32", "round": "rne"}],
+                         ids=lambda p: "-".join(p.values()))
+def test_bfp_quant_on_icarus(params, build_root):
+    verdict = verify(configure("bfp_quant", params), sim="icarus", count=5_000, lanes=256, root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples

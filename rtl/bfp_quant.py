@@ -1,0 +1,92 @@
+"""BFP quantizer: ``k`` float codes to one shared exponent and ``k`` signed mantissas, as
+:func:`arithbench.models.block.bfp_quantize` does it.
+
+Each element's ``floor(log2|x|)`` comes from its exponent field and leading one; the block's
+exponent ``E`` is their maximum, clipped to the shared exponent's range. Each significand is
+then shifted right by ``E - exp + man_bits`` with ``p - 2 + 16`` bits appended, so the shifted
+value holds the mantissa's integer part and 16 fraction bits: enough for the round-to-nearest
+guard bit (the rest, and every bit shifted out, is the sticky bit) and exactly the fraction
+stochastic rounding adds its 16 random bits to.
+"""
+
+from __future__ import annotations
+
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+from ..models.block import SR_BITS, BFPFormat
+from ..models.formats import FloatFormat
+from .float_logic import EXP_WIDTH, leading_one, unpack
+
+ROUNDINGS = ("rne", "rtz", "sr")
+
+
+class BfpQuant(wiring.Component):
+    """Ports: ``x`` (``k`` codes of ``fmt`` packed, element ``j`` at bits ``[j*w, (j+1)*w)``),
+    ``r`` (``rounding="sr"`` only: 16 random bits per element, packed the same way), ``e``
+    (signed shared exponent), ``m`` (``k`` signed ``p``-bit mantissas packed)."""
+
+    def __init__(self, fmt: FloatFormat, block: BFPFormat, rounding: str):
+        if rounding not in ROUNDINGS:
+            raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+        top = (1 << (block.exp_bits - 1)) - 1
+        if fmt.emax > top:
+            raise ValueError(f"{fmt.name} exponents reach {fmt.emax}, beyond the shared exponent's {top}")
+        self.fmt, self.block, self.rounding, self.top = fmt, block, rounding, top
+        ports = {"x": In(block.k * fmt.bits), "e": Out(block.exp_bits), "m": Out(block.k * block.p)}
+        if rounding == "sr":
+            ports["r"] = In(block.k * SR_BITS)
+        super().__init__(ports)
+
+    def elaborate(self, platform):
+        m = Module()
+        fmt, k, p, top, w = self.fmt, self.block.k, self.block.p, self.top, self.fmt.bits
+        elements = [unpack(m, fmt, self.x[j * w:(j + 1) * w], f"x{j}") for j in range(k)]
+
+        # floor(log2|x_j|), with zero at the bottom and NaN/inf at the top of the range.
+        logs = []
+        for j, x in enumerate(elements):
+            log = Signal(signed(EXP_WIDTH), name=f"log{j}")
+            lead = leading_one(m, x.sig, f"lead{j}")
+            raw = x.exp - fmt.man_bits + lead
+            m.d.comb += log.eq(Mux(x.is_nan | x.is_inf, top, Mux(x.is_zero | (raw < -top), -top, raw)))
+            logs.append(log)
+        shared = logs[0]
+        for j, log in enumerate(logs[1:], 1):
+            step = Signal(signed(EXP_WIDTH), name=f"max{j}")
+            m.d.comb += step.eq(Mux(log > shared, log, shared))
+            shared = step
+        m.d.comb += self.e.eq(shared)
+
+        limit = (1 << (p - 1)) - 1
+        padded_width = fmt.man_bits + 1 + p - 2 + SR_BITS
+        mantissas = []
+        for j, x in enumerate(elements):
+            # Right shift: E - exp + man_bits >= 0, as the block's E is at least this element's log.
+            shift = Signal(range(padded_width + 1), name=f"sh{j}")
+            distance = shared - x.exp + fmt.man_bits
+            m.d.comb += shift.eq(Mux(distance > padded_width, padded_width, distance))
+            padded = Cat(Const(0, p - 2 + SR_BITS), x.sig)
+            fixed = Signal(padded_width, name=f"fixed{j}")  # |x| / 2**(E - (p-2)), 16 fraction bits
+            back = Signal(range(padded_width + 1), name=f"back{j}")
+            lost = Signal(padded_width, name=f"lost{j}")  # the bits shifted out, at the top
+            m.d.comb += [fixed.eq(padded >> shift), back.eq(padded_width - shift),
+                         lost.eq((padded << back)[:padded_width])]
+            whole = fixed[SR_BITS:]
+            if self.rounding == "rne":
+                sticky = (fixed[:SR_BITS - 1] != 0) | (lost != 0)
+                up = fixed[SR_BITS - 1] & (sticky | whole[0])
+            elif self.rounding == "rtz":
+                up = Const(0, 1)
+            else:
+                up = (fixed[:SR_BITS] + self.r[j * SR_BITS:(j + 1) * SR_BITS])[SR_BITS]
+            rounded = Signal(len(whole) + 1, name=f"rounded{j}")
+            m.d.comb += rounded.eq(whole + up)
+            magnitude = Signal(p - 1, name=f"mag{j}")
+            m.d.comb += magnitude.eq(Mux(x.is_nan, 0, Mux(x.is_inf | (rounded > limit), limit, rounded)))
+            mantissa = Signal(signed(p), name=f"m{j}")
+            m.d.comb += mantissa.eq(Mux(x.sign, -magnitude, magnitude))
+            mantissas.append(mantissa)
+        m.d.comb += self.m.eq(Cat(*mantissas))
+        return m
