@@ -165,6 +165,31 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_mutate(args) -> int:
+    from .rtl.emit import write_atomic
+    from .sim.mutation import mutate
+    from .sim.toolchain import prepare
+
+    config = _config(args)
+    if args.mutants < 1:
+        raise UsageError(f"--mutants must be at least 1, not {args.mutants}")
+    prepare(args.sim)
+    root = _writable_dir(Path(args.build))
+    print(f"{config.describe()}: {args.mutants} mutants (seed {args.seed}), each screened on Icarus, then the "
+          f"default verification on {args.sim}, then Yosys SAT for survivors", file=sys.stderr, flush=True)
+    record = mutate(config, count=args.mutants, seed=args.seed, sim=args.sim, root=root,
+                    log=lambda line: print(line, file=sys.stderr, flush=True))
+    path = root / "mutants" / config.module_name / "record.json"
+    write_atomic(path, json.dumps(record.as_dict(), indent=2))
+    print(record.summary())
+    for r in record.results:
+        if r.outcome != "caught":
+            print(f"  m{r.mutant.id:02d} {r.outcome}: {r.mutant.describe()}; {r.how}"
+                  + (f"; input {r.counterexample}" if r.counterexample else ""))
+    print(f"record: {path}")
+    return 0 if record.caught + record.equivalent == len(record.results) else 1
+
+
 def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
@@ -251,6 +276,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_report)
 
+    p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")
+    _unit_args(p)
+    p.add_argument("--mutants", type=int, default=24, help="faulty versions to make (default 24)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the fault sites and the vectors (default 1)")
+    p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"],
+                   help="simulator of the full verification (default verilator; the screen uses Icarus)")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.set_defaults(run=cmd_mutate)
+
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
@@ -296,8 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"arithbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("arithbench: interrupted", file=sys.stderr)
-        return 130
+        print("arithbench: interrupted: nothing half-written was kept; run the command again to finish",
+              file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. `arithbench error dot | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

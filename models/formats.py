@@ -75,6 +75,9 @@ class FloatFormat:
             )
         if self.policy == "ieee" and self.exp_bits < 2:
             raise UsageError(f"format {self.name!r}: an ieee policy needs at least 2 exponent bits")
+        if self.policy == "ieee" and self.man_bits < 1:
+            raise UsageError(f"format {self.name!r}: an ieee policy needs at least 1 mantissa bit "
+                             "(NaN is a non-zero mantissa under the top exponent); use fn or finite")
         if self.policy == "fnuz" and not self.signed:
             raise UsageError(f"format {self.name!r}: fnuz needs a sign bit")
 

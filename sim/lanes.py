@@ -10,8 +10,6 @@ per-vector Python loop.
 from __future__ import annotations
 
 import numpy as np
-from amaranth.hdl import Shape
-from amaranth.lib.wiring import In
 
 _STRIDES = (8, 16, 32, 64)
 #: Ports every lane shares instead of getting its own slice.
@@ -32,11 +30,10 @@ LANE_INPUT_BITS = 4096
 MAX_DEFAULT_LANES = 64
 
 
-def default_lanes(component) -> int:
-    """Lanes for ``component``: 64, halved while the packed input ports pass
-    :data:`LANE_INPUT_BITS`."""
-    width = sum(stride(Shape.cast(member.shape).width) for name, member in component.signature.members.items()
-                if member.flow == In and name not in SHARED)
+def default_lanes(ports: list[dict]) -> int:
+    """Lanes for a unit with these ports (its generated description's ``ports``): 64, halved
+    while the packed input ports pass :data:`LANE_INPUT_BITS`."""
+    width = sum(stride(p["width"]) for p in ports if p["dir"] == "in" and p["name"] not in SHARED)
     lanes = MAX_DEFAULT_LANES
     while lanes > 8 and lanes * width > LANE_INPUT_BITS:
         lanes //= 2

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ import numpy as np
 from ..errors import UsageError
 from ..rtl.emit import generate, write_atomic
 from .lanes import wrapper_verilog
-from .toolchain import VERILATOR_LINT, prepare
+from .toolchain import locked, prepare
 
 TIMESCALE = ("1ns", "1ps")
 
@@ -40,15 +42,17 @@ class SimRun:
     waves: Path | None
 
 
-def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> tuple[Path, str, dict, float]:
+def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
+          source: tuple[Path, dict] | None = None) -> tuple[Path, str, dict, float]:
     """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config``.
 
     Returns the build directory, the top module name, the unit's description and the build
     time (0 when cached). A build is reused when its sources, simulator and options match.
+    ``source`` (Verilog file, description) replaces the generated unit: mutation testing.
     """
     prepare(sim)
     root = Path(root).resolve()
-    v_path, meta = generate(config, root / "rtl" / config.module_name)
+    v_path, meta = source or generate(config, root / "rtl" / config.module_name)
     top = f"lanes{lanes}_{config.module_name}"
     build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}" + ("_waves" if waves else ""))
     wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
@@ -58,10 +62,16 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> t
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
         return build_dir, top, meta, 0.0
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with locked(build_dir / "build.lock"):  # another process may be building the same thing
+        if stamp.exists() and stamp.read_text() == key:
+            return build_dir, top, meta, 0.0
+        return build_dir, top, meta, _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key)
 
+
+def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> float:
     from cocotb_tools.runner import get_runner
 
-    build_dir.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     wrapper_path = build_dir / f"{top}.v"
     write_atomic(wrapper_path, wrapper)
@@ -76,20 +86,22 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False) -> t
     except (RuntimeError, SystemExit, OSError) as exc:
         raise UsageError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
     write_atomic(stamp, key)
-    return build_dir, top, meta, time.perf_counter() - start
+    return time.perf_counter() - start
 
 
 def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 64,
              root: Path = Path("build"), waves: bool = False,
-             progress: Progress | None = None) -> SimRun:
-    """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``."""
+             progress: Progress | None = None, source: tuple[Path, dict] | None = None) -> SimRun:
+    """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``
+    (or through ``source``, see :func:`build`)."""
     if lanes < 1:
         raise UsageError(f"--lanes must be at least 1, not {lanes}")
-    build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves)
+    build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves,
+                                                source=source)
     count = len(next(iter(inputs.values())))
     padded = -(-count // lanes) * lanes
-    run_dir = build_dir / "run"
-    run_dir.mkdir(exist_ok=True)
+    # One folder per run, so that runs of the same build can go on side by side.
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=build_dir))
     in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
     np.savez(in_path, **{k: np.pad(np.asarray(v, np.uint64), [(0, padded - count)] + [(0, 0)] * (np.ndim(v) - 1))
                          for k, v in inputs.items()})
@@ -120,14 +132,18 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     start = time.perf_counter()
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    while thread.is_alive():
-        thread.join(0.5)
-        if progress is not None and prog_path.exists():
-            try:
-                done, total, secs = prog_path.read_text().split()
-                progress(min(int(done), count), count, float(secs))
-            except ValueError:
-                pass  # caught the file mid-write
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+            if progress is not None and prog_path.exists():
+                try:
+                    done, total, secs = prog_path.read_text().split()
+                    progress(min(int(done), count), count, float(secs))
+                except ValueError:
+                    pass  # caught the file mid-write
+    except KeyboardInterrupt:
+        shutil.rmtree(run_dir, ignore_errors=True)  # the build stays: it is complete and stamped
+        raise
     wall = time.perf_counter() - start
     failed = "error" in outcome or not out_path.exists()
     if not failed:
@@ -142,6 +158,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     if waves:
         found = sorted([*run_dir.glob("*.vcd"), *build_dir.glob("*.fst"), *run_dir.glob("*.fst")])
         wave_file = found[0] if found else None
+    else:
+        shutil.rmtree(run_dir, ignore_errors=True)  # kept on failure (its log) and with waves
     return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file)
 
 

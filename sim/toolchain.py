@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
@@ -45,6 +47,14 @@ def prepare(sim: str) -> None:
         raise UsageError("simulator icarus not found: apt-get install iverilog, or use --sim verilator")
 
 
+def available(sim: str) -> bool:
+    try:
+        prepare(sim)
+    except UsageError:
+        return False
+    return True
+
+
 @functools.cache
 def version(sim: str) -> str:
     """e.g. ``Verilator 5.048 2025-...`` or ``Icarus Verilog version 11.0 (stable)``."""
@@ -71,8 +81,25 @@ def build_harness(module: str, verilog: Path, cpp: str, out_dir: Path, name: str
     out_dir.mkdir(parents=True, exist_ok=True)
     exe, stamp = out_dir / "obj" / name, out_dir / f"{name}.stamp"
     key = hashlib.sha256("\0".join([verilog.read_text(), cpp, *flags]).encode()).hexdigest()
-    if exe.exists() and stamp.exists() and stamp.read_text() == key:
-        return exe
+    with locked(out_dir / f"{name}.lock"):
+        if not (exe.exists() and stamp.exists() and stamp.read_text() == key):
+            _verilate(module, verilog, cpp, out_dir, name, flags)
+            stamp.write_text(key)
+    return exe
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on ``path`` (created if missing): one builder at a time."""
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verilate(module: str, verilog: Path, cpp: str, out_dir: Path, name: str, flags: list[str]) -> None:
     (out_dir / f"{name}.cpp").write_text(cpp)
     cmd = ["verilator", "--cc", "--exe", "--build", *flags, *VERILATOR_LINT, "--prefix", "Vunit",
            "--top-module", module, "-Mdir", str(out_dir / "obj"), "-o", name, str(verilog), str(out_dir / f"{name}.cpp")]
@@ -81,5 +108,3 @@ def build_harness(module: str, verilog: Path, cpp: str, out_dir: Path, name: str
         log = out_dir / f"{name}_build.log"
         log.write_text(done.stdout + done.stderr)
         raise UsageError(f"Verilator build of {name} for {module} failed: see {log}")
-    stamp.write_text(key)
-    return exe

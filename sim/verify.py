@@ -11,6 +11,7 @@ import numpy as np
 from ..catalog import UnitConfig, VectorPlan
 from ..models.codec import value
 from .runner import Progress, simulate
+from ..rtl.emit import generate
 from .lanes import default_lanes
 
 #: How many counterexamples a failing run shows.
@@ -92,7 +93,7 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
     :func:`arithbench.sim.lanes.default_lanes`.
     """
     if lanes is None:
-        lanes = default_lanes(config.component())
+        lanes = default_lanes(generate(config, Path(root).resolve() / "rtl" / config.module_name)[1]["ports"])
     if count == "default":
         count = config.default_count()
     inputs = config.vectors(VectorPlan(count, seed))

@@ -10,6 +10,8 @@ import pytest
 from arithbench.reports.document import fmt_value
 from arithbench.reports.report import run
 
+pytestmark = pytest.mark.xdist_group("report")  # one worker builds the report once
+
 NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 
 

@@ -1,0 +1,60 @@
+"""Formal equivalence of two versions of a unit's Verilog, by Yosys's SAT solver on a miter.
+
+A surviving mutant is either a gap in the bench or a fault no input can expose; the miter
+says which: ``equivalent`` (proved for every input), ``differs`` (with the input that tells
+them apart, which the bench should have had), or ``undecided`` (the solver ran out of time).
+Clocked units are compared over a bounded number of cycles from reset, which proves nothing
+beyond that bound, so their equivalence stays ``undecided``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..reports.area import yosys_command
+
+_SHOWN = re.compile(r"^\s*\\in_(\w+)\s+(-?\d+)\s+([0-9a-fx]+)\s", re.M)
+_FAILED = "proof did fail"
+
+
+@dataclass
+class Equivalence:
+    outcome: str  # equivalent | differs | undecided
+    inputs: dict[str, int] = field(default_factory=dict)  # a distinguishing input, for differs
+    detail: str = ""
+
+
+def check(module: str, gold: Path, gate: Path, *, clocked: bool = False, timeout: int = 60,
+          work: Path) -> Equivalence:
+    """Prove ``gate`` equivalent to ``gold`` (both define ``module``), or find an input that
+    tells them apart. ``work`` is a folder inside which Yosys may write."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "gold.v").write_text(gold.read_text())
+    (work / "gate.v").write_text(gate.read_text())
+    steps = ["read_verilog gold.v", f"rename {module} gold", "design -stash gold",
+             "read_verilog gate.v", f"rename {module} gate", "design -stash gate",
+             "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate", "proc",
+             "miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter", "hierarchy -top miter"]
+    if clocked:
+        steps.append(f"sat -verify -prove trigger 0 -set-init-zero -seq 8 -show-inputs -timeout {timeout} miter")
+    else:
+        steps.append(f"sat -verify -prove trigger 0 -show-inputs -timeout {timeout} miter")
+    try:
+        done = subprocess.run([*yosys_command("yowasp-noabc"), "-p", "; ".join(steps)], cwd=work, capture_output=True,
+                              text=True, timeout=timeout * 3)
+    except subprocess.TimeoutExpired:
+        return Equivalence("undecided", detail=f"Yosys took over {timeout * 3} s")
+    log = done.stdout + done.stderr
+    (work / "sat.log").write_text(log)
+    if _FAILED in log:
+        shown = {name: int(hex_, 16) for name, _, hex_ in _SHOWN.findall(log) if "x" not in hex_}
+        return Equivalence("differs", shown, f"Yosys SAT found a distinguishing input (log: {work / 'sat.log'})")
+    if done.returncode == 0 and not clocked:
+        return Equivalence("equivalent", detail="proved by Yosys SAT on a miter of the two designs")
+    if done.returncode == 0:
+        return Equivalence("undecided", detail="no difference within 8 cycles from reset (bounded, not a proof)")
+    reason = "timed out" if "timeout" in log.lower() else f"Yosys exit {done.returncode}"
+    return Equivalence("undecided", detail=f"{reason} (log: {work / 'sat.log'})")
