@@ -142,6 +142,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
                 except ValueError:
                     pass  # caught the file mid-write
     except KeyboardInterrupt:
+        thread.join(10)  # Ctrl-C reaches the simulator too: let it stop writing before cleaning up
         shutil.rmtree(run_dir, ignore_errors=True)  # the build stays: it is complete and stamped
         raise
     wall = time.perf_counter() - start

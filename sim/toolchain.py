@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
+from ..rtl.emit import write_atomic
 
 SIMULATORS = ("verilator", "icarus")
 
@@ -84,7 +85,7 @@ def build_harness(module: str, verilog: Path, cpp: str, out_dir: Path, name: str
     with locked(out_dir / f"{name}.lock"):
         if not (exe.exists() and stamp.exists() and stamp.read_text() == key):
             _verilate(module, verilog, cpp, out_dir, name, flags)
-            stamp.write_text(key)
+            write_atomic(stamp, key)
     return exe
 
 

@@ -1,0 +1,103 @@
+"""Bad input through the command line and the Python API: one clear line, exit 2, no traceback,
+nothing half-written; an interrupted run leaves the caches usable."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from arithbench.catalog import configure
+from arithbench.cli import main
+from arithbench.errors import UsageError
+from arithbench.models.block import BFPFormat, mx_quantize
+from arithbench.models.formats import float_format, int_format
+from arithbench.sim import runner
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["verify", "bfp_dot", "-p", "k=3"], "parameter k must be one of 2, 4, 8, 16, 32"),
+    (["verify", "bfp_dot", "-p", "k=abc"], "parameter k must be an integer, not 'abc'"),
+    (["verify", "mx_dot", "-p", "elem=e9m9"], "parameter elem must be one of e4m3"),
+    (["verify", "bfp_quant", "-p", "fmt=e8m0"], "must be signed with exponents up to 127"),
+    (["verify", "fp_mul", "-p", "fmt=e3m0ieee"], "an ieee policy needs at least 1 mantissa bit"),
+    (["verify", "int_mul", "-p", "width=99"], "parameter width must be one of"),
+    (["verify", "fp_mul", "-p", "fmt=e4m3", "-p", "fmt=e5m2"], "parameter 'fmt' given twice"),
+    (["verify", "fp_mul", "-p", "=e4m3"], "malformed parameter '=e4m3'"),
+    (["verify", "fp_mul", "--lanes", "0"], "--lanes must be at least 1"),
+    (["verify", "fp_mul", "--vectors", "-5"], "--vectors must be 'exhaustive' or a positive count"),
+    (["verify", "mx_dot", "--vectors", "exhaustive"], "exhaustive covers every element pair only when"),
+    (["verify", "bfp_quant", "--vectors", "exhaustive"], "exhaustive needs k * bits(fmt) <= 24"),
+    (["mutate", "fp_div"], "unknown unit 'fp_div'"),
+    (["mutate", "fp_mul", "--mutants", "0"], "--mutants must be at least 1"),
+    (["report", "--units", "fp_div"], "fp_div not in the report's units"),
+    (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--yosys", "abc"], "invalid choice: 'abc'"),
+])
+def test_more_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
+    build = tmp_path / "build"
+    extra = ["--build", str(build)] if argv[0] in ("verify", "mutate", "report") else []
+    code, _, err = run(capsys, *argv, *extra)
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("arithbench: error: ") and "Traceback" not in err
+    assert message in err
+    assert not build.exists() or not any(build.rglob("*.v"))
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: configure("fp_div"), "unknown unit 'fp_div'"),
+    (lambda: configure("bfp_dot", {"k": "3"}), "parameter k must be one of"),
+    (lambda: configure("fp_mul", {"sat": "1.5"}), "must be true or false"),
+    (lambda: float_format("e4m3x"), "unknown format 'e4m3x'"),
+    (lambda: int_format("int64"), "integer width must be 2..32 bits, not 64"),
+    (lambda: BFPFormat(0, 4), "impossible BFP format"),
+    (lambda: mx_quantize([1.0] * 32, "e9m9"), "unknown MX element format 'e9m9'"),
+    (lambda: mx_quantize([1.0] * 31, "e4m3"), "must be a multiple of the block size 32"),
+])
+def test_the_python_api_raises_usage_errors_with_the_same_messages(call, message):
+    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_a_failing_simulator_build_is_one_line_and_the_next_build_works(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(runner.BUILD_ARGS, "icarus", ["-gno-such-generation"])
+    code, _, err = run(capsys, "verify", "int_add", "--sim", "icarus", "--build", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1
+    assert "icarus build of int_add_width8_signed failed" in err and "build.log" in err
+    assert not list(tmp_path.rglob("arithbench.stamp"))  # nothing claims to be a finished build
+    monkeypatch.undo()
+    code, out, _ = run(capsys, "verify", "int_add", "--sim", "icarus", "--build", str(tmp_path))
+    assert code == 0 and out.startswith("PASS")
+
+
+@pytest.mark.sim
+def test_sigint_mid_run_exits_2_with_one_line_and_leaves_the_cache_usable(tmp_path):
+    cmd = [sys.executable, "-m", "arithbench.cli", "verify", "int16_fma", "--sim", "icarus",
+           "--vectors", "3000000", "--build", str(tmp_path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not list(tmp_path.glob("sim/icarus/*/run-*/progress")) and time.monotonic() < deadline:
+        time.sleep(0.2)  # wait until vectors are flowing
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole foreground group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[-1].startswith("arithbench: interrupted") and "Traceback" not in err
+    assert not list(tmp_path.glob("sim/icarus/*/run-*"))  # the half-done run is gone
+    again = subprocess.run([*cmd[:-4], "--vectors", "1000", "--build", str(tmp_path)], capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout.startswith("PASS"), again.stderr
+
+
+def test_unwritable_build_directory(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(capsys, "verify", "fp_mul", "--build", str(blocker / "build"))
+    assert code == 2 and "cannot write to" in err and err.count("\n") == 1
