@@ -2,6 +2,7 @@
 nothing half-written; an interrupted run leaves the caches usable."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,25 @@ def run(capsys, *argv):
 
 
 @pytest.mark.parametrize("argv,message", [
+    (["verify", "fp_div"], "unknown unit 'fp_div': choose one of"),
+    (["verify", "fp_mul", "-p", "fmt=posit8"], "unknown format 'posit8'"),
+    (["verify", "fp_mul", "-p", "fmt=e3m4"], "needs a special-value policy: write e3m4ieee"),
+    (["verify", "fp_mul", "-p", "fmt=e0m7fn"], "impossible format 'e0m7fn'"),
+    (["verify", "fp_mul", "-p", "fmt=e9m3ieee"], "exponent bits must be 1..8"),
+    (["verify", "fp_mul", "-p", "fmt=e5m30ieee"], "mantissa bits must be 0..23"),
+    (["verify", "fp_mul", "-p", "fmt"], "malformed parameter 'fmt': write -p key=value"),
+    (["verify", "fp_mul", "-p", "colour=red"], "fp_mul has no parameter 'colour'"),
+    (["verify", "fp_mul", "-p", "sat=maybe"], "parameter sat must be true or false"),
+    (["verify", "fp_mul", "-p", "round=up"], "parameter round must be one of rne, rtz"),
+    (["verify", "int_mul", "-p", "width=12"], "parameter width must be one of 4, 8, 16"),
+    (["verify", "fp_mul", "-p", "fmt=e8m0"], "no sign or no subnormals"),
+    (["verify", "int16_fma", "-p", "bound=8"], "add -p clocked=true"),
+    (["verify", "int16_fma", "-p", "bound=-1"], "bound must be 0 or positive"),
+    (["verify", "fp8_mac", "-p", "acc=bf16"], "parameter acc must be one of fp32, fp16"),
+    (["verify", "fp_mul", "--vectors", "lots"], "--vectors must be 'exhaustive' or a positive count"),
+    (["verify", "fp_mul", "-p", "fmt=bf16", "--vectors", "exhaustive"], "exhaustive testing needs 2**32"),
+    (["verify", "fp_mul", "--sim", "modelsim"], "invalid choice: 'modelsim'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
     (["verify", "bfp_dot", "-p", "k=3"], "parameter k must be one of 2, 4, 8, 16, 32"),
     (["verify", "bfp_dot", "-p", "k=abc"], "parameter k must be an integer, not 'abc'"),
     (["verify", "mx_dot", "-p", "elem=e9m9"], "parameter elem must be one of e4m3"),
@@ -41,7 +61,7 @@ def run(capsys, *argv):
     (["report", "--units", "fp_div"], "fp_div not in the report's units"),
     (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--yosys", "abc"], "invalid choice: 'abc'"),
 ])
-def test_more_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
     build = tmp_path / "build"
     extra = ["--build", str(build)] if argv[0] in ("verify", "mutate", "report") else []
     code, _, err = run(capsys, *argv, *extra)
@@ -101,3 +121,12 @@ def test_unwritable_build_directory(capsys, tmp_path):
     blocker.write_text("")
     code, _, err = run(capsys, "verify", "fp_mul", "--build", str(blocker / "build"))
     assert code == 2 and "cannot write to" in err and err.count("\n") == 1
+
+
+def test_missing_simulator_is_named_with_the_fix(capsys, tmp_path, monkeypatch):
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda tool, *a, **k: None if tool in ("iverilog", "vvp") else real(tool, *a, **k))
+    code, _, err = run(capsys, "verify", "fp_mul", "--sim", "icarus", "--build", str(tmp_path / "b"))
+    assert code == 2
+    assert "simulator icarus not found: apt-get install iverilog" in err
+    assert not (tmp_path / "b" / "rtl").exists()
