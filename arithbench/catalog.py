@@ -35,7 +35,9 @@ class UnitSpec:
     to formats, so counterexamples can show values as well as codes. ``exact(cfg, values)``
     gives the exact result (float64) of decoded input values: the reference of error tables.
     ``normal_inputs(cfg, n, seed)`` gives inputs made from N(0,1) data, for units whose inputs
-    are not plain per-port formats (blocks).
+    are not plain per-port formats (blocks). ``grid(cfg)``, for units whose exhaustive plan is
+    every combination of their input codes, gives those inputs' widths, so that sharded runs
+    can make any slice of the space (:func:`arithbench.sim.vectors.grid_slice`).
     """
 
     name: str
@@ -50,6 +52,7 @@ class UnitSpec:
     normal_inputs: Callable[[dict, int, int], dict] | None = None
     costs: dict = field(default_factory=dict)
     check: Callable[[dict], None] | None = None
+    grid: Callable[[dict], dict[str, int]] | None = None
 
     def configure(self, assignments: dict[str, str]) -> "UnitConfig":
         """Resolve ``key=value`` strings against the declared parameters (defaults filled in)."""

@@ -93,9 +93,13 @@ def cmd_verify(args) -> int:
 
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
-    config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
     if args.lanes is not None and args.lanes < 1:
         raise UsageError(f"--lanes must be at least 1, not {args.lanes}")
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    if args.workers > 1 or args.scheduler:
+        return _verify_sharded(args, config, count)
+    config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
     prepare(args.sim)
     verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
                      root=_writable_dir(Path(args.build)), waves=args.waves,
@@ -110,6 +114,30 @@ def cmd_verify(args) -> int:
     if args.json:
         print(json.dumps(verdict.__dict__, default=str))
     return 0 if verdict.passed else 1
+
+
+def _verify_sharded(args, config, count) -> int:
+    from .sim.runner import print_progress
+    from .sim.shards import verify_sharded
+
+    verdict = verify_sharded(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
+                             root=_writable_dir(Path(args.build)), workers=args.workers, scheduler=args.scheduler,
+                             shard_size=args.shard_size, progress=print_progress(config.module_name))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(verdict.summary())
+    for s in verdict.shards:
+        if s.mismatches:
+            print(f"  shard [{s.start:,}, {s.stop:,}): {s.mismatches} mismatches, first at vectors {s.first}")
+    for a, b, why in verdict.failed:
+        print(f"  shard [{a:,}, {b:,}) failed after retries: {why}")
+    if args.json:
+        print(json.dumps(verdict.__dict__, default=lambda o: o.__dict__))
+    if verdict.mismatches:
+        return 1
+    if not verdict.complete:
+        raise UsageError("some shards failed after retries (listed above): the record is incomplete")
+    return 0
 
 
 def cmd_error(args) -> int:
@@ -265,6 +293,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lanes", type=int, help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
+    p.add_argument("--workers", type=int, default=1,
+                   help="split the vectors into shards over this many local worker processes (Dask)")
+    p.add_argument("--scheduler", help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
+                   "its workers must share the build folder")
+    p.add_argument("--shard-size", type=int, default=1 << 22, help="vectors per shard (default 2**22)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)

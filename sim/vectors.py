@@ -23,6 +23,17 @@ def exhaustive(widths: dict[str, int]) -> dict[str, np.ndarray]:
     return {name: g.ravel() for name, g in zip(widths, grids)}
 
 
+def grid_slice(widths: dict[str, int], start: int, stop: int) -> dict[str, np.ndarray]:
+    """Vectors ``start`` to ``stop`` of :func:`exhaustive`'s order (the first input varies
+    slowest), made from their indices: any part of a space too big to hold at once."""
+    index = np.arange(start, stop, dtype=np.uint64)
+    out, shift = {}, sum(widths.values())
+    for name, width in widths.items():
+        shift -= width
+        out[name] = (index >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+    return out
+
+
 def float_corners(fmt: FloatFormat) -> np.ndarray:
     """Codes worth crossing with each other: zeros, subnormal and normal extremes, +-1, powers
     of two, mantissas with walking ones, filled-from-top and trailing ones, inf and NaN."""

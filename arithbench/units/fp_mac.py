@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
-from ..models.codec import ROUNDINGS, encode
+from ..models.codec import ROUNDINGS, decode, encode
 from ..models.formats import float_format
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
@@ -35,9 +35,27 @@ def _vectors(cfg, plan: VectorPlan):
         return mixed({"a": float_corners(fmt), "b": float_corners(fmt), "c": float_corners(acc)}, widths,
                      count, plan.seed)
     grid = crossed({"a": everything, "b": everything, "c": accs}, widths, 0, plan.seed)
+    rest = count - len(grid["a"])
     extra = mixed({"a": float_corners(fmt), "b": float_corners(fmt), "c": float_corners(acc)}, widths,
-                  count - len(grid["a"]), plan.seed)
-    return {k: np.concatenate([grid[k], extra[k]]) for k in widths}
+                  rest - rest // 2, plan.seed)
+    near = _aligned(fmt, acc, rest // 2, plan.seed)
+    return {k: np.concatenate([grid[k], extra[k], near[k]]) for k in widths}
+
+
+def _aligned(fmt, acc, n, seed):
+    """Random operand pairs with an accumulator whose exponent is within the accumulator's
+    precision of the product's, so that every alignment shift, and the sticky bits it drops,
+    is exercised (uniform random accumulators almost never land there)."""
+    rng = np.random.default_rng(seed + 1)
+    a, b = (rng.integers(0, 1 << fmt.bits, n).astype(np.uint64) for _ in range(2))
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = np.abs(decode(fmt, a) * decode(fmt, b))
+    _, exp = np.frexp(np.where(np.isfinite(product) & (product > 0), product, 1.0))
+    span = acc.man_bits + 8
+    biased = np.clip(exp - 1 + rng.integers(-span, span + 1, n) + acc.bias, 0, acc.exp_max_code - 1)
+    mantissa = rng.integers(0, 1 << acc.man_bits, n)
+    c = (rng.integers(0, 2, n) << (acc.bits - 1)) | (biased << acc.man_bits) | mantissa
+    return {"a": a, "b": b, "c": c.astype(np.uint64)}
 
 
 def _formats(cfg):

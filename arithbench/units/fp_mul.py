@@ -40,6 +40,7 @@ register(UnitSpec(
     component=lambda cfg: FpMul(float_format(cfg["fmt"]), float_format(cfg["out"]), cfg["round"], cfg["sat"]),
     vectors=lambda cfg, plan: float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed),
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
+    grid=lambda cfg: {"a": float_format(cfg["fmt"]).bits, "b": float_format(cfg["fmt"]).bits},
     port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
                               "y": float_format(cfg["out"])},
     exact=lambda cfg, v: v["a"] * v["b"],

@@ -23,6 +23,7 @@ register(UnitSpec(
     component=lambda cfg: IntAdd(_fmt(cfg)),
     vectors=lambda cfg, plan: int_pairs(cfg["width"], plan.count, plan.seed),
     default_vectors=lambda cfg: None if cfg["width"] <= 8 else 1_000_000,
+    grid=lambda cfg: {"a": cfg["width"], "b": cfg["width"]},
     port_formats=lambda cfg: {"a": _fmt(cfg), "b": _fmt(cfg), "y": IntFormat(cfg["width"] + 1, cfg["signed"])},
     exact=lambda cfg, v: v["a"] + v["b"],
     costs={"ops": lambda cfg: [("int_add", cfg["width"])]},

@@ -45,6 +45,7 @@ register(UnitSpec(
     component=lambda cfg: LMul(float_format(cfg["fmt"]), _offset(cfg), cfg["sub"], cfg["sat"]),
     vectors=lambda cfg, plan: float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed),
     default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
+    grid=lambda cfg: {"a": float_format(cfg["fmt"]).bits, "b": float_format(cfg["fmt"]).bits},
     port_formats=lambda cfg: {p: float_format(cfg["fmt"]) for p in ("a", "b", "y")},
     exact=lambda cfg, v: v["a"] * v["b"],
     costs={"ops": lambda cfg: [("int_add", float_format(cfg["fmt"]).bits - 1)]},  # + sign XOR, ~0
