@@ -218,6 +218,25 @@ def cmd_mutate(args) -> int:
     return 0 if record.caught + record.equivalent == len(record.results) else 1
 
 
+def cmd_sweep(args) -> int:
+    from .reports.sweep import DEFAULT_FORMATS, run
+
+    formats = args.formats.split(",") if args.formats else list(DEFAULT_FORMATS)
+    roundings = args.rounding.split(",")
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    out = _writable_dir(Path(args.output or f"build/sweep/{args.unit}").parent) / Path(
+        args.output or f"build/sweep/{args.unit}").name
+    rows = run(args.unit, formats, roundings, out_dir=out, root=_writable_dir(Path(args.build)),
+               flow=_flow(args.yosys), workers=args.workers, scheduler=args.scheduler,
+               log=lambda m: print(m, file=sys.stderr, flush=True),
+               command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
+    front = [f"{r['fmt']}/{r['round']}" for r in rows if r["pareto_area"]]
+    print(f"{args.unit}: {len(rows)} points; Pareto front (error vs area): {', '.join(front)}")
+    print(f"written: {out}/SWEEP.md, sweep.csv, sweep.json, error_vs_area.png, error_vs_energy.png")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
@@ -317,6 +336,17 @@ def parser() -> argparse.ArgumentParser:
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
+
+    p = sub.add_parser("sweep", help="error, area and energy over float formats and rounding modes, with Pareto fronts")
+    p.add_argument("unit", help="a unit with a float format parameter (fp_mul, lmul, ...)")
+    p.add_argument("--formats", help="comma-separated formats (default: every eXmYfn with X + Y <= 7)")
+    p.add_argument("--rounding", default="rne", help="comma-separated rounding modes (default rne)")
+    p.add_argument("--workers", type=int, default=2, help="local Dask worker processes (default 2)")
+    p.add_argument("--scheduler", help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
+    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
+    p.add_argument("-o", "--output", help="output directory (default build/sweep/UNIT)")
+    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.set_defaults(run=cmd_sweep)
 
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")

@@ -31,6 +31,7 @@ from .costs import cost_claims, unit_costs
 from . import block_error, dot_error
 from .claims import block_claims, dfp_claims
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
+from .plots import pareto, pyplot, save
 from .unit_error import DATASETS, unit_error
 
 #: The default set of unit configurations (grows as units land).
@@ -135,23 +136,8 @@ def provenance(sim: str, command: str, flow: str) -> dict:
             "python": sys.version.split()[0], "versions": versions}
 
 
-def _pyplot():
-    """matplotlib.pyplot on the non-interactive Agg back end."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(plt, fig, path: Path) -> None:
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-
-
 def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     names = list(histograms)
     fig, axes = plt.subplots(len(names), 1, figsize=(8, 1.8 * len(names)), sharex=True, squeeze=False)
     bins = np.linspace(-0.5, 0.5, 101)
@@ -160,7 +146,7 @@ def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
         ax.set_ylabel("count")
         ax.set_title(name, fontsize=9, loc="left")
     axes[-1, 0].set_xlabel("relative error (approx - exact) / |exact|, clipped to ±0.5")
-    _save(plt, fig, path)
+    save(plt, fig, path)
 
 
 def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
@@ -265,14 +251,8 @@ def cost_rows(costs: list[dict]) -> list[dict]:
              "energy_activity_pj_normal": c["energy_activity_pj[normal]"]} for c in costs]
 
 
-def pareto(points: list[tuple[float, float]]) -> list[int]:
-    """Indices of the points no other point beats on both coordinates (lower is better)."""
-    return [i for i, (x, y) in enumerate(points)
-            if not any((x2 <= x and y2 <= y) and (x2 < x or y2 < y) for x2, y2 in points)]
-
-
 def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     err = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
     pts = [(c[cost_key], err[c["unit"]], c["unit"]) for c in cost_rows(results["costs"]) if c["unit"] in err]
     front = sorted((pts[i] for i in pareto([(x, y) for x, y, _ in pts])), key=lambda p: p[0])
@@ -285,11 +265,11 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
     ax.set_xlabel(xlabel)
     ax.set_ylabel("mean relative error, N(0,1) inputs")
     ax.legend()
-    _save(plt, fig, path)
+    save(plt, fig, path)
 
 
 def block_plot(rows: list[dict], path: Path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     data = [r for r in rows if r["data"] == "outliers"]
     x = np.arange(len(data))
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -298,11 +278,11 @@ def block_plot(rows: list[dict], path: Path) -> None:
     ax.set_xticks(x, [r["format"] for r in data], fontsize=8)
     ax.set_ylabel("mean |q - x| / mean |x|")
     ax.legend()
-    _save(plt, fig, path)
+    save(plt, fig, path)
 
 
 def dot_plot(rows: list[dict], path: Path) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for method in dict.fromkeys(r["method"] for r in rows):
         pts = [(r["length"], r["mean_err"]) for r in rows if r["method"] == method and r["data"] == "normal"]
@@ -312,7 +292,7 @@ def dot_plot(rows: list[dict], path: Path) -> None:
     ax.set_xlabel("dot-product length")
     ax.set_ylabel("mean |approx - exact| / (||x|| ||y||)")
     ax.legend(fontsize=8)
-    _save(plt, fig, path)
+    save(plt, fig, path)
 
 
 def write_csv(rows: list[dict], path: Path) -> None:

@@ -1,0 +1,44 @@
+"""Design-space sweeps: points on Dask workers, Pareto fronts, files written at once."""
+
+import json
+
+import pytest
+
+from arithbench.cli import main
+from arithbench.reports.sweep import DEFAULT_FORMATS, points, run
+
+
+def test_default_formats_are_every_exmy_up_to_seven_bits():
+    assert len(DEFAULT_FORMATS) == 28 and "e4m3fn" in DEFAULT_FORMATS and "e1m6fn" in DEFAULT_FORMATS
+    assert len(points("fp_mul", ["e4m3", "e5m2"], ["rne", "rtz", "rup"])) == 6
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["sweep", "int_mul"], "int_mul has no float format parameter"),
+    (["sweep", "lmul", "--rounding", "rtz"], "lmul has no rounding parameter"),
+    (["sweep", "fp_mul", "--formats", "e4m3,posit8"], "unknown format 'posit8'"),
+    (["sweep", "fp_mul", "--rounding", "rne,up"], "parameter round must be one of"),
+])
+def test_bad_sweeps_are_refused_before_any_work(capsys, tmp_path, argv, message):
+    code = main([*argv, "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.sim
+def test_sweep_measures_every_point_and_marks_the_fronts(tmp_path, build_root):
+    out = tmp_path / "sweep"
+    rows = run("fp_mul", ["e2m1", "e3m2fn", "e4m3"], ["rne", "rtz"], out_dir=out, root=build_root,
+               log=lambda m: None, command="pytest")
+    assert len(rows) == 6 and all(r["transistors"] > 0 and r["energy_pj"] > 0 for r in rows)
+    for cost, key in (("transistors", "pareto_area"), ("energy_pj", "pareto_energy")):
+        front = [r for r in rows if r[key]]
+        assert front
+        for r in rows:  # nothing off the front beats a front point on both coordinates
+            assert not any(f[cost] > r[cost] and f["mean_rel"] > r["mean_rel"] for f in front)
+    wider = {r["fmt"]: r["mean_rel"] for r in rows if r["round"] == "rne"}
+    assert wider["e4m3"] < wider["e3m2fn"] < wider["e2m1"]  # more mantissa bits, less error
+    saved = json.loads((out / "sweep.json").read_text())
+    assert saved["rows"] == json.loads(json.dumps(rows))
+    for name in ("SWEEP.md", "sweep.csv", "error_vs_area.png", "error_vs_energy.png"):
+        assert (out / name).stat().st_size > 0
