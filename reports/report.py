@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
-import shutil
 import sys
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +19,7 @@ import numpy as np
 from .. import __version__
 from ..catalog import configure
 from ..errors import UsageError
+from ..rtl.emit import atomic_dir
 from ..sim.toolchain import version as sim_version
 from ..sim.verify import verify
 from .area import tool_version
@@ -306,10 +305,7 @@ def write_csv(rows: list[dict], path: Path) -> None:
 
 def write(results: dict, histograms: dict, out_dir: Path) -> None:
     """Write everything into a temporary folder, then move it into place in one rename."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
-    try:
+    with atomic_dir(out_dir) as tmp:
         plots = {}
         if histograms:
             plots["histograms"] = tmp / "error_histograms.png"
@@ -333,12 +329,6 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
         content = blocks(results, plots)
         (tmp / "REPORT.md").write_text(doc.to_markdown(content))
         (tmp / "index.html").write_text(doc.to_html(content, "arithbench comparison report"))
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str,

@@ -8,14 +8,13 @@ each reusing the shared caches of syntheses and activity runs under the build fo
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
 from ..catalog import configure, unit
 from ..errors import UsageError
+from ..rtl.emit import atomic_dir
 from ..models.formats import float_format
 from . import document as doc
 from .area import synthesize, tool_version
@@ -113,10 +112,7 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
 
 
 def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
-    try:
+    with atomic_dir(out_dir) as tmp:
         finite = [r for r in rows if r["mean_rel"] == r["mean_rel"]]  # NaN error: nothing to plot
         _plot(finite, "transistors", "transistors (Yosys, CMOS weights)", tmp / "error_vs_area.png")
         _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
@@ -136,9 +132,3 @@ def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> No
         write_csv(rows, tmp / "sweep.csv")
         (tmp / "sweep.json").write_text(json.dumps({"unit": unit_name, "command": command, "rows": rows,
                                                     "failed": failed, "source": source}, indent=2) + "\n")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
