@@ -34,8 +34,11 @@ def check(module: str, gold: Path, gate: Path, *, clocked: bool = False, timeout
     work.mkdir(parents=True, exist_ok=True)
     (work / "gold.v").write_text(gold.read_text())
     (work / "gate.v").write_text(gate.read_text())
-    steps = ["read_verilog gold.v", f"rename {module} gold", "design -stash gold",
-             "read_verilog gate.v", f"rename {module} gate", "design -stash gate",
+    # Each design flattened on its own first: their submodules share names.
+    steps = ["read_verilog gold.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gold",
+             "design -stash gold",
+             "read_verilog gate.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gate",
+             "design -stash gate",
              "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate", "proc",
              "miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter", "hierarchy -top miter"]
     if clocked:

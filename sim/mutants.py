@@ -32,6 +32,7 @@ _TERNARY = re.compile(r"^(?P<c>.+?) \? (?P<x>.+?) : (?P<y>.+)$")
 _UNARY = re.compile(r"^(?P<op>~|!) (?P<x>.+)$")
 _CONSTANT = re.compile(r"(\d+)'h([0-9a-fA-F]+)")
 _NAME = re.compile(r"\\\S+ |(?<![\w'$\\])[A-Za-z_]\w*")
+_PORT = re.compile(r"^\s*\.[\w$\\]+\s*\(")
 _DECL = re.compile(r"^\s*(?:wire|reg|input|output)\s+(?:\[(\d+):0\]\s+)?(\\\S+ |[A-Za-z_]\w*)")
 
 
@@ -79,6 +80,8 @@ def _live(lines: list[str]) -> set[str]:
         decl = _DECL.match(text)
         if decl and text.lstrip().startswith("output"):
             outputs.add(decl[2].strip())
+        if _PORT.match(text):  # a submodule instance's connection: counted as used
+            outputs |= _names(text[text.index("("):])
         if text.startswith("  always"):
             block = []
         elif block is not None and text == "  end":
@@ -102,9 +105,17 @@ def _live(lines: list[str]) -> set[str]:
 def _sites(verilog: str) -> dict[str, list[tuple[int, str]]]:
     """Every place each kind of fault can go: kind -> [(line index, replacement line)]."""
     lines = verilog.split("\n")
-    widths, live = _widths(lines), _live(lines)
     sites: dict[str, list[tuple[int, str]]] = {kind: [] for kind in KINDS}
-    for i, text in enumerate(lines):
+    starts = [i for i, text in enumerate(lines) if text.startswith("module ")] + [len(lines)]
+    for first, end in zip(starts, starts[1:]):  # names are per module: liveness too
+        _module_sites(lines, first, end, sites)
+    return sites
+
+
+def _module_sites(lines: list[str], first: int, end: int, sites: dict[str, list[tuple[int, str]]]) -> None:
+    widths, live = _widths(lines[first:end]), _live(lines[first:end])
+    for i in range(first, end):
+        text = lines[i]
         match = _ASSIGN.match(text) or _STATEMENT.match(text)
         if match is None or text.lstrip().startswith(("reg ", "wire ", "(*")):
             continue
@@ -136,7 +147,6 @@ def _sites(verilog: str) -> dict[str, list[tuple[int, str]]]:
             for bit in range(width):
                 put("stuck-0", f"({rhs}) & {mask(((1 << width) - 1) ^ (1 << bit))}")
                 put("stuck-1", f"({rhs}) | {mask(1 << bit)}")
-    return sites
 
 
 def mutants(verilog: str, count: int, seed: int) -> list[Mutant]:
