@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 from collections import Counter, defaultdict
@@ -28,7 +29,7 @@ import numpy as np
 
 from ..catalog import UnitConfig, configure
 from ..errors import UsageError
-from ..sim.toolchain import build_harness
+from ..sim.toolchain import build_harness, locked
 from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 
@@ -136,10 +137,13 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
     raw = b"".join(np.ascontiguousarray(np.asarray(inputs[n], "<u8")).tobytes() for n in names)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     data, saif_path = work / f"vectors-{digest}.bin", work / f"activity-{digest}.saif"
-    if not saif_path.exists():
-        data.write_bytes(raw)
-        subprocess.run([str(exe), str(data), str(saif_path)], check=True, capture_output=True)
-        data.unlink()
+    with locked(work / f"activity-{digest}.lock"):  # one writer per netlist and data set
+        if not saif_path.exists():
+            data.write_bytes(raw)
+            partial = saif_path.with_suffix(".saif.partial")
+            subprocess.run([str(exe), str(data), str(partial)], check=True, capture_output=True)
+            os.replace(partial, saif_path)
+            data.unlink()
     toggles = _toggles(saif_path.read_text())
     load = _loads(netlist)
     total = 0.0

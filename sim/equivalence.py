@@ -30,28 +30,36 @@ class Equivalence:
 def check(module: str, gold: Path, gate: Path, *, clocked: bool = False, timeout: int = 60,
           work: Path) -> Equivalence:
     """Prove ``gate`` equivalent to ``gold`` (both define ``module``), or find an input that
-    tells them apart. ``work`` is a folder inside which Yosys may write."""
+    tells them apart. ``work`` is a folder inside which Yosys may write.
+
+    Two passes: Yosys's structural equivalence checker (``equiv_make``, ``equiv_simple``,
+    ``equiv_induct``), which proves a one-fault change quickly by matching the untouched logic
+    and solving only the small cone around the fault; if that cannot prove it, SAT on a miter of
+    the two designs, which finds a distinguishing input or proves equivalence outright."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "gold.v").write_text(gold.read_text())
     (work / "gate.v").write_text(gate.read_text())
     # Each design flattened on its own first: their submodules share names.
-    steps = ["read_verilog gold.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gold",
-             "design -stash gold",
-             "read_verilog gate.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gate",
-             "design -stash gate",
-             "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate", "proc",
-             "miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter", "hierarchy -top miter"]
+    load = ["read_verilog gold.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gold",
+            "design -stash gold",
+            "read_verilog gate.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gate",
+            "design -stash gate",
+            "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate"]
+    if not clocked:
+        structural = load + ["equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 0",
+                             "equiv_induct -seq 0", "equiv_status -assert"]
+        done = _yosys(structural, work, timeout * 3, "equiv.log")
+        if done is not None and done.returncode == 0:
+            return Equivalence("equivalent", detail="proved by Yosys equiv_simple/equiv_induct")
+    miter = load + ["miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter", "hierarchy -top miter"]
     if clocked:
-        steps.append(f"sat -verify -prove trigger 0 -set-init-zero -seq 8 -show-inputs -timeout {timeout} miter")
+        miter.append(f"sat -verify -prove trigger 0 -set-init-zero -seq 8 -show-inputs -timeout {timeout} miter")
     else:
-        steps.append(f"sat -verify -prove trigger 0 -show-inputs -timeout {timeout} miter")
-    try:
-        done = subprocess.run([*yosys_command("yowasp-noabc"), "-p", "; ".join(steps)], cwd=work, capture_output=True,
-                              text=True, timeout=timeout * 3)
-    except subprocess.TimeoutExpired:
+        miter.append(f"sat -verify -prove trigger 0 -show-inputs -timeout {timeout} miter")
+    done = _yosys(miter, work, timeout * 3, "sat.log")
+    if done is None:
         return Equivalence("undecided", detail=f"Yosys took over {timeout * 3} s")
     log = done.stdout + done.stderr
-    (work / "sat.log").write_text(log)
     if _FAILED in log:
         shown = {name: int(hex_, 16) for name, _, hex_ in _SHOWN.findall(log) if "x" not in hex_}
         return Equivalence("differs", shown, f"Yosys SAT found a distinguishing input (log: {work / 'sat.log'})")
@@ -61,3 +69,13 @@ def check(module: str, gold: Path, gate: Path, *, clocked: bool = False, timeout
         return Equivalence("undecided", detail="no difference within 8 cycles from reset (bounded, not a proof)")
     reason = "timed out" if "timeout" in log.lower() else f"Yosys exit {done.returncode}"
     return Equivalence("undecided", detail=f"{reason} (log: {work / 'sat.log'})")
+
+
+def _yosys(steps: list[str], work: Path, timeout: int, log: str) -> subprocess.CompletedProcess | None:
+    try:
+        done = subprocess.run([*yosys_command("yowasp-noabc"), "-p", "; ".join(steps)], cwd=work,
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    (work / log).write_text(done.stdout + done.stderr)
+    return done

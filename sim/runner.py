@@ -142,7 +142,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
                 except ValueError:
                     pass  # caught the file mid-write
     except KeyboardInterrupt:
-        thread.join(10)  # Ctrl-C reaches the simulator too: let it stop writing before cleaning up
+        _stop_children()
+        thread.join(10)
         shutil.rmtree(run_dir, ignore_errors=True)  # the build stays: it is complete and stamped
         raise
     wall = time.perf_counter() - start
@@ -162,6 +163,18 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     else:
         shutil.rmtree(run_dir, ignore_errors=True)  # kept on failure (its log) and with waves
     return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file)
+
+
+def _stop_children() -> None:
+    """Stop the simulator (Icarus answers Ctrl-C with its interactive prompt, not an exit)."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=5)
+    for child in alive:
+        child.kill()
 
 
 def print_progress(label: str) -> Progress:
