@@ -9,6 +9,8 @@ from arithbench.reports.area import synthesize
 from arithbench.reports.costs import cost_claims, unit_costs
 from arithbench.reports.energy import activity_inputs, switched_units, table_estimate, zero_inputs
 
+pytestmark = pytest.mark.xdist_group("report")  # with the report's tests: one worker fills the caches
+
 
 def test_wider_integer_multiplier_costs_more(build_root):
     narrow, wide = configure("int_mul", {"width": "8"}), configure("int_mul", {"width": "16"})

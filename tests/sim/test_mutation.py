@@ -65,7 +65,7 @@ def test_a_weak_bench_leaves_survivors_and_the_solver_shows_the_missing_input(tm
     config = configure("fp_mul", {"fmt": "e5m2"})
     two = {"a": np.array([0x3C, 0x40], np.uint64), "b": np.array([0x3C, 0xC4], np.uint64)}  # 1*1, 2*-4
     weak = UnitConfig(dataclasses.replace(config.spec, vectors=lambda cfg, plan: two), config.items)
-    record = mutate(weak, count=12, root=tmp_path, log=lambda line: None)
+    record = mutate(weak, count=6, sim="icarus", root=tmp_path, log=lambda line: None)
     survivors = [r for r in record.results if r.outcome == "survived"]
     assert survivors and record.score < 1.0
     assert all(set(r.counterexample) == {"a", "b"} for r in survivors)

@@ -142,7 +142,7 @@ def test_mx_dot_every_element_format_on_verilator(elem, k, build_root):
 @pytest.mark.sim
 @pytest.mark.parametrize("elem,k", MX[::2] + MX[1::4])
 def test_mx_dot_on_icarus(elem, k, build_root):
-    verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), sim="icarus", count=5_000, lanes=256,
+    verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), sim="icarus", count=5_000 if k == 8 else 2_000,
                      root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
 
@@ -174,9 +174,10 @@ def test_small_block_units_exhaustive_on_verilator(unit, params, build_root):
 
 
 @pytest.mark.sim
-def test_small_mx_dot_exhaustive_on_icarus(build_root):
-    verdict = verify(configure("mx_dot", {"elem": "e2m1", "k": "2"}), sim="icarus", lanes=256, root=build_root)
-    assert verdict.exhaustive and verdict.mismatches == 0, verdict.counterexamples
+def test_small_mx_dot_on_icarus(build_root):
+    verdict = verify(configure("mx_dot", {"elem": "e2m1", "k": "2"}), sim="icarus", count=50_000, lanes=256,
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples
 
 
 QUANT = [{"k": "8", "round": "rne"}, {"k": "8", "round": "rtz"}, {"k": "8", "round": "sr"},
@@ -203,5 +204,5 @@ def test_bfp_quant_exhaustive_small_blocks(params, build_root):
 @pytest.mark.parametrize("params", [{"k": "8", "round": "sr"}, {"k": "32", "round": "rne"}],
                          ids=lambda p: "-".join(p.values()))
 def test_bfp_quant_on_icarus(params, build_root):
-    verdict = verify(configure("bfp_quant", params), sim="icarus", count=5_000, lanes=256, root=build_root)
+    verdict = verify(configure("bfp_quant", params), sim="icarus", count=2_000, root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
