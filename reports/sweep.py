@@ -16,6 +16,7 @@ from ..catalog import configure, unit
 from ..errors import UsageError
 from ..rtl.emit import atomic_dir
 from ..models.formats import float_format
+from ..sim.shards import dask_client
 from . import document as doc
 from .area import synthesize, tool_version
 from .energy import activity_estimate
@@ -64,14 +65,11 @@ def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Pa
         log: Callable[[str], None] = print, command: str = "") -> list[dict]:
     """Measure every point on Dask, then write the table and plots into ``out_dir`` at once."""
     todo = points(unit_name, formats, roundings)
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
-    own = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                              dashboard_address=None)
-    client = Client(scheduler or own)
     start = time.perf_counter()
     rows, failed = [], []
-    try:
+    with dask_client(workers, scheduler) as client:
         futures = {client.submit(measure, unit_name, p, flow, str(root), pure=False, retries=1): p for p in todo}
         for i, future in enumerate(as_completed(futures), 1):
             try:
@@ -79,10 +77,6 @@ def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Pa
             except Exception as exc:  # a point that cannot be built or measured is reported, not fatal
                 failed.append({**futures[future], "error": f"{type(exc).__name__}: {exc}"})
             log(f"  {i}/{len(todo)} points, {time.perf_counter() - start:.0f} s")
-    finally:
-        client.close()
-        if own is not None:
-            own.close()
     rows.sort(key=lambda r: (r["fmt"], r["round"]))
     for key, cost in (("pareto_area", "transistors"), ("pareto_energy", "energy_pj")):
         front = set(pareto([(r[cost], r["mean_rel"]) for r in rows]))

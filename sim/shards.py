@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,31 +161,40 @@ def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | N
         lanes = default_lanes(generate(config, root / "rtl" / config.module_name)[1]["ports"])
     _, _, _, build_seconds = build(config, sim=sim, lanes=lanes, root=root)
     log_dir = Path(tempfile.mkdtemp(prefix="shards-", dir=root))
-    own = None
-    if client is None:
-        from distributed import Client, LocalCluster
-
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            own = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-            client = Client(own)
-    described = scheduler or f"{len(client.scheduler_info()['workers'])} local workers"
-    verdict = ShardedVerdict(config.module_name, sim, lanes, total, count is None, seed, described,
-                             build_seconds=build_seconds)
-    began = time.perf_counter()
-    try:
+    with dask_client(workers, scheduler, client) as client:
+        described = scheduler or f"{len(client.scheduler_info()['workers'])} local workers"
+        verdict = ShardedVerdict(config.module_name, sim, lanes, total, count is None, seed, described,
+                                 build_seconds=build_seconds)
+        began = time.perf_counter()
         _run(client, config, sim, lanes, root, plan, total, shard_size, log_dir, verdict, progress)
-    finally:
-        if own is not None:
-            client.close()
-            own.close()
     verdict.wall_seconds = time.perf_counter() - began
     for s in verdict.shards:
         s.attempts = len((log_dir / f"{s.start}-{s.stop}.attempts").read_text().split())
     shutil.rmtree(log_dir, ignore_errors=True)
     return verdict
+
+
+@contextmanager
+def dask_client(workers: int, scheduler: str | None, client=None):
+    """``client`` as it is; else a client of the scheduler at ``scheduler``; else a local
+    cluster of ``workers`` single-threaded processes, closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=20)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {scheduler} ({exc}): start one with "
+                             "`dask scheduler` and workers with `dask worker ADDRESS`") from None
+        with client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as own, \
+            Client(own) as client:
+        yield client
 
 
 def _run(client, config, sim, lanes, root, plan, total, shard_size, log_dir, verdict, progress) -> None:
