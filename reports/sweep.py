@@ -12,7 +12,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ..catalog import configure, unit
+from ..models.codec import value
 from ..errors import UsageError
 from ..rtl.emit import atomic_dir
 from ..models.formats import float_format
@@ -22,7 +25,8 @@ from .area import synthesize, tool_version
 from .energy import activity_estimate
 from .plots import pareto, pyplot, save
 from .report import write_csv
-from .unit_error import unit_error
+from .error import sample
+from .unit_error import quantize
 
 SAMPLES = 100_000
 SEED = 1
@@ -40,6 +44,8 @@ def points(unit_name: str, formats: list[str], roundings: list[str]) -> list[dic
     if roundings != ["rne"] and "round" not in names:
         raise UsageError(f"{unit_name} has no rounding parameter: leave out --rounding")
     out = []
+    if set(unit(unit_name).port_formats(configure(unit_name).values)) != {"a", "b", "y"}:
+        raise UsageError(f"{unit_name} is not a two-operand unit (ports a, b -> y): the sweep compares a*b")
     for fmt in formats:
         float_format(fmt)  # a bad name fails here, with its own message
         for rounding in roundings:
@@ -49,10 +55,26 @@ def points(unit_name: str, formats: list[str], roundings: list[str]) -> list[dic
     return out
 
 
+def end_to_end_error(config) -> dict:
+    """Error of the unit on N(0,1) operands against their exact product: input quantization
+    into the format plus the unit's own arithmetic, which is what choosing a format costs (the
+    per-unit tables leave quantization out; here a format whose products are exact, e6m0,
+    would otherwise look perfect)."""
+    formats = config.port_formats()
+    x, y = sample("normal", SAMPLES, SEED), sample("normal", SAMPLES, SEED + 1)
+    out = value(formats["y"], config.model({"a": quantize(formats["a"], x), "b": quantize(formats["b"], y)})["y"])
+    exact = x * y
+    keep = exact != 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        rel = np.abs(out[keep].astype(np.float64) - exact[keep]) / np.abs(exact[keep])
+    rel = np.where(np.isfinite(rel), rel, np.inf)  # NaN or inf results count as unbounded error
+    return {"mean_rel": float(np.mean(rel)), "max_rel": float(np.max(rel))}
+
+
 def measure(unit_name: str, params: dict, flow: str, root: str) -> dict:
     """One point: error on N(0,1) inputs, area, switching-activity energy (runs on a worker)."""
     config = configure(unit_name, params)
-    stats, _ = unit_error(config, "normal", SAMPLES, SEED)
+    stats = end_to_end_error(config)
     area = synthesize(config, flow=flow, root=Path(root))
     energy = activity_estimate(config, "normal", flow=flow, root=Path(root))
     return {"fmt": params["fmt"], "round": params.get("round", "-"), "module": config.module_name,
@@ -79,7 +101,7 @@ def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Pa
             log(f"  {i}/{len(todo)} points, {time.perf_counter() - start:.0f} s")
     rows.sort(key=lambda r: (r["fmt"], r["round"]))
     for key, cost in (("pareto_area", "transistors"), ("pareto_energy", "energy_pj")):
-        front = set(pareto([(r[cost], r["mean_rel"]) for r in rows]))
+        front = set(pareto([(r[cost], r["mean_rel"] if np.isfinite(r["mean_rel"]) else np.inf) for r in rows]))
         for i, r in enumerate(rows):
             r[key] = i in front
     _write(unit_name, rows, failed, out_dir, flow, command, time.perf_counter() - start)
@@ -107,12 +129,12 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
 
 def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
     with atomic_dir(out_dir) as tmp:
-        finite = [r for r in rows if r["mean_rel"] == r["mean_rel"]]  # NaN error: nothing to plot
+        finite = [r for r in rows if np.isfinite(r["mean_rel"])]  # unbounded error: nothing to plot
         _plot(finite, "transistors", "transistors (Yosys, CMOS weights)", tmp / "error_vs_area.png")
         _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
-        source = (f"error: the unit's golden model on {SAMPLES:,} N(0,1) operand pairs quantized to the format "
-                  f"(seed {SEED}), mean |approx - exact| / |exact| against the exact result of the same "
-                  f"quantized operands; area: Yosys flow {flow} ({tool_version(flow)}), "
+        source = (f"error: {SAMPLES:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
+                  "to the format (RNE, saturating) and put through the unit's golden model, "
+                  "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; area: Yosys flow {flow} ({tool_version(flow)}), "
                   "transistors by CMOS weights; energy: gate-level switching activity on N(0,1) operands "
                   "(Verilator, SAIF), calibrated 8-bit add = 0.03 pJ")
         blocks = [doc.Heading(f"Sweep of {unit_name}", 1),

@@ -16,6 +16,7 @@ def test_default_formats_are_every_exmy_up_to_seven_bits():
 @pytest.mark.parametrize("argv,message", [
     (["sweep", "int_mul"], "int_mul has no float format parameter"),
     (["sweep", "lmul", "--rounding", "rtz"], "lmul has no rounding parameter"),
+    (["sweep", "fp8_mac"], "fp8_mac is not a two-operand unit"),
     (["sweep", "fp_mul", "--formats", "e4m3,posit8"], "unknown format 'posit8'"),
     (["sweep", "fp_mul", "--rounding", "rne,up"], "parameter round must be one of"),
 ])
