@@ -117,6 +117,7 @@ def cmd_verify(args) -> int:
 
 
 def _verify_sharded(args, config, count) -> int:
+    from .rtl.emit import write_atomic
     from .sim.runner import print_progress
     from .sim.shards import verify_sharded
 
@@ -131,8 +132,13 @@ def _verify_sharded(args, config, count) -> int:
             print(f"  shard [{s.start:,}, {s.stop:,}): {s.mismatches} mismatches, first at vectors {s.first}")
     for a, b, why in verdict.failed:
         print(f"  shard [{a:,}, {b:,}) failed after retries: {why}")
+    record = json.dumps({**verdict.__dict__, "covered": verdict.covered, "complete": verdict.complete,
+                         "summary": verdict.summary()}, default=lambda o: o.__dict__, indent=2)
+    path = Path(args.build) / "records" / f"{verdict.module}-{verdict.sim}-sharded.json"
+    write_atomic(path, record)
+    print(f"record: {path}")
     if args.json:
-        print(json.dumps(verdict.__dict__, default=lambda o: o.__dict__))
+        print(record)
     if verdict.mismatches:
         return 1
     if not verdict.complete:

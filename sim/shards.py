@@ -160,8 +160,8 @@ def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | N
     if lanes is None:
         lanes = default_lanes(generate(config, root / "rtl" / config.module_name)[1]["ports"])
     _, _, _, build_seconds = build(config, sim=sim, lanes=lanes, root=root)
-    log_dir = Path(tempfile.mkdtemp(prefix="shards-", dir=root))
     with dask_client(workers, scheduler, client) as client:
+        log_dir = Path(tempfile.mkdtemp(prefix="shards-", dir=root))
         described = scheduler or f"{len(client.scheduler_info()['workers'])} local workers"
         verdict = ShardedVerdict(config.module_name, sim, lanes, total, count is None, seed, described,
                                  build_seconds=build_seconds)
