@@ -14,9 +14,7 @@ import cocotb
 import numpy as np
 from cocotb.triggers import Timer
 
-from arithbench.sim.lanes import pack, unpack
-
-SHARED = {"clk", "rst"}
+from arithbench.sim.lanes import SHARED, pack, unpack
 
 
 @cocotb.test()

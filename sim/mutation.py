@@ -24,6 +24,7 @@ from .lanes import default_lanes
 from .mutants import Mutant, mutants
 from .runner import simulate
 from .toolchain import available
+from .verify import mismatches
 
 SCREEN_VECTORS = 4096
 
@@ -80,11 +81,7 @@ def _subset(inputs: dict, index: np.ndarray) -> dict:
 
 
 def _first_mismatch(expected: dict, outputs: dict, inputs: dict) -> dict | None:
-    vectors = len(next(iter(outputs.values())))
-    bad = np.zeros(vectors, dtype=bool)
-    for name, exp in expected.items():
-        bad |= (np.asarray(exp, np.uint64) != outputs[name]).reshape(vectors, -1).any(axis=1)
-    where = np.flatnonzero(bad)
+    where = mismatches(expected, outputs)
     if not len(where):
         return None
     i = int(where[0])

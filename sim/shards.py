@@ -27,6 +27,7 @@ from .lanes import default_lanes
 from .runner import Progress, build, simulate
 from .toolchain import prepare
 from .vectors import grid_slice
+from .verify import mismatches
 
 #: Vectors per shard by default: 2**22 (about 100 MB of codes in flight per worker).
 SHARD_VECTORS = 1 << 22
@@ -124,10 +125,7 @@ def run_shard(unit: str, params: dict, sim: str, lanes: int, root: str, plan: Ve
     inputs = _slice(config, plan, start, stop)
     expected = config.model(inputs, lanes)
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=Path(root))
-    bad = np.zeros(stop - start, dtype=bool)
-    for name, exp in expected.items():
-        bad |= (np.asarray(exp, np.uint64) != run.outputs[name]).reshape(stop - start, -1).any(axis=1)
-    where = np.flatnonzero(bad)
+    where = mismatches(expected, run.outputs)
     return ShardResult(start, stop, len(where), [int(start + i) for i in where[:5]], run.sim_seconds,
                        time.perf_counter() - began, worker)
 

@@ -82,6 +82,15 @@ def counterexamples(config: UnitConfig, inputs, expected, actual, where: np.ndar
     return shown
 
 
+def mismatches(expected: dict, outputs: dict) -> np.ndarray:
+    """Indices of the vectors where any output differs (wide ports: any of their words)."""
+    vectors = len(next(iter(outputs.values())))
+    bad = np.zeros(vectors, dtype=bool)
+    for name, exp in expected.items():
+        bad |= (np.asarray(exp, dtype=np.uint64) != outputs[name]).reshape(vectors, -1).any(axis=1)
+    return np.flatnonzero(bad)
+
+
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
            seed: int = 1, lanes: int | None = None, root: Path = Path("build"), waves: bool = False,
            progress: Progress | None = None,
@@ -99,11 +108,7 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
     inputs = config.vectors(VectorPlan(count, seed))
     expected = model(inputs) if model else config.model(inputs, lanes)
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress)
-    bad = np.zeros(run.vectors, dtype=bool)
-    for name, exp in expected.items():
-        differs = np.asarray(exp, dtype=np.uint64) != run.outputs[name]
-        bad |= differs.reshape(run.vectors, -1).any(axis=1)  # wide ports: any word
-    where = np.flatnonzero(bad)
+    where = mismatches(expected, run.outputs)
     return Verdict(
         module=config.module_name, sim=sim, lanes=lanes, vectors=run.vectors,
         exhaustive=count is None, seed=seed, mismatches=len(where),
