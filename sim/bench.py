@@ -1,8 +1,9 @@
-"""The cocotb bench: plays packed input words into the lane wrapper, records the outputs.
+"""The cocotb bench: streams packed input words through the stream wrapper, records the outputs.
 
-It knows nothing about units: the job file (``ARITHBENCH_JOB``) names the ports, lane count
-and data files. Comparison against the golden model happens in the parent process, on the
-recorded outputs, in one vectorised step.
+It knows nothing about units: the job file (``ARITHBENCH_JOB``) names the ports, lane count,
+chunk depth and data files (see :mod:`arithbench.sim.stream` for the wrapper's protocol).
+Comparison against the golden model happens in the parent process, on the recorded outputs,
+in one vectorised step.
 """
 
 import json
@@ -12,52 +13,58 @@ from pathlib import Path
 
 import cocotb
 import numpy as np
-from cocotb.triggers import Timer
+from cocotb.clock import Clock
+from cocotb.triggers import RisingEdge, Timer
 
-from arithbench.sim.lanes import SHARED, pack, unpack
+from arithbench.sim.stream import lane_ports, read_words, write_words
 
 
 @cocotb.test()
 async def play(dut):
     job = json.loads(Path(os.environ["ARITHBENCH_JOB"]).read_text())
-    lanes = job["lanes"]
+    lanes, depth = job["lanes"], job["depth"]
     data = np.load(job["inputs"])
-    ins = [p for p in job["ports"] if p["dir"] == "in" and p["name"] not in SHARED]
-    outs = [p for p in job["ports"] if p["dir"] == "out"]
-    words = [(getattr(dut, p["name"]), pack(data[p["name"]], p["width"], lanes)) for p in ins]
-    out_handles = [getattr(dut, p["name"]) for p in outs]
-    got = [[] for _ in outs]
-    steps = len(words[0][1])
+    ins = [p for p in lane_ports(job["ports"]) if p["dir"] == "in"]
+    outs = [p for p in lane_ports(job["ports"]) if p["dir"] == "out"]
+    steps = len(data[ins[0]["name"]]) // lanes
+    inputs = {p["name"]: data[p["name"]] for p in ins}
+    got = {p["name"]: [] for p in outs}
     progress = Path(job["progress"])
 
-    clocked = job.get("clocked", False)
-    if clocked:  # one reset cycle, then one clock per step; outputs read after the edge
-        dut.clk.value = 0
-        dut.rst.value = 1
-        await Timer(1, "ns")
+    dut.start.value = 0
+    dut.clk.value = 0
+    dut.rst.value = 1
+    await Timer(1, "ns")
+    if job.get("clocked", False):  # one reset cycle before the first step
         dut.clk.value = 1
         await Timer(1, "ns")
         dut.clk.value = 0
-        dut.rst.value = 0
         await Timer(1, "ns")
+    dut.rst.value = 0
 
+    clock = Clock(dut.clk, 2, "ns")
     start = last = time.perf_counter()
-    for step in range(steps):
-        for handle, packed in words:
-            handle.value = packed[step]
+    for first in range(0, steps, depth):
+        count = min(depth, steps - first)
+        for p in ins:
+            values = inputs[p["name"]][first * lanes:(first + count) * lanes]
+            write_words(Path(f"in_{p['name']}.bin"), values, p["width"], lanes)
+        dut.count.value = count
+        dut.start.value = 1
         await Timer(1, "ns")
-        if clocked:
-            dut.clk.value = 1
-            await Timer(1, "ns")
-            dut.clk.value = 0
-        for record, handle in zip(got, out_handles):
-            record.append(handle.value.to_unsigned())
-        if step & 63 == 63 and (now := time.perf_counter()) - last > 0.5:
+        clock.start(start_high=True)  # rising edge now: the units see step 0 of the chunk
+        await RisingEdge(dut.done)
+        clock.stop()
+        dut.start.value = 0
+        await Timer(1, "ns")  # the wrapper has written its output files
+        for p in outs:
+            got[p["name"]].append(read_words(Path(f"out_{p['name']}.hex"), p["width"], lanes, count))
+        if (now := time.perf_counter()) - last > 0.5:
             last = now
-            progress.write_text(f"{(step + 1) * lanes} {steps * lanes} {now - start}")
+            progress.write_text(f"{(first + count) * lanes} {steps * lanes} {now - start}")
     elapsed = time.perf_counter() - start
 
-    result = {p["name"]: unpack(g, p["width"], lanes) for p, g in zip(outs, got)}
+    result = {name: np.concatenate(parts) for name, parts in got.items()}
     tmp = Path(job["outputs"] + ".tmp.npz")
     np.savez(tmp, _elapsed=np.float64(elapsed), **result)
     os.replace(tmp, job["outputs"])

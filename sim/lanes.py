@@ -14,6 +14,9 @@ import numpy as np
 _STRIDES = (8, 16, 32, 64)
 #: Ports every lane shares instead of getting its own slice.
 SHARED = frozenset({"clk", "rst"})
+#: Marks a wrapper's port for cocotb's access; Verilator keeps everything else private (making
+#: a whole module public, ``--public-depth 1``, halves its speed).
+PUBLIC = " /*verilator public_flat_rw*/"
 
 
 def stride(width: int) -> int:
@@ -69,15 +72,15 @@ def wrapper_verilog(module: str, ports: list[dict], lanes: int, top: str) -> str
     for p in ports:
         name, width = p["name"], p["width"]
         if name in SHARED:
-            decls.append(f"input wire {name}")
+            decls.append(f"input wire {name}{PUBLIC}")
             conns.append(f".{name}({name})")
             continue
         s = stride(width)
         if p["dir"] == "in":
-            decls.append(f"input wire [{lanes * s - 1}:0] {name}")
+            decls.append(f"input wire [{lanes * s - 1}:0] {name}{PUBLIC}")
             conns.append(f".{name}({name}[i*{s} +: {width}])")
         else:
-            decls.append(f"output wire [{lanes * s - 1}:0] {name}")
+            decls.append(f"output wire [{lanes * s - 1}:0] {name}{PUBLIC}")
             assigns.append(f"    wire [{width - 1}:0] {name}_lane;")
             conns.append(f".{name}({name}_lane)")
             pad = f"{{{s - width}'b0}}, " if s > width else ""

@@ -1,4 +1,9 @@
-"""Build a unit's lane wrapper under cocotb's runner (cached) and play vectors through it."""
+"""Build a unit's lane wrapper under cocotb's runner (cached) and play vectors through it.
+
+Two drives: ``stream`` (the default; :mod:`arithbench.sim.stream`, the simulator walks through
+memories of packed words) and ``step`` (:mod:`arithbench.sim.stepped_bench`, Python writes,
+steps and reads every step: the one-vector-per-step baseline that ``arithbench bench`` measures).
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,17 @@ import numpy as np
 from ..errors import UsageError
 from ..rtl.emit import generate, write_atomic
 from .lanes import wrapper_verilog
+from .stream import depth as stream_depth
+from .stream import stream_verilog
 from .toolchain import locked, prepare
 
 TIMESCALE = ("1ns", "1ps")
 
 #: Amaranth's Verilog trips Verilator's width lint; the lint is not ours to act on.
-BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--no-public-flat-rw", "--public-depth", "1", "-fno-inline"], "icarus": []}
+BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--no-public-flat-rw", "-O3"], "icarus": []}
+
+DRIVES = ("stream", "step")
+_BENCH = {"stream": "arithbench.sim.bench", "step": "arithbench.sim.stepped_bench"}
 
 #: Progress callback: (vectors done, vectors in all, seconds so far).
 Progress = Callable[[int, int, float], None]
@@ -43,8 +53,8 @@ class SimRun:
 
 
 def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
-          source: tuple[Path, dict] | None = None) -> tuple[Path, str, dict, float]:
-    """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config``.
+          source: tuple[Path, dict] | None = None, drive: str = "stream") -> tuple[Path, str, dict, float]:
+    """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config`` for ``drive``.
 
     Returns the build directory, the top module name, the unit's description and the build
     time (0 when cached). A build is reused when its sources, simulator and options match.
@@ -53,9 +63,12 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     prepare(sim)
     root = Path(root).resolve()
     v_path, meta = source or generate(config, root / "rtl" / config.module_name)
-    top = f"lanes{lanes}_{config.module_name}"
-    build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}" + ("_waves" if waves else ""))
-    wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
+    top = f"{drive}{lanes}_{config.module_name}"
+    build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}_{drive}" + ("_waves" if waves else ""))
+    if drive == "stream":
+        wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top, stream_depth(meta["ports"], lanes))
+    else:
+        wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
     key = hashlib.sha256(
         "\0".join([v_path.read_text(), wrapper, sim, str(waves), *BUILD_ARGS[sim],
                    os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
@@ -91,13 +104,16 @@ def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> f
 
 def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 64,
              root: Path = Path("build"), waves: bool = False,
-             progress: Progress | None = None, source: tuple[Path, dict] | None = None) -> SimRun:
+             progress: Progress | None = None, source: tuple[Path, dict] | None = None,
+             drive: str = "stream") -> SimRun:
     """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``
     (or through ``source``, see :func:`build`)."""
     if lanes < 1:
         raise UsageError(f"--lanes must be at least 1, not {lanes}")
+    if drive not in DRIVES:
+        raise UsageError(f"unknown drive {drive!r}: use one of {', '.join(DRIVES)}")
     build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves,
-                                                source=source)
+                                                source=source, drive=drive)
     count = len(next(iter(inputs.values())))
     padded = -(-count // lanes) * lanes
     # One folder per run, so that runs of the same build can go on side by side.
@@ -108,7 +124,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     for stale in (out_path, prog_path):
         stale.unlink(missing_ok=True)
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
-           "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False)}
+           "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
+           "depth": stream_depth(meta["ports"], lanes)}
     job_path = run_dir / "job.json"
     job_path.write_text(json.dumps(job))
 
@@ -120,7 +137,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     def run() -> None:
         try:
             outcome["xml"] = runner.test(
-                test_module="arithbench.sim.bench", hdl_toplevel=top, hdl_toplevel_lang="verilog",
+                test_module=_BENCH[drive], hdl_toplevel=top, hdl_toplevel_lang="verilog",
                 build_dir=build_dir,
                 test_dir=run_dir, extra_env={"ARITHBENCH_JOB": str(job_path)}, waves=waves,
                 timescale=TIMESCALE, log_file=run_dir / "sim.log",

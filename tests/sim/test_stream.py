@@ -1,0 +1,73 @@
+"""The stream wrapper's word files and chunking, and its agreement with the stepped bench."""
+
+import numpy as np
+import pytest
+
+from arithbench.catalog import VectorPlan, configure
+from arithbench.sim import runner
+from arithbench.sim.runner import simulate
+from arithbench.sim.stream import UndefinedOutput, depth, read_words, stream_verilog, write_words
+
+
+def _hex_file(path, words, nbytes):
+    """What $writememh writes: one big-endian hex word per line."""
+    path.write_text("".join(int(w).to_bytes(nbytes, "big").hex() + "\n" for w in words))
+
+
+@pytest.mark.parametrize("width, lanes", [(8, 4), (13, 3), (24, 2), (64, 2), (100, 3)])
+def test_words_round_trip(tmp_path, width, lanes):
+    rng = np.random.default_rng(width)
+    steps = 5
+    if width > 64:
+        codes = rng.integers(0, 1 << 63, (steps * lanes, 2), dtype=np.uint64)
+        codes[:, 1] &= np.uint64((1 << (width - 64)) - 1)
+    else:
+        codes = rng.integers(0, 1 << width, steps * lanes, dtype=np.uint64)
+    write_words(tmp_path / "in_a.bin", codes, width, lanes)
+    raw = (tmp_path / "in_a.bin").read_bytes()
+    nbytes = len(raw) // steps
+    words = [int.from_bytes(raw[i * nbytes:(i + 1) * nbytes], "big") for i in range(steps)]
+    # lane i of a word sits at bits [i*stride, i*stride + width): the layout the wrapper slices
+    stride = nbytes * 8 // lanes
+    for step, word in enumerate(words):
+        for lane in range(lanes):
+            code = codes[step * lanes + lane]
+            value = int(code) if width <= 64 else int(code[0]) | int(code[1]) << 64
+            assert (word >> (lane * stride)) & ((1 << width) - 1) == value
+    _hex_file(tmp_path / "out_y.hex", words, nbytes)
+    np.testing.assert_array_equal(read_words(tmp_path / "out_y.hex", width, lanes, steps), codes)
+
+
+def test_reading_skips_comments_and_reports_undefined_outputs(tmp_path):
+    path = tmp_path / "out_y.hex"
+    path.write_text("// 0x00000000\n0102\n0304\n")
+    np.testing.assert_array_equal(read_words(path, 8, 2, 2), [2, 1, 4, 3])
+    path.write_text("0102\n03x4\n")
+    with pytest.raises(UndefinedOutput, match="output y is undefined .* at step 1"):
+        read_words(path, 8, 2, 2)
+    path.write_text("0102\n")
+    with pytest.raises(ValueError, match="expected 2 words"):
+        read_words(path, 8, 2, 2)
+
+
+def test_depth_keeps_memories_bounded():
+    narrow = [{"name": "a", "dir": "in", "width": 8}, {"name": "y", "dir": "out", "width": 8}]
+    wide = [{"name": "a", "dir": "in", "width": 4096}, {"name": "y", "dir": "out", "width": 64}]
+    assert depth(narrow, 64) == 1 << 13
+    assert depth(wide, 64) == 256
+    assert "mem_a [0:255]" in stream_verilog("u", wide, 64, "top", 256)
+
+
+@pytest.mark.sim
+def test_clocked_unit_keeps_its_state_across_chunks(build_root, monkeypatch):
+    """An accumulator runs through several chunks (forced small) and a short last one; the
+    streamed outputs equal the stepped bench's, which drives every step from Python."""
+    monkeypatch.setattr(runner, "stream_depth", lambda ports, lanes: 256)
+    config = configure("int8_mac", {"clocked": "true"})
+    inputs = config.vectors(VectorPlan(8 * 256 * 3 + 8 * 17, 3))
+    streamed = simulate(config, inputs, lanes=8, root=build_root)
+    stepped = simulate(config, inputs, lanes=8, root=build_root, drive="step")
+    expected = config.model(inputs, 8)
+    for name, codes in expected.items():
+        np.testing.assert_array_equal(streamed.outputs[name], np.asarray(codes, np.uint64))
+        np.testing.assert_array_equal(stepped.outputs[name], streamed.outputs[name])
