@@ -43,22 +43,32 @@ async def play(dut):
     dut.rst.value = 0
 
     clock = Clock(dut.clk, 2, "ns")
+    # Seconds spent in each phase of a chunk: `arithbench bench` prints where the time goes.
+    phases = dict.fromkeys(("write inputs", "load ($fread)", "run clock", "dump ($writememh)", "read outputs"), 0.0)
     start = last = time.perf_counter()
     for first in range(0, steps, depth):
         count = min(depth, steps - first)
+        t0 = time.perf_counter()
         for p in ins:
             values = inputs[p["name"]][first * lanes:(first + count) * lanes]
             write_words(Path(f"in_{p['name']}.bin"), values, p["width"], lanes)
+        t1 = time.perf_counter()
         dut.count.value = count
         dut.start.value = 1
         await Timer(1, "ns")
+        t2 = time.perf_counter()
         clock.start(start_high=True)  # rising edge now: the units see step 0 of the chunk
         await RisingEdge(dut.done)
         clock.stop()
+        t3 = time.perf_counter()
         dut.start.value = 0
         await Timer(1, "ns")  # the wrapper has written its output files
+        t4 = time.perf_counter()
         for p in outs:
             got[p["name"]].append(read_words(Path(f"out_{p['name']}.hex"), p["width"], lanes, count))
+        t5 = time.perf_counter()
+        for name, (a, b) in zip(phases, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
+            phases[name] += b - a
         if (now := time.perf_counter()) - last > 0.5:
             last = now
             progress.write_text(f"{(first + count) * lanes} {steps * lanes} {now - start}")
@@ -66,5 +76,6 @@ async def play(dut):
 
     result = {name: np.concatenate(parts) for name, parts in got.items()}
     tmp = Path(job["outputs"] + ".tmp.npz")
-    np.savez(tmp, _elapsed=np.float64(elapsed), **result)
+    np.savez(tmp, _elapsed=np.float64(elapsed), _phases=np.array(list(phases.values())),
+             _phase_names=np.array(list(phases)), **result)
     os.replace(tmp, job["outputs"])

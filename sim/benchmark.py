@@ -139,6 +139,7 @@ def run(unit: str = "fp_mul", params: dict | None = None, *, lanes: int = 256, v
     expected_many = config.model(many)
     _check(packed.outputs, expected_many, "(b)")
     figures["b_lane_packed"] = packed.vectors / packed.sim_seconds
+    figures["b_phases"] = {name: secs / packed.sim_seconds for name, secs in packed.phases.items()}
     stepped = simulate(config, many, lanes=lanes, root=root, drive="step")
     _check(stepped.outputs, expected_many, "(b)")
     figures["b_stepped_lanes"] = stepped.vectors / stepped.sim_seconds
@@ -173,6 +174,7 @@ def format_figures(f: dict) -> str:
         f"  (a) cocotb, 1 vector per step        {f['a_one_vector']:>14,.0f}",
         f"  (b) cocotb, {f['lanes']} lanes, streamed     {f['b_lane_packed']:>14,.0f}",
         f"      same lanes, Python per step      {f['b_stepped_lanes']:>14,.0f}",
+        "      (b) time by phase: " + ", ".join(f"{name} {100 * share:.0f}%" for name, share in f["b_phases"].items()),
         f"  (c) Verilator C++ loop (ceiling)     {f['c_cpp_ceiling']:>14,.0f}",
         f"  (d) golden fp_mul e4m3 model         {f['d_fp_mul_model']:>14,.0f}",
         f"      ml_dtypes, same work             {f['d_ml_dtypes']:>14,.0f}",

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -50,6 +50,7 @@ class SimRun:
     wall_seconds: float  # the whole simulator process
     build_seconds: float  # 0 when the build came from the cache
     waves: Path | None
+    phases: dict[str, float] = field(default_factory=dict)  # streamed runs: seconds per phase
 
 
 def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
@@ -179,7 +180,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         wave_file = found[0] if found else None
     else:
         shutil.rmtree(run_dir, ignore_errors=True)  # kept on failure (its log) and with waves
-    return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file)
+    phases = dict(zip(data["_phase_names"].tolist(), data["_phases"].tolist())) if "_phases" in data else {}
+    return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file, phases)
 
 
 def _stop_children() -> None:
