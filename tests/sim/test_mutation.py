@@ -45,13 +45,29 @@ def test_equivalence_proves_and_refutes(fp_mul_verilog, tmp_path):
     assert clamp in verilog
     same = tmp_path / "same.v"
     same.write_text(verilog.replace(clamp, clamp.replace(" > ", " >= ")))
-    proof = check(config.module_name, path, same, work=tmp_path / "eq1")
+    proof = check(config.module_name, path, same, outputs={"y"}, work=tmp_path / "eq1")
     assert proof.outcome == "equivalent"
     bias = "assign \\$3  = \\$2  - 3'h7;"
     wrong = tmp_path / "wrong.v"
     wrong.write_text(verilog.replace(bias, bias.replace("3'h7", "3'h6")))
-    proof = check(config.module_name, path, wrong, work=tmp_path / "eq2")
+    proof = check(config.module_name, path, wrong, outputs={"y"}, work=tmp_path / "eq2")
     assert proof.outcome == "differs" and set(proof.inputs) == {"a", "b"}
+
+
+def test_structural_proof_allows_a_masked_internal_difference_only(tmp_path):
+    """The faulty signal t differs, but its only reader masks the fault: equivalent. Without the
+    mask the difference reaches y: the structural pass must not assume t equal."""
+    gold = "module m(input a, input b, input c, output y);\n  wire t, u;\n  assign t = a & b;\n" \
+           "  assign u = (t & a & b) ^ c;\n  assign y = u;\nendmodule\n"
+    (tmp_path / "gold.v").write_text(gold)
+    (tmp_path / "masked.v").write_text(gold.replace("t = a & b", "t = a | b"))
+    proof = check("m", tmp_path / "gold.v", tmp_path / "masked.v", outputs={"y"}, work=tmp_path / "eq1")
+    assert proof.outcome == "equivalent" and "equiv_simple" in proof.detail and "$t" not in proof.detail
+    assert "internal signals left unproved: t" in proof.detail
+    (tmp_path / "plain.v").write_text(gold.replace("(t & a & b)", "t"))
+    (tmp_path / "exposed.v").write_text(gold.replace("(t & a & b)", "t").replace("t = a & b", "t = a | b"))
+    proof = check("m", tmp_path / "plain.v", tmp_path / "exposed.v", outputs={"y"}, work=tmp_path / "eq2")
+    assert proof.outcome == "differs" and set(proof.inputs) == {"a", "b", "c"}
 
 
 @pytest.mark.sim
