@@ -207,12 +207,14 @@ def cmd_mutate(args) -> int:
     config = _config(args)
     if args.mutants < 1:
         raise UsageError(f"--mutants must be at least 1, not {args.mutants}")
+    if args.proof_seconds < 1:
+        raise UsageError(f"--proof-seconds must be at least 1, not {args.proof_seconds}")
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
     print(f"{config.describe()}: {args.mutants} mutants (seed {args.seed}), each screened on Icarus, then the "
           f"default verification on {args.sim}, then Yosys SAT for survivors", file=sys.stderr, flush=True)
     record = mutate(config, count=args.mutants, seed=args.seed, sim=args.sim, root=root,
-                    log=lambda line: print(line, file=sys.stderr, flush=True))
+                    proof_seconds=args.proof_seconds, log=lambda line: print(line, file=sys.stderr, flush=True))
     path = root / "mutants" / config.module_name / "record.json"
     write_atomic(path, json.dumps(record.as_dict(), indent=2))
     print(record.summary())
@@ -340,6 +342,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="seed of the fault sites and the vectors (default 1)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"],
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
+    p.add_argument("--proof-seconds", type=int, default=180,
+                   help="time for each Yosys pass that tries to prove a survivor equivalent (default 180)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
 

@@ -90,8 +90,10 @@ def _first_mismatch(expected: dict, outputs: dict, inputs: dict) -> dict | None:
 
 
 def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "verilator",
-           root: Path = Path("build"), log: Callable[[str], None] = print) -> MutationRecord:
-    """Make ``count`` mutants of ``config``'s Verilog and run each through its verification."""
+           root: Path = Path("build"), proof_seconds: int = 180,
+           log: Callable[[str], None] = print) -> MutationRecord:
+    """Make ``count`` mutants of ``config``'s Verilog and run each through its verification;
+    survivors go to :func:`arithbench.sim.equivalence.check` with ``proof_seconds`` per pass."""
     root = Path(root).resolve()
     v_path, meta = generate(config, root / "rtl" / config.module_name)
     original = v_path.read_text()
@@ -127,6 +129,7 @@ def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "ve
                 result = MutantResult(m, "caught", f"default verification ({sim}, {vectors:,} vectors)", bad)
             else:
                 proof = check(config.module_name, v_path, source[0], clocked=config.clocked, work=where / "equiv",
+                              seconds=proof_seconds,
                               outputs={p["name"] for p in meta["ports"] if p["dir"] == "out"})
                 outcome = {"equivalent": "equivalent", "differs": "survived"}.get(proof.outcome, "undecided")
                 result = MutantResult(m, outcome, proof.detail, {k: hex(v) for k, v in proof.inputs.items()})

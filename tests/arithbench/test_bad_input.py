@@ -60,6 +60,7 @@ def run(capsys, *argv):
     (["verify", "int_add", "--workers", "0"], "--workers must be at least 1"),
     (["verify", "int16_fma", "-p", "clocked=true", "--workers", "2"], "run it without --workers"),
     (["mutate", "fp_mul", "--mutants", "0"], "--mutants must be at least 1"),
+    (["mutate", "fp_mul", "--proof-seconds", "0"], "--proof-seconds must be at least 1"),
     (["report", "--units", "fp_div"], "fp_div not in the report's units"),
     (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--yosys", "abc"], "invalid choice: 'abc'"),
 ])
