@@ -16,7 +16,8 @@ BFP
 MX (OCP MX v1.0)
     Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0),
     elements ``V / X`` rounded RNE into the element format with saturation (MXINT8: multiples
-    of 2**-6, clamped to +-127/64). An all-zero block gets ``X = 2**-127``. A block containing
+    of 2**-6 from -2 to 127/64, as gfloat rounds them: -2, code 0x80, is a value). An all-zero
+    block gets ``X = 2**-127``. A block containing
     NaN or inf gets the NaN scale (code 0xFF) and zero elements, and decodes to NaN.
     The dot product sums element products exactly and applies both scales once, rounding to
     fp32 (RNE) at the end. A NaN scale, or any NaN or infinite element (which conversion never
@@ -110,7 +111,7 @@ def mx_quantize(v: np.ndarray, elem: str, k: int = 32) -> tuple[np.ndarray, np.n
     shared = np.clip(shared, -127, 127).astype(np.int64)
     p = finite / np.ldexp(1.0, shared.astype(np.int32))[..., None]
     if elem == "int8":
-        codes = np.clip(np.rint(p * 64), -127, 127).astype(np.int64) & 0xFF
+        codes = np.clip(np.rint(p * 64), -128, 127).astype(np.int64) & 0xFF
     else:
         codes = encode(float_format(elem), p, "rne", sat=True)
     scale = np.where(bad, MX_NAN_SCALE, shared + 127)

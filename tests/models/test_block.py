@@ -38,6 +38,16 @@ def test_mx_matches_gfloat_quantize_block(elem):
         assert np.array_equal(got, np.asarray(ref, dtype=np.float64)), (elem, row[:3])
 
 
+def test_mx_int8_rounds_to_minus_two_like_gfloat():
+    """Hypothesis found it: -1.996 at scale 1 is nearest to -2 (code 0x80), not to -127/64."""
+    row = np.full(32, 0.5)
+    row[:3] = [-1.9962992365601997, 1.9962992365601997, -1.99]
+    scale, codes = mx_quantize(row, "int8")
+    ours = mx_dequantize(scale, codes, "int8").ravel()
+    ref = np.asarray(gfloat.quantize_block(GFLOAT_MX["int8"], row, compute_scale_amax), np.float64)
+    assert ours[:3].tolist() == [-2.0, 127 / 64, -127 / 64] and np.array_equal(ours, ref)
+
+
 def test_mx_nan_or_inf_blocks_get_the_nan_scale():
     x = np.ones(64)
     x[3] = np.inf
