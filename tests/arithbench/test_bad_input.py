@@ -104,7 +104,10 @@ def test_a_failing_simulator_build_is_one_line_and_the_next_build_works(capsys, 
 def test_sigint_mid_run_exits_2_with_one_line_and_leaves_the_cache_usable(tmp_path):
     cmd = [sys.executable, "-m", "arithbench.cli", "verify", "int16_fma", "--sim", "icarus",
            "--vectors", "3000000", "--build", str(tmp_path)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # As from a shell: SIGINT handled by default, whatever the test worker inherited (a worker that
+    # ignores SIGINT would pass that on, and the command would never see the Ctrl-C).
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not list(tmp_path.glob("sim/icarus/*/run-*/progress")) and time.monotonic() < deadline:
         time.sleep(0.2)  # wait until vectors are flowing
