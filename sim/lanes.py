@@ -43,13 +43,14 @@ def default_lanes(ports: list[dict]) -> int:
     return lanes
 
 
-def _dtype(width: int) -> np.dtype:
+def lane_dtype(width: int) -> np.dtype:
+    """NumPy type of one lane's slice (one 64-bit word of a wider port's row)."""
     return np.dtype(f"<u{min(stride(width), 64) // 8}")
 
 
 def pack(values: np.ndarray, width: int, lanes: int) -> list[int]:
     """Codes (length a multiple of ``lanes``) to one Python int per step."""
-    rows = np.ascontiguousarray(values.astype(_dtype(width)).reshape(len(values) // lanes, -1))
+    rows = np.ascontiguousarray(values.astype(lane_dtype(width)).reshape(len(values) // lanes, -1))
     return [int.from_bytes(row.tobytes(), "little") for row in rows]
 
 
@@ -57,7 +58,7 @@ def unpack(words: list[int], width: int, lanes: int) -> np.ndarray:
     """One wide int per step back to codes: uint64, 2-D (n, words) for ports over 64 bits."""
     nbytes = lanes * stride(width) // 8
     raw = b"".join(w.to_bytes(nbytes, "little") for w in words)
-    flat = np.frombuffer(raw, dtype=_dtype(width)).astype(np.uint64)
+    flat = np.frombuffer(raw, dtype=lane_dtype(width)).astype(np.uint64)
     if width > 64:
         return flat.reshape(-1, stride(width) // 64)
     return flat & np.uint64((1 << width) - 1)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lanes import PUBLIC, SHARED, stride
+from .lanes import PUBLIC, SHARED, lane_dtype, stride
 
 #: Memory bits a stream wrapper may hold (inputs and outputs, all lanes); sets the chunk depth.
 MEMORY_BITS = 1 << 23
@@ -103,14 +103,10 @@ def stream_verilog(module: str, ports: list[dict], lanes: int, top: str, steps: 
     return "\n".join(lines) + "\n"
 
 
-def _lane_dtype(width: int) -> np.dtype:
-    return np.dtype(f"<u{min(stride(width), 64) // 8}")
-
-
 def write_words(path: Path, values: np.ndarray, width: int, lanes: int) -> None:
     """Codes (length a multiple of ``lanes``; 2-D uint64 rows for ports over 64 bits) to the
     big-endian word file ``$fread`` expects, one ``lanes``-wide word per step."""
-    rows = np.ascontiguousarray(values.astype(_lane_dtype(width))).view(np.uint8)
+    rows = np.ascontiguousarray(values.astype(lane_dtype(width))).view(np.uint8)
     rows = rows.reshape(len(values) // lanes, -1)
     path.write_bytes(np.ascontiguousarray(rows[:, ::-1]).tobytes())
 
@@ -136,7 +132,7 @@ def read_words(path: Path, width: int, lanes: int, steps: int) -> np.ndarray:
     if len(raw) != steps * nbytes:
         raise ValueError(f"{path}: expected {steps} words of {nbytes} bytes, found {len(raw)} bytes")
     rows = np.frombuffer(raw, np.uint8).reshape(steps, nbytes)[:, ::-1]  # big-endian words
-    flat = np.ascontiguousarray(rows).view(_lane_dtype(width)).reshape(-1).astype(np.uint64)
+    flat = np.ascontiguousarray(rows).view(lane_dtype(width)).reshape(-1).astype(np.uint64)
     if width > 64:
         return flat.reshape(-1, stride(width) // 64)
     return flat & np.uint64((1 << width) - 1)
