@@ -64,6 +64,14 @@ def unpack(words: list[int], width: int, lanes: int) -> np.ndarray:
     return flat & np.uint64((1 << width) - 1)
 
 
+def output_slice(name: str, wide: str, width: int) -> list[str]:
+    """Verilog inside a lane's generate block: the unit's output ``name`` (connected to
+    ``<name>_lane``), zero-padded into lane ``i``'s slice of the wide wire ``wide``."""
+    s = stride(width)
+    pad = f"{{{s - width}'b0}}, " if s > width else ""
+    return [f"    wire [{width - 1}:0] {name}_lane;", f"    assign {wide}[i*{s} +: {s}] = {{{pad}{name}_lane}};"]
+
+
 def wrapper_verilog(module: str, ports: list[dict], lanes: int, top: str) -> str:
     """A Verilog top ``top`` holding ``lanes`` instances of ``module`` on wide ports.
 
@@ -82,10 +90,8 @@ def wrapper_verilog(module: str, ports: list[dict], lanes: int, top: str) -> str
             conns.append(f".{name}({name}[i*{s} +: {width}])")
         else:
             decls.append(f"output wire [{lanes * s - 1}:0] {name}{PUBLIC}")
-            assigns.append(f"    wire [{width - 1}:0] {name}_lane;")
+            assigns += output_slice(name, name, width)
             conns.append(f".{name}({name}_lane)")
-            pad = f"{{{s - width}'b0}}, " if s > width else ""
-            assigns.append(f"    assign {name}[i*{s} +: {s}] = {{{pad}{name}_lane}};")
     body = "\n".join(assigns)
     return (
         f"module {top} (\n  " + ",\n  ".join(decls) + "\n);\n"

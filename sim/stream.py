@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lanes import PUBLIC, SHARED, lane_dtype, stride
+from .lanes import PUBLIC, SHARED, lane_dtype, output_slice, stride
 
 #: Memory bits a stream wrapper may hold (inputs and outputs, all lanes); sets the chunk depth.
 MEMORY_BITS = 1 << 23
@@ -76,10 +76,8 @@ def stream_verilog(module: str, ports: list[dict], lanes: int, top: str, steps: 
             lines.append(f"  wire [{bits - 1}:0] w_{name};")
             stores.append(f"      mem_{name}[step] <= w_{name};")
             dumps.append(f'    $writememh("out_{name}.hex", mem_{name}, 0, count - 1);')
-            assigns.append(f"    wire [{width - 1}:0] {name}_lane;")
+            assigns += output_slice(name, f"w_{name}", width)
             conns.append(f".{name}({name}_lane)")
-            pad = f"{{{s - width}'b0}}, " if s > width else ""
-            assigns.append(f"    assign w_{name}[i*{s} +: {s}] = {{{pad}{name}_lane}};")
     lines += [
         "  always @(posedge start) begin",
         *loads,
