@@ -15,7 +15,13 @@ from pathlib import Path
 from . import __version__
 from .catalog import configure, units
 from .errors import UsageError
+from .files import check_ours, check_output_dir, write_owned
 from .params import parse_assignments
+
+#: The most vectors one process checks; more need --workers (shards make their own slices).
+MAX_VECTORS_ONE_PROCESS = 1 << 25
+#: The most vectors any run accepts.
+MAX_VECTORS = 1 << 40
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,9 +36,38 @@ def _vectors(text: str) -> int | None | str:
         n = int(text.replace("_", ""))
     except ValueError:
         raise UsageError(f"--vectors must be 'exhaustive' or a positive count, not {text!r}") from None
-    if n < 1:
-        raise UsageError(f"--vectors must be 'exhaustive' or a positive count, not {text!r}")
+    if not 1 <= n <= MAX_VECTORS:
+        raise UsageError(f"--vectors must be 'exhaustive' or a count from 1 to 2**40, not {text!r}")
     return n
+
+
+def _int_in(option: str, low: int, high: int):
+    """An argparse type: an integer in [low, high], or one line naming the range."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer from {low:,} to {high:,}, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be an integer from {low:,} to {high:,}, not {text!r}")
+        return value
+    return parse
+
+
+_SEED = _int_in("--seed", 0, 2**32 - 1)
+
+
+def _scheduler(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("tcp", "tls", "inproc", "ws", "wss") or not parts.hostname or port is None:
+        raise argparse.ArgumentTypeError(f"must be an address like tcp://HOST:PORT, not {text!r}")
+    return text
 
 
 def _config(args):
@@ -65,11 +100,11 @@ def cmd_formats(args) -> int:
     from .models.formats import FLOAT_FORMATS
 
     print(f"{'name':<10}{'bits':>5}{'exp':>5}{'man':>5}{'bias':>6}  {'policy':<8}"
-          f"{'max normal':>14}{'min normal':>14}{'min subnormal':>15}  inf     nan")
+          f"{'max normal':>14}{'min normal':>14}{'min subnormal':>15}  {'inf':<12}nan")
     for f in FLOAT_FORMATS.values():
         print(f"{f.name:<10}{f.bits:>5}{f.exp_bits:>5}{f.man_bits:>5}{f.bias:>6}  {f.policy:<8}"
               f"{f.max_normal:>14.6g}{f.min_normal:>14.6g}{f.min_subnormal:>15.6g}  "
-              f"{f.inf_code and hex(f.inf_code) or '-':<8}{f.nan_code is not None and hex(f.nan_code) or '-'}")
+              f"{f.inf_code and hex(f.inf_code) or '-':<12}{f.nan_code is not None and hex(f.nan_code) or '-'}")
     print("Any eXmY with a policy suffix also works, e.g. e3m4ieee, e4m2fn, e2m2finite, e5m2fnuz.")
     print("Integer formats: int2..int32 and uint2..uint32.")
     return 0
@@ -93,15 +128,22 @@ def cmd_verify(args) -> int:
 
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
-    if args.lanes is not None and args.lanes < 1:
-        raise UsageError(f"--lanes must be at least 1, not {args.lanes}")
-    if args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, not {args.workers}")
-    if args.workers > 1 or args.scheduler:
+    sharded = args.workers > 1 or args.scheduler
+    if sharded and args.waves:
+        raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
+                         "(and with fewer --vectors)")
+    if sharded:
         return _verify_sharded(args, config, count)
-    config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
+    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
+        raise UsageError(f"{count:,} vectors are more than one process checks (at most 2**25): add --workers 2 "
+                         "(or more) to split them into shards")
+    inputs = config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
+    planned = len(next(iter(inputs.values())))
+    if count is not None and planned > count:
+        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
     prepare(args.sim)
-    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
+    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs,
                      root=_writable_dir(Path(args.build)), waves=args.waves,
                      progress=print_progress(config.module_name))
     if sys.stderr.isatty():
@@ -117,7 +159,6 @@ def cmd_verify(args) -> int:
 
 
 def _verify_sharded(args, config, count) -> int:
-    from .rtl.emit import write_atomic
     from .sim.runner import print_progress
     from .sim.shards import verify_sharded
 
@@ -135,7 +176,7 @@ def _verify_sharded(args, config, count) -> int:
     record = json.dumps({**verdict.__dict__, "covered": verdict.covered, "complete": verdict.complete,
                          "summary": verdict.summary()}, default=lambda o: o.__dict__, indent=2)
     path = Path(args.build) / "records" / f"{verdict.module}-{verdict.sim}-sharded.json"
-    write_atomic(path, record)
+    write_owned(path, record)
     print(f"record: {path}")
     if args.json:
         print(record)
@@ -151,8 +192,12 @@ def cmd_error(args) -> int:
     from .reports.error import format_table
     from .reports.lmul_error import all_pairs_rows, claims, sampled_rows
 
-    if args.samples < 1 or args.trials < 1:
-        raise UsageError("--samples and --trials must be positive")
+    if args.trials is not None and args.study not in ("dot", "dfp"):
+        raise UsageError(f"--trials applies to the dot and dfp studies, not {args.study}")
+    if args.samples is not None and args.study != "lmul":
+        raise UsageError(f"--samples applies to the lmul study, not {args.study}")
+    args.trials = 64 if args.trials is None else args.trials
+    args.samples = 1_000_000 if args.samples is None else args.samples
     if args.study == "dot":
         rows = dot_error.rows(args.trials, args.seed)
         columns = ("method", "data", "length", "trials", "mean_err", "max_err")
@@ -192,31 +237,27 @@ def cmd_report(args) -> int:
     from .sim.toolchain import prepare
 
     select_units(args.units)
+    out = check_output_dir(Path(args.output), "report")
     prepare(args.sim)
-    out = _writable_dir(Path(args.output).parent) / Path(args.output).name
     run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.yosys),
         command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0
 
 
 def cmd_mutate(args) -> int:
-    from .rtl.emit import write_atomic
     from .sim.mutation import mutate
     from .sim.toolchain import prepare
 
     config = _config(args)
-    if args.mutants < 1:
-        raise UsageError(f"--mutants must be at least 1, not {args.mutants}")
-    if args.proof_seconds < 1:
-        raise UsageError(f"--proof-seconds must be at least 1, not {args.proof_seconds}")
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
+    path = root / "mutants" / config.module_name / "record.json"
+    check_ours(path)
     print(f"{config.describe()}: {args.mutants} mutants (seed {args.seed}), each screened on Icarus, then the "
           f"default verification on {args.sim}, then Yosys SAT for survivors", file=sys.stderr, flush=True)
     record = mutate(config, count=args.mutants, seed=args.seed, sim=args.sim, root=root,
                     proof_seconds=args.proof_seconds, log=lambda line: print(line, file=sys.stderr, flush=True))
-    path = root / "mutants" / config.module_name / "record.json"
-    write_atomic(path, json.dumps(record.as_dict(), indent=2))
+    write_owned(path, json.dumps(record.as_dict(), indent=2))
     print(record.summary())
     for r in record.results:
         if r.outcome != "caught":
@@ -229,12 +270,9 @@ def cmd_mutate(args) -> int:
 def cmd_sweep(args) -> int:
     from .reports.sweep import DEFAULT_FORMATS, run
 
-    formats = args.formats.split(",") if args.formats else list(DEFAULT_FORMATS)
-    roundings = args.rounding.split(",")
-    if args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, not {args.workers}")
-    out = _writable_dir(Path(args.output or f"build/sweep/{args.unit}").parent) / Path(
-        args.output or f"build/sweep/{args.unit}").name
+    formats = _list("--formats", args.formats) if args.formats is not None else list(DEFAULT_FORMATS)
+    roundings = _list("--rounding", args.rounding)
+    out = check_output_dir(Path(args.output or f"build/sweep/{args.unit}"), "sweep")
     rows = run(args.unit, formats, roundings, out_dir=out, root=_writable_dir(Path(args.build)),
                flow=_flow(args.yosys), workers=args.workers, scheduler=args.scheduler,
                log=lambda m: print(m, file=sys.stderr, flush=True),
@@ -245,9 +283,20 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def _list(option: str, text: str) -> list[str]:
+    items = [t.strip() for t in text.split(",")]
+    if not all(items):
+        raise UsageError(f"{option} takes a comma-separated list with no empty items, not {text!r}")
+    return items
+
+
 def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
+    config = configure(args.unit, parse_assignments(args.param or []))
+    if config.spec.grid is None or sorted(config.spec.grid(config.values).items()) != [("a", 8), ("b", 8)]:
+        raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
+                         f"settings), not {config.describe()}")
     figures = run(args.unit, parse_assignments(args.param or []), lanes=args.lanes, vectors=args.vectors,
                   root=_writable_dir(Path(args.build)),
                   log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -316,15 +365,15 @@ def parser() -> argparse.ArgumentParser:
     _unit_args(p)
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--lanes", type=int, help="unit copies driven per simulator step (default 64, down to 8 for "
+    p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
+    p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
-    p.add_argument("--workers", type=int, default=1,
+    p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
-    p.add_argument("--scheduler", help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
+    p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
-    p.add_argument("--shard-size", type=int, default=1 << 22, help="vectors per shard (default 2**22)")
+    p.add_argument("--shard-size", type=_int_in("--shard-size", 1, 1 << 26), default=1 << 22, help="vectors per shard (default 2**22)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
@@ -338,11 +387,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")
     _unit_args(p)
-    p.add_argument("--mutants", type=int, default=24, help="faulty versions to make (default 24)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the fault sites and the vectors (default 1)")
+    p.add_argument("--mutants", type=_int_in("--mutants", 1, 10_000), default=24, help="faulty versions to make (default 24)")
+    p.add_argument("--seed", type=_SEED, default=1, help="seed of the fault sites and the vectors (default 1)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"],
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
-    p.add_argument("--proof-seconds", type=int, default=180,
+    p.add_argument("--proof-seconds", type=_int_in("--proof-seconds", 1, 7 * 86400), default=180,
                    help="time for each Yosys pass that tries to prove a survivor equivalent (default 180)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
@@ -351,8 +400,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("unit", help="a unit with a float format parameter (fp_mul, lmul, ...)")
     p.add_argument("--formats", help="comma-separated formats (default: every eXmYfn with X + Y <= 7)")
     p.add_argument("--rounding", default="rne", help="comma-separated rounding modes (default rne)")
-    p.add_argument("--workers", type=int, default=2, help="local Dask worker processes (default 2)")
-    p.add_argument("--scheduler", help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
+    p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=2, help="local Dask worker processes (default 2)")
+    p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
     p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
     p.add_argument("-o", "--output", help="output directory (default build/sweep/UNIT)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
@@ -361,8 +410,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
-    p.add_argument("--lanes", type=int, default=256, help="lanes of the packed bench (default 256)")
-    p.add_argument("--vectors", type=int, default=1 << 22, help="random vectors for the packed bench (default 2**22)")
+    p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), default=256,
+                   help="lanes of the packed bench (default 256)")
+    p.add_argument("--vectors", type=_int_in("--vectors", 1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
     p.add_argument("--build", default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(run=cmd_bench)
@@ -386,9 +436,10 @@ def parser() -> argparse.ArgumentParser:
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
                         "channel reordering")
-    p.add_argument("--trials", type=int, default=64, help="dot/dfp: vector pairs per row (default 64)")
-    p.add_argument("--samples", type=int, default=1_000_000, help="lmul: pairs per distribution (default 1e6)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the sampled inputs (default 1)")
+    p.add_argument("--trials", type=_int_in("--trials", 1, 10_000), help="dot/dfp: vector pairs per row (default 64)")
+    p.add_argument("--samples", type=_int_in("--samples", 1, 10_000_000),
+                   help="lmul: pairs per distribution (default 1e6)")
+    p.add_argument("--seed", type=_SEED, default=1, help="seed of the sampled inputs (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.set_defaults(run=cmd_error)
     return top

@@ -27,7 +27,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import UsageError
-from ..rtl.emit import generate, write_atomic
+from ..files import write_cache
+from ..rtl.emit import generate
 
 FLOWS = ("yowasp-noabc", "system-abc")
 
@@ -112,7 +113,7 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
             "depth": depth, "cells_without_weight": unknown, "dir": str(out_dir),
         }
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(work / "area.json", json.dumps(result, indent=2))
+        write_cache(work / "area.json", json.dumps(result, indent=2))
         if out_dir.exists() and not result_path.exists():
             shutil.rmtree(out_dir)  # left over from an interrupted run
         try:

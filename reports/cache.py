@@ -8,19 +8,8 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from ..rtl.emit import write_atomic
-
-def code_digest() -> str:
-    """Hash of every model, report and catalog source file (wherever the package is installed)."""
-    from .. import catalog, models, units
-
-    folders = [Path(m.__file__).resolve().parent for m in (catalog, models, units)] + [Path(__file__).resolve().parent]
-    h = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.glob("*.py")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+from ..files import write_cache
+from ..sources import code_digest
 
 
 def cached(root: Path, name: str, params: dict, compute: Callable[[], object]):
@@ -30,5 +19,5 @@ def cached(root: Path, name: str, params: dict, compute: Callable[[], object]):
     if path.exists():
         return json.loads(path.read_text())
     value = compute()
-    write_atomic(path, json.dumps(value))
+    write_cache(path, json.dumps(value))
     return value

@@ -29,7 +29,8 @@ import numpy as np
 
 from ..catalog import UnitConfig, configure
 from ..errors import UsageError
-from ..sim.toolchain import build_harness, locked
+from ..files import locked
+from ..sim.toolchain import build_harness
 from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 

@@ -19,7 +19,7 @@ import numpy as np
 from .. import __version__
 from ..catalog import configure
 from ..errors import UsageError
-from ..rtl.emit import atomic_dir
+from ..files import output_dir
 from ..sim.toolchain import version as sim_version
 from ..sim.verify import verify
 from .area import tool_version
@@ -305,7 +305,7 @@ def write_csv(rows: list[dict], path: Path) -> None:
 
 def write(results: dict, histograms: dict, out_dir: Path) -> None:
     """Write everything into a temporary folder, then move it into place in one rename."""
-    with atomic_dir(out_dir) as tmp:
+    with output_dir(out_dir, "report") as tmp:
         plots = {}
         if histograms:
             plots["histograms"] = tmp / "error_histograms.png"

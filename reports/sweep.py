@@ -17,7 +17,7 @@ import numpy as np
 from ..catalog import configure, unit
 from ..models.codec import value
 from ..errors import UsageError
-from ..rtl.emit import atomic_dir
+from ..files import output_dir
 from ..models.formats import float_format
 from ..sim.shards import dask_client
 from . import document as doc
@@ -128,13 +128,14 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
 
 
 def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
-    with atomic_dir(out_dir) as tmp:
+    with output_dir(out_dir, "sweep") as tmp:
         finite = [r for r in rows if np.isfinite(r["mean_rel"])]  # unbounded error: nothing to plot
         _plot(finite, "transistors", "transistors (Yosys, CMOS weights)", tmp / "error_vs_area.png")
         _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
         source = (f"error: {SAMPLES:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
                   "to the format (RNE, saturating) and put through the unit's golden model, "
-                  "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; area: Yosys flow {flow} ({tool_version(flow)}), "
+                  "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; "
+                  f"area: Yosys flow {flow} ({tool_version(flow)}), "
                   "transistors by CMOS weights; energy: gate-level switching activity on N(0,1) operands "
                   "(Verilator, SAIF), calibrated 8-bit add = 0.03 pJ")
         blocks = [doc.Heading(f"Sweep of {unit_name}", 1),

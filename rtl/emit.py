@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from amaranth.back import verilog
 from amaranth.lib import wiring
 
 from .. import __version__
-
-_RTL_DIR = Path(__file__).resolve().parent
-_MODELS_DIR = _RTL_DIR.parent / "models"
-
-
-def source_digest() -> str:
-    """Hash of the RTL and format sources: a cached Verilog file is stale when this changes."""
-    h = hashlib.sha256(__version__.encode())
-    for folder in (_RTL_DIR, _MODELS_DIR):
-        for path in sorted(folder.glob("*.py")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+from ..files import check_ours, write_owned
+from ..sources import code_digest
 
 
 def ports(component: wiring.Component) -> list[dict]:
@@ -36,51 +21,29 @@ def ports(component: wiring.Component) -> list[dict]:
             for name, member in component.signature.members.items()]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
-@contextmanager
-def atomic_dir(out_dir: Path):
-    """Yield a temporary folder beside ``out_dir``; when the block succeeds it replaces
-    ``out_dir`` in one rename, otherwise it is removed and ``out_dir`` stays as it was."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
-    try:
-        yield tmp
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def generate(config, out_dir: Path) -> tuple[Path, dict]:
     """Write ``<module>.v`` and ``<module>.json`` into ``out_dir``; reuse them when current.
 
+    They are current when the JSON's key (the configuration and the digest of arithbench's
+    code) matches and the Verilog is the one written with it. A ``.v`` or ``.json`` that
+    arithbench did not write, or that was edited since, is never replaced (exit 2).
     Returns the Verilog path and the description (unit, params, module, ports).
     """
     module = config.module_name
     v_path, j_path = out_dir / f"{module}.v", out_dir / f"{module}.json"
-    digest = source_digest()
+    check_ours(v_path, j_path)
+    key = hashlib.sha256(f"{config.describe()}\0{code_digest()}".encode()).hexdigest()[:16]
     if v_path.exists() and j_path.exists():
         meta = json.loads(j_path.read_text())
-        if meta.get("source_digest") == digest:
+        if meta.get("key") == key:
             return v_path, meta
     component = config.component()
     described = ports(component)
     if config.clocked:  # the sync domain's clock and reset, added by the Verilog back end
         described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
     meta = {"unit": config.spec.name, "params": config.values, "module": module,
-            "ports": described, "clocked": config.clocked, "source_digest": digest, "arithbench": __version__}
+            "ports": described, "clocked": config.clocked, "key": key, "arithbench": __version__}
     text = verilog.convert(component, name=module, emit_src=False)
-    write_atomic(v_path, text)
-    write_atomic(j_path, json.dumps(meta, indent=2) + "\n")
+    write_owned(v_path, text)
+    write_owned(j_path, json.dumps(meta, indent=2) + "\n")
     return v_path, meta

@@ -10,7 +10,6 @@ input the bench lacked.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan
+from ..files import make_owned_dir, remove_owned
 from ..rtl.emit import generate
 from .equivalence import check
 from .lanes import default_lanes
@@ -110,31 +110,32 @@ def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "ve
     expected = None  # the full run's, computed when a mutant first needs it
     results = []
     for m in planned:
-        where = root / "mutants" / config.module_name / f"m{m.id:02d}"
-        if where.exists():
-            shutil.rmtree(where)
-        where.mkdir(parents=True)
-        source = (where / v_path.name, meta)
-        source[0].write_text(m.apply(original))
-        run = simulate(config, screen_inputs, sim=screen_sim, lanes=lanes, root=where, source=source)
-        bad = _first_mismatch(screen_expected, run.outputs, screen_inputs)
-        if bad is not None:
-            result = MutantResult(m, "caught", f"screen ({screen_sim}, {len(sample):,} sampled vectors)", bad)
-        else:
-            if expected is None:
-                expected = config.model(inputs, lanes)
-            run = simulate(config, inputs, sim=sim, lanes=lanes, root=where, source=source)
-            bad = _first_mismatch(expected, run.outputs, inputs)
+        where = make_owned_dir(root / "mutants" / config.module_name / f"m{m.id:02d}")
+        try:  # an interrupted mutant leaves no folder behind
+            source = (where / v_path.name, meta)
+            source[0].write_text(m.apply(original))
+            run = simulate(config, screen_inputs, sim=screen_sim, lanes=lanes, root=where, source=source)
+            bad = _first_mismatch(screen_expected, run.outputs, screen_inputs)
             if bad is not None:
-                result = MutantResult(m, "caught", f"default verification ({sim}, {vectors:,} vectors)", bad)
+                result = MutantResult(m, "caught", f"screen ({screen_sim}, {len(sample):,} sampled vectors)", bad)
             else:
-                proof = check(config.module_name, v_path, source[0], clocked=config.clocked, work=where / "equiv",
-                              seconds=proof_seconds,
-                              outputs={p["name"] for p in meta["ports"] if p["dir"] == "out"})
-                outcome = {"equivalent": "equivalent", "differs": "survived"}.get(proof.outcome, "undecided")
-                result = MutantResult(m, outcome, proof.detail, {k: hex(v) for k, v in proof.inputs.items()})
+                if expected is None:
+                    expected = config.model(inputs, lanes)
+                run = simulate(config, inputs, sim=sim, lanes=lanes, root=where, source=source)
+                bad = _first_mismatch(expected, run.outputs, inputs)
+                if bad is not None:
+                    result = MutantResult(m, "caught", f"default verification ({sim}, {vectors:,} vectors)", bad)
+                else:
+                    proof = check(config.module_name, v_path, source[0], clocked=config.clocked, work=where / "equiv",
+                                  seconds=proof_seconds,
+                                  outputs={p["name"] for p in meta["ports"] if p["dir"] == "out"})
+                    outcome = {"equivalent": "equivalent", "differs": "survived"}.get(proof.outcome, "undecided")
+                    result = MutantResult(m, outcome, proof.detail, {k: hex(v) for k, v in proof.inputs.items()})
+        except BaseException:
+            remove_owned(where)
+            raise
         if result.outcome in ("caught", "equivalent"):
-            shutil.rmtree(where, ignore_errors=True)  # survivors keep their builds for inspection
+            remove_owned(where)  # survivors keep their builds for inspection
         log(f"  m{m.id:02d} {m.kind:<12} {result.outcome:<10} {m.describe()}")
         results.append(result)
     return MutationRecord(config.module_name, sim, vectors, plan.count is None, seed, results)

@@ -22,11 +22,12 @@ from typing import Callable
 import numpy as np
 
 from ..errors import UsageError
-from ..rtl.emit import generate, write_atomic
+from ..files import locked, write_cache
+from ..rtl.emit import generate
 from .lanes import wrapper_verilog
 from .stream import depth as stream_depth
 from .stream import stream_verilog
-from .toolchain import locked, prepare
+from .toolchain import prepare
 
 TIMESCALE = ("1ns", "1ps")
 
@@ -88,7 +89,7 @@ def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> f
 
     stamp.unlink(missing_ok=True)
     wrapper_path = build_dir / f"{top}.v"
-    write_atomic(wrapper_path, wrapper)
+    write_cache(wrapper_path, wrapper)
     log = build_dir / "build.log"
     start = time.perf_counter()
     try:
@@ -99,7 +100,7 @@ def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> f
         )
     except (RuntimeError, SystemExit, OSError) as exc:
         raise UsageError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
-    write_atomic(stamp, key)
+    write_cache(stamp, key)
     return time.perf_counter() - start
 
 

@@ -11,7 +11,9 @@ twice and nothing is left out silently.
 
 from __future__ import annotations
 
+import logging
 import shutil
+import signal
 import tempfile
 import time
 from contextlib import contextmanager
@@ -190,9 +192,20 @@ def dask_client(workers: int, scheduler: str | None, client=None):
         with client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as own, \
-            Client(own) as client:
-        yield client
+    # The workers start with Ctrl-C ignored (a disposition survives exec): the terminal sends
+    # SIGINT to the whole process group, and only this process should answer it, with one line.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        own = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.CRITICAL)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        with own, Client(own) as client:
+            yield client
+    except KeyboardInterrupt:
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the cluster's shutdown chatter
+        raise
 
 
 def _run(client, config, sim, lanes, root, plan, total, shard_size, log_dir, verdict, progress) -> None:

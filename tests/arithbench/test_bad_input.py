@@ -52,26 +52,49 @@ def run(capsys, *argv):
     (["verify", "int_mul", "-p", "width=99"], "parameter width must be one of"),
     (["verify", "fp_mul", "-p", "fmt=e4m3", "-p", "fmt=e5m2"], "parameter 'fmt' given twice"),
     (["verify", "fp_mul", "-p", "=e4m3"], "malformed parameter '=e4m3'"),
-    (["verify", "fp_mul", "--lanes", "0"], "--lanes must be at least 1"),
-    (["verify", "fp_mul", "--vectors", "-5"], "--vectors must be 'exhaustive' or a positive count"),
+    (["verify", "fp_mul", "--lanes", "0"], "argument --lanes: must be an integer from 1 to 4,096, not '0'"),
+    (["verify", "fp_mul", "--vectors", "-5"], "--vectors must be 'exhaustive' or a count from 1"),
     (["verify", "mx_dot", "--vectors", "exhaustive"], "exhaustive covers every element pair only when"),
     (["verify", "bfp_quant", "--vectors", "exhaustive"], "exhaustive needs k * bits(fmt) <= 24"),
     (["mutate", "fp_div"], "unknown unit 'fp_div'"),
-    (["verify", "int_add", "--workers", "0"], "--workers must be at least 1"),
+    (["verify", "int_add", "--workers", "0"], "argument --workers: must be an integer from 1"),
     (["verify", "int16_fma", "-p", "clocked=true", "--workers", "2"], "run it without --workers"),
-    (["mutate", "fp_mul", "--mutants", "0"], "--mutants must be at least 1"),
-    (["mutate", "fp_mul", "--proof-seconds", "0"], "--proof-seconds must be at least 1"),
+    (["mutate", "fp_mul", "--mutants", "0"], "argument --mutants: must be an integer from 1"),
+    (["mutate", "fp_mul", "--proof-seconds", "0"], "argument --proof-seconds: must be an integer from 1"),
+    # Found by trying the tool as a new user would: each was a traceback, a silent wrong answer or
+    # a 7 GiB allocation.
+    (["verify", "fp_mul", "--vectors", "99999999999999999999"], "a count from 1 to 2**40"),
+    (["verify", "fp_mul", "--seed", "-1"], "argument --seed: must be an integer from 0"),
+    (["verify", "fp_mul", "--scheduler", "bogus"], "argument --scheduler: must be an address like tcp://HOST:PORT"),
+    (["verify", "fp_mul", "-p", "fmt=bf16", "--vectors", "1000000000"], "add --workers 2"),
+    (["verify", "fp_mul", "--waves", "--workers", "2"], "--waves writes one waveform of one simulation"),
+    (["error", "lmul", "--samples", "99999999999999"], "argument --samples: must be an integer from 1 to 10,000,000"),
+    (["error", "block", "--seed", "-1"], "argument --seed: must be an integer from 0"),
+    (["error", "dot", "--seed", "-5"], "argument --seed: must be an integer from 0"),
+    (["error", "lmul", "--trials", "5"], "--trials applies to the dot and dfp studies, not lmul"),
+    (["error", "dot", "--samples", "5"], "--samples applies to the lmul study, not dot"),
+    (["bench", "int16_fma"], "bench measures a two-operand 8-bit unit"),
+    (["bench", "--vectors", "0"], "argument --vectors: must be an integer from 1"),
+    (["sweep", "fp_mul", "--formats", ""], "--formats takes a comma-separated list with no empty items"),
+    (["sweep", "fp_mul", "--rounding", "rne,"], "--rounding takes a comma-separated list with no empty items"),
+    (["report", "-o", "README.md"], "-o README.md is a file"),
+    (["report", "-o", "."], "-o . is the current folder or above it"),
+    (["sweep", "fp_mul", "-o", ".."], "-o .. is the current folder or above it"),
     (["report", "--units", "fp_div"], "fp_div not in the report's units"),
     (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--yosys", "abc"], "invalid choice: 'abc'"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("a user's file")
     build = tmp_path / "build"
-    extra = ["--build", str(build)] if argv[0] in ("verify", "mutate", "report") else []
+    extra = ["--build", str(build)] if argv[0] in ("verify", "mutate", "report", "sweep", "bench") else []
     code, _, err = run(capsys, *argv, *extra)
     assert code == 2, err
     assert err.count("\n") == 1 and err.startswith("arithbench: error: ") and "Traceback" not in err
     assert message in err
     assert not build.exists() or not any(build.rglob("*.v"))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "build") == ["README.md"]
+    assert (tmp_path / "README.md").read_text() == "a user's file"
 
 
 @pytest.mark.parametrize("call,message", [
