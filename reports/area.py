@@ -88,7 +88,8 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
     v_path, _ = generate(config, root / "rtl" / config.module_name)
     version = tool_version(flow)
     script = _script(config.module_name, flow, True)
-    key = hashlib.sha256("\0".join([v_path.read_text(), flow, version, script]).encode()).hexdigest()[:16]
+    verilog_digest = hashlib.sha256(v_path.read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256("\0".join([verilog_digest, flow, version, script]).encode()).hexdigest()[:16]
     out_dir = root / "area" / config.module_name / f"{flow}-{key}"
     result_path = out_dir / "area.json"
     if result_path.exists():
@@ -108,7 +109,8 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
         unknown = sorted(c for c in cells if cell_transistors(c) is None)
         transistors = sum(n * (cell_transistors(c) or 0) for c, n in cells.items())
         result = {
-            "unit": config.module_name, "flow": flow, "yosys": version, "cells": sum(cells.values()),
+            "unit": config.module_name, "verilog_sha256": verilog_digest, "flow": flow, "yosys": version,
+            "cells": sum(cells.values()),
             "cells_by_type": cells, "transistors": transistors, "nand2_eq": transistors / 4,
             "depth": depth, "cells_without_weight": unknown, "dir": str(out_dir),
         }

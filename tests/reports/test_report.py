@@ -95,3 +95,12 @@ def test_html_loads_offline_and_every_image_renders(report, tmp_path):
     assert match[1] == match[2] and int(match[2]) >= 3
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
+
+
+@pytest.mark.sim
+def test_a_rerun_into_the_report_folder_keeps_the_users_files(report, build_root):
+    out, _ = report
+    mine = out / "my_notes.md"
+    mine.write_text("a user's notes")
+    run(out, units=["fp_mul", "lmul"], sim="verilator", root=build_root, command="pytest")  # cached: quick
+    assert mine.read_text() == "a user's notes" and (out / "index.html").exists()

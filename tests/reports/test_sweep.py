@@ -43,3 +43,8 @@ def test_sweep_measures_every_point_and_marks_the_fronts(tmp_path, build_root):
     assert saved["rows"] == json.loads(json.dumps(rows))
     for name in ("SWEEP.md", "sweep.csv", "error_vs_area.png", "error_vs_energy.png"):
         assert (out / name).stat().st_size > 0
+    assert "{flow}" not in (out / "SWEEP.md").read_text()
+    mine = out / "my_notes.md"
+    mine.write_text("a user's notes")
+    run("fp_mul", ["e2m1"], ["rne"], out_dir=out, root=build_root, log=lambda m: None, command="pytest")
+    assert mine.read_text() == "a user's notes" and "e3m2fn" not in (out / "sweep.csv").read_text()
