@@ -57,6 +57,12 @@ def _int_in(option: str, low: int, high: int):
 _SEED = _int_in("--seed", 0, 2**32 - 1)
 
 
+def _path(text: str) -> str:
+    if not text or "\x00" in text:
+        raise argparse.ArgumentTypeError(f"must be a path, not {text!r}")
+    return text
+
+
 def _scheduler(text: str) -> str:
     from urllib.parse import urlsplit
 
@@ -268,10 +274,11 @@ def cmd_mutate(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from .reports.sweep import DEFAULT_FORMATS, run
+    from .reports.sweep import DEFAULT_FORMATS, points, run
 
     formats = _list("--formats", args.formats) if args.formats is not None else list(DEFAULT_FORMATS)
     roundings = _list("--rounding", args.rounding)
+    points(args.unit, formats, roundings)  # every point is valid before anything is written
     out = check_output_dir(Path(args.output or f"build/sweep/{args.unit}"), "sweep")
     rows = run(args.unit, formats, roundings, out_dir=out, root=_writable_dir(Path(args.build)),
                flow=_flow(args.yosys), workers=args.workers, scheduler=args.scheduler,
@@ -358,7 +365,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="write a unit's Verilog and JSON description")
     _unit_args(p)
-    p.add_argument("-o", "--output", default="build/rtl", help="output directory (default build/rtl)")
+    p.add_argument("-o", "--output", type=_path, default="build/rtl", help="output directory (default build/rtl)")
     p.set_defaults(run=cmd_generate)
 
     p = sub.add_parser("verify", help="co-simulate a unit against its golden model, bit for bit")
@@ -374,15 +381,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
     p.add_argument("--shard-size", type=_int_in("--shard-size", 1, 1 << 26), default=1 << 22, help="vectors per shard (default 2**22)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
-    p.add_argument("-o", "--output", default="build/report", help="report directory (default build/report)")
+    p.add_argument("-o", "--output", type=_path, default="build/report", help="report directory (default build/report)")
     p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")
     p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")
@@ -393,7 +400,7 @@ def parser() -> argparse.ArgumentParser:
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
     p.add_argument("--proof-seconds", type=_int_in("--proof-seconds", 1, 7 * 86400), default=180,
                    help="time for each Yosys pass that tries to prove a survivor equivalent (default 180)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
 
     p = sub.add_parser("sweep", help="error, area and energy over float formats and rounding modes, with Pareto fronts")
@@ -403,8 +410,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=2, help="local Dask worker processes (default 2)")
     p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
     p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
-    p.add_argument("-o", "--output", help="output directory (default build/sweep/UNIT)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("-o", "--output", type=_path, help="output directory (default build/sweep/UNIT)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_sweep)
 
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
@@ -413,7 +420,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), default=256,
                    help="lanes of the packed bench (default 256)")
     p.add_argument("--vectors", type=_int_in("--vectors", 1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(run=cmd_bench)
 
@@ -421,13 +428,13 @@ def parser() -> argparse.ArgumentParser:
     _unit_args(p)
     p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"],
                    help="yowasp: PyPI Yosys without ABC (default); system: system yosys with ABC")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_cost)
 
     p = sub.add_parser("claims", help="the papers' cost claims against our area and energy figures")
     p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
-    p.add_argument("--build", default="build", help="build and cache directory (default build)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_claims)
 

@@ -165,27 +165,26 @@ def check_output_dir(folder: Path, command: str) -> Path:
     Refuses the current folder (and its parents) and an existing file, so that nothing is
     computed only to be refused at the end.
     """
-    folder = Path(folder)
+    given, folder = folder, Path(folder).absolute()
     here = Path.cwd().resolve()
     if folder.resolve() == here or folder.resolve() in here.parents:
-        raise UsageError(f"-o {folder} is the current folder or above it: give the output a folder of its own, "
+        raise UsageError(f"-o {given} is the current folder or above it: give the output a folder of its own, "
                          f"e.g. -o build/{command}")
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder} is a file: give a folder (new, empty, or an earlier `arithbench {command}` output)")
+        raise UsageError(f"-o {given} is a file: give a folder (new, empty, or an earlier `arithbench {command}` output)")
     if folder.is_dir() and any(p.name not in _OURS for p in folder.iterdir()):
         owner = _manifest(folder)["command"]
         if owner is None:
             what = "output of another arithbench command" if (folder / MANIFEST).exists() else "files arithbench did not write"
-            raise UsageError(f"-o {folder} holds {what}: choose a new or empty folder")
+            raise UsageError(f"-o {given} holds {what}: choose a new or empty folder")
         if owner != command:
-            raise UsageError(f"-o {folder} holds the output of `arithbench {owner}`, not `arithbench {command}`: "
+            raise UsageError(f"-o {given} holds the output of `arithbench {owner}`, not `arithbench {command}`: "
                              "choose another folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with _folder_locked(folder):
-            pass
-    except OSError as exc:
-        raise UsageError(f"cannot write to {folder}: {exc.strerror}; choose another folder with -o") from None
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to {given} ({existing} is not a writable folder): choose another folder with -o")
     return folder
 
 
@@ -198,6 +197,7 @@ def output_dir(folder: Path, command: str):
     folder goes and ``folder`` is as it was.
     """
     folder = check_output_dir(folder, command)
+    folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         yield tmp
