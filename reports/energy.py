@@ -173,7 +173,7 @@ def pj_per_unit(*, flow: str, root: Path, seed: int = 1) -> float:
     return pj / units
 
 
-def activity_estimate(config: UnitConfig, dataset: str, *, flow: str = "yowasp-noabc",
+def activity_estimate(config: UnitConfig, dataset: str, *, flow: str = "osu018",
                       root: Path = Path("build"), seed: int = 1) -> float:
     """pJ per operation from switching activity on ``dataset`` (see :mod:`.unit_error`)."""
     inputs = activity_inputs(config, dataset, seed)

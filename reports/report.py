@@ -70,7 +70,7 @@ def select_units(names: list[str] | None):
     return configs
 
 
-def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-noabc") -> tuple[dict, dict]:
+def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018") -> tuple[dict, dict]:
     """Run everything; returns (results, relative errors per module for the histograms)."""
     results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "dot_error": [], "dfp_error": [],
                      "block_error": block_error.rows(seed=SEED), "costs": [], "claims": []}
@@ -109,7 +109,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "yowasp-
                                       lambda: dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096)))
         results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
     results["claims"] += block_claims(results["block_error"])
-    _log(f"area and energy (Yosys flow {flow}, gate-level switching activity)")
+    _log(f"area, timing and energy (cost flow {flow}, gate-level switching activity)")
     for config in configs:
         results["costs"].append(cached(root, "costs", {"unit": config.module_name, "flow": flow},
                                        lambda: unit_costs(config, flow=flow, root=root)))
@@ -130,7 +130,7 @@ def provenance(sim: str, command: str, flow: str) -> dict:
         versions[pkg] = metadata.version(pkg)
     return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "command": command, "simulator": sim_version(sim), "seed": SEED,
-            "yosys_flow": f"{flow} ({tool_version(flow)})",
+            "cost_flow": f"{flow} ({tool_version(flow)})",
             "error_samples": ERROR_SAMPLES, "study_samples": STUDY_SAMPLES,
             "python": sys.version.split()[0], "versions": versions}
 
@@ -213,16 +213,20 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         *([doc.Image(plots["block_error"], "Quantization error with and without channel reordering, outlier data")]
           if "block_error" in plots else []),
         doc.Heading("Area and energy"),
-        doc.Text("Area: Yosys synthesis to simple gates; transistors by CMOS weights per cell, NAND2 "
-                 "equivalents = transistors / 4, depth = cells on the longest path. Energy per operation: "
+        doc.Text("Area and timing: Yosys 0.23 with ABC maps each unit onto the OSU 0.18 um standard cells "
+                 "(area in um^2), OpenSTA gives the worst path (ns; for clocked units register to register) "
+                 "and the leakage at the library's typical corner, 1.8 V; no place and route, no buffering, "
+                 "so delays are optimistic on high fanout. Technology-independent proxies from the same "
+                 "synthesis: transistors by CMOS weights of ABC's simple gates, NAND2 equivalents = "
+                 "transistors / 4, depth = gates on the longest path. Energy per operation: "
                  "(1) reference operations priced from Horowitz (45 nm), (2) switching activity of the "
                  "gate-level netlist in Verilator (SAIF toggles x driven load), calibrated so the 8-bit "
                  "adder on uniform random operands costs 0.03 pJ."),
         doc.Table(cost_rows(results["costs"]), COST_COLUMNS,
-                  f"`arithbench cost` (arithbench.reports.area, arithbench.reports.energy), Yosys flow "
-                  f"{prov['yosys_flow']}; activity on {ACTIVITY_VECTORS:,} operations per data set, seed {prov['seed']}"),
+                  f"`arithbench cost` (arithbench.reports.area, arithbench.reports.energy), cost flow "
+                  f"{prov['cost_flow']}; activity on {ACTIVITY_VECTORS:,} operations per data set, seed {prov['seed']}"),
         *[doc.Image(plots[k], caption) for k, caption in (
-            ("error_vs_area", "Mean relative error (N(0,1) inputs) against transistors; Pareto front in red"),
+            ("error_vs_area", "Mean relative error (N(0,1) inputs) against area; Pareto front in red"),
             ("error_vs_energy", "Mean relative error (N(0,1) inputs) against activity energy; Pareto front in red"))
           if k in plots],
         doc.Heading("Claims"),
@@ -233,7 +237,7 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Heading("Provenance"),
         doc.Table([{"item": k, "value": v} for k, v in prov["versions"].items()]
                   + [{"item": "simulator", "value": prov["simulator"]},
-                     {"item": "Yosys flow", "value": prov["yosys_flow"]}, {"item": "python", "value": prov["python"]},
+                     {"item": "cost flow", "value": prov["cost_flow"]}, {"item": "python", "value": prov["python"]},
                      {"item": "seed", "value": prov["seed"]}, {"item": "command", "value": prov["command"]},
                      {"item": "date", "value": prov["date"]}],
                   ("item", "value"), "the environment this report ran in"),
@@ -241,7 +245,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
     return out
 
 
-COST_COLUMNS = ("unit", "cells", "transistors", "nand2_eq", "depth", "energy_table_pj", "energy_table_ops",
+COST_COLUMNS = ("unit", "area_um2", "delay_ns", "fmax_mhz", "leakage_nw", "cells", "transistors", "depth",
+                "energy_table_pj", "energy_table_ops",
                 "energy_activity_pj_uniform", "energy_activity_pj_normal")
 
 
@@ -318,7 +323,10 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
             dot_plot(results["dot_error"], plots["dot_error"])
         if results["costs"]:
             plots["error_vs_area"] = tmp / "error_vs_area.png"
-            tradeoff_plot(results, "transistors", "transistors (Yosys, CMOS weights)", plots["error_vs_area"])
+            real = results["costs"][0]["area_um2"] is not None
+            tradeoff_plot(results, "area_um2" if real else "transistors",
+                          "area, um^2 (OSU 0.18 um cells)" if real else "transistors (CMOS weights; fallback flow)",
+                          plots["error_vs_area"])
             plots["error_vs_energy"] = tmp / "error_vs_energy.png"
             tradeoff_plot(results, "energy_activity_pj_normal", "pJ per operation (switching activity, N(0,1))",
                           plots["error_vs_energy"])
@@ -332,7 +340,7 @@ def write(results: dict, histograms: dict, out_dir: Path) -> None:
 
 
 def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str,
-        flow: str = "yowasp-noabc") -> dict:
+        flow: str = "osu018") -> dict:
     start = time.perf_counter()
     configs = select_units(units)
     results, histograms = collect(configs, sim=sim, root=root, command=command, flow=flow)

@@ -32,7 +32,8 @@ SAMPLES = 100_000
 SEED = 1
 #: Every eXmY with x + y <= 7 (8-bit and narrower floats), OCP-style special values (fn).
 DEFAULT_FORMATS = tuple(f"e{x}m{y}fn" for x in range(1, 8) for y in range(0, 8 - x))
-COLUMNS = ("fmt", "round", "mean_rel", "max_rel", "transistors", "cells", "energy_pj", "pareto_area", "pareto_energy")
+COLUMNS = ("fmt", "round", "mean_rel", "max_rel", "area_um2", "delay_ns", "transistors", "cells", "energy_pj",
+           "pareto_area", "pareto_energy")
 
 
 def points(unit_name: str, formats: list[str], roundings: list[str]) -> list[dict]:
@@ -79,11 +80,11 @@ def measure(unit_name: str, params: dict, flow: str, root: str) -> dict:
     energy = activity_estimate(config, "normal", flow=flow, root=Path(root))
     return {"fmt": params["fmt"], "round": params.get("round", "-"), "module": config.module_name,
             "mean_rel": stats["mean_rel"], "max_rel": stats["max_rel"], "transistors": area["transistors"],
-            "cells": area["cells"], "energy_pj": energy}
+            "area_um2": area["area_um2"], "delay_ns": area["delay_ns"], "cells": area["cells"], "energy_pj": energy}
 
 
 def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Path, root: Path,
-        flow: str = "yowasp-noabc", workers: int = 2, scheduler: str | None = None,
+        flow: str = "osu018", workers: int = 2, scheduler: str | None = None,
         log: Callable[[str], None] = print, command: str = "") -> list[dict]:
     """Measure every point on Dask, then write the table and plots into ``out_dir`` at once."""
     todo = points(unit_name, formats, roundings)
@@ -100,12 +101,17 @@ def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Pa
                 failed.append({**futures[future], "error": f"{type(exc).__name__}: {exc}"})
             log(f"  {i}/{len(todo)} points, {time.perf_counter() - start:.0f} s")
     rows.sort(key=lambda r: (r["fmt"], r["round"]))
-    for key, cost in (("pareto_area", "transistors"), ("pareto_energy", "energy_pj")):
+    for key, cost in (("pareto_area", _area_key(flow)), ("pareto_energy", "energy_pj")):
         front = set(pareto([(r[cost], r["mean_rel"] if np.isfinite(r["mean_rel"]) else np.inf) for r in rows]))
         for i, r in enumerate(rows):
             r[key] = i in front
     _write(unit_name, rows, failed, out_dir, flow, command, time.perf_counter() - start)
     return rows
+
+
+def _area_key(flow: str) -> str:
+    """Cell-mapped area where the flow has it, transistors in the fallback flow."""
+    return "area_um2" if flow == "osu018" else "transistors"
 
 
 def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
@@ -115,7 +121,7 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
     for r in rows:
         ax.annotate(r["fmt"] + ("" if r["round"] in ("-", "rne") else f" {r['round']}"), (r[cost], r["mean_rel"]),
                     fontsize=6, xytext=(3, 3), textcoords="offset points")
-    front = sorted((r for r in rows if r[f"pareto_{'area' if cost == 'transistors' else 'energy'}"]),
+    front = sorted((r for r in rows if r["pareto_energy" if cost == "energy_pj" else "pareto_area"]),
                    key=lambda r: r[cost])
     ax.plot([r[cost] for r in front], [r["mean_rel"] for r in front], color="#c00000", marker="o",
             linestyle="--", label="Pareto front")
@@ -130,13 +136,14 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
 def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
     with output_dir(out_dir, "sweep") as tmp:
         finite = [r for r in rows if np.isfinite(r["mean_rel"])]  # unbounded error: nothing to plot
-        _plot(finite, "transistors", "transistors (Yosys, CMOS weights)", tmp / "error_vs_area.png")
+        _plot(finite, _area_key(flow), "area, um^2 (OSU 0.18 um cells)" if flow == "osu018" else
+              "transistors (CMOS weights; fallback flow)", tmp / "error_vs_area.png")
         _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
         source = (f"error: {SAMPLES:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
                   "to the format (RNE, saturating) and put through the unit's golden model, "
                   "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; "
-                  f"area: Yosys flow {flow} ({tool_version(flow)}), "
-                  "transistors by CMOS weights; energy: gate-level switching activity on N(0,1) operands "
+                  f"area and delay: cost flow {flow} ({tool_version(flow)}), "
+                  "transistors by CMOS weights after ABC; energy: gate-level switching activity on N(0,1) operands "
                   "(Verilator, SAIF), calibrated 8-bit add = 0.03 pJ")
         blocks = [doc.Heading(f"Sweep of {unit_name}", 1),
                   doc.Text(f"`{command}`: {len(rows)} points in {seconds:.0f} s."),

@@ -96,7 +96,7 @@ def _yosys(steps: list[str], work: Path, timeout: int, log: str) -> subprocess.C
 
 
 def _command() -> list[str]:
-    return yosys_command("system" if shutil.which("yosys") else "yowasp-noabc")
+    return yosys_command("osu018" if shutil.which("yosys") else "yowasp")
 
 
 def _tool() -> str:

@@ -95,11 +95,13 @@ def mismatches(expected: dict, outputs: dict) -> np.ndarray:
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
            seed: int = 1, lanes: int | None = None, root: Path = Path("build"), waves: bool = False,
            progress: Progress | None = None, inputs: dict | None = None,
-           model: Callable[[dict], dict] | None = None) -> Verdict:
+           model: Callable[[dict], dict] | None = None, source: tuple[Path, dict, str] | None = None) -> Verdict:
     """Simulate ``config`` on its vectors and compare every output with the golden model.
 
     ``count``: ``"default"`` (the unit's choice), None (exhaustive) or a number of vectors;
     ``inputs``, when given, are that plan's vectors already made.
+    ``source`` (Verilog file, description, what it is) replaces the generated RTL, e.g. the
+    cell-mapped netlist of the same module; its simulator builds go under ``root`` as usual.
     ``model`` replaces the golden model (tests use it to plant a wrong one). ``lanes`` None:
     :func:`arithbench.sim.lanes.default_lanes`.
     """
@@ -110,10 +112,11 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
     if inputs is None:
         inputs = config.vectors(VectorPlan(count, seed))
     expected = model(inputs) if model else config.model(inputs, lanes)
-    run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress)
+    run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress,
+                   source=source[:2] if source else None)
     where = mismatches(expected, run.outputs)
     return Verdict(
-        module=config.module_name, sim=sim, lanes=lanes, vectors=run.vectors,
+        module=config.module_name + (f" ({source[2]})" if source else ""), sim=sim, lanes=lanes, vectors=run.vectors,
         exhaustive=count is None, seed=seed, mismatches=len(where),
         counterexamples=counterexamples(config, inputs, expected, run.outputs, where),
         sim_seconds=run.sim_seconds, wall_seconds=run.wall_seconds,
