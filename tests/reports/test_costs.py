@@ -1,5 +1,6 @@
 """Costs from the standard-cell flow and the technology-independent proxies beside it."""
 
+import re
 import shutil
 
 import pytest
@@ -10,6 +11,7 @@ from arithbench.reports import area as area_module
 from arithbench.reports.area import resolve_flow, synthesize
 from arithbench.reports.costs import cost_claims, unit_costs
 from arithbench.reports.energy import activity_inputs, switched_units, table_estimate, zero_inputs
+from arithbench.reports.liberty_energy import liberty_energy, library, per_transition, price
 from arithbench.rtl.emit import generate
 from arithbench.sim.verify import verify
 
@@ -47,7 +49,7 @@ def test_the_cell_mapped_netlist_is_bit_exact_against_the_golden_model(build_roo
     figures = synthesize(config, root=build_root)
     meta = generate(config, build_root / "rtl" / config.module_name)[1]
     netlist = (build_root / figures["dir"] / "mapped_sim.v")
-    assert "XOR2X1" not in netlist.read_text()  # cells replaced by their functions
+    assert "module XOR2X1" in netlist.read_text()  # the cells defined by their Liberty functions
     verdict = verify(config, root=build_root, count=100_000 if config.clocked else None,
                      source=(netlist, meta, "netlist"))
     assert verdict.passed and verdict.vectors >= 65_536 and "(netlist)" in verdict.module
@@ -59,7 +61,7 @@ def test_a_broken_netlist_fails(build_root, tmp_path):
     figures = synthesize(config, root=build_root)
     text = (build_root / figures["dir"] / "mapped_sim.v").read_text()
     broken = tmp_path / "broken.v"
-    broken.write_text(text.replace("assign y = {", "assign y = 1 ^ {", 1))  # the lowest output bit flipped
+    broken.write_text(text.replace("  XOR2X1 n", "  XNOR2X1 n", 1))  # one cell of the wrong kind
     assert broken.read_text() != text
     meta = generate(config, build_root / "rtl" / config.module_name)[1]
     verdict = verify(config, root=tmp_path, source=(broken, meta, "netlist"))
@@ -114,3 +116,44 @@ def test_unit_costs_and_claims_rows(build_root):
     assert any("325 vs 157" in r["claim"] for r in rows)
     area_rows = [r for r in rows if "FP8 MACs" in r["claim"]]
     assert any("um^2" in r["basis"] for r in area_rows) and any("transistors" in r["basis"] for r in area_rows)
+
+
+def test_the_liberty_reader_gives_the_files_own_figures():
+    text = area_module.LIBERTY.read_text()
+    nand = text[text.index("cell (NAND2X1)"):]
+    cap_a = float(re.search(r"pin\(A\)\s*\{\s*direction : input;\s*capacitance : ([\d.]+)", nand)[1])
+    leak = float(re.search(r"cell_leakage_power : ([\d.]+)", nand)[1])
+    lib = library()
+    assert lib.voltage == 1.8
+    assert lib.cells["NAND2X1"].input_pf["A"] == cap_a and lib.cells["NAND2X1"].leakage_nw == leak
+    loads, slews, energy = lib.cells["NAND2X1"].internal["Y"]
+    assert energy.shape == (len(loads), len(slews)) and (energy > 0).all()
+    assert per_transition((loads, slews, energy), loads[0], slews[0]) == pytest.approx(energy[0, 0])
+
+
+@pytest.mark.sim
+def test_liberty_energy_is_near_a_hand_calculation_and_zero_operands_cost_almost_nothing(build_root):
+    config = configure("int_add", {"width": "8"})
+    got = liberty_energy(config, "uniform codes", root=build_root)
+    # By hand from the .lib: every cell's output and every input bit toggles half the time on
+    # uniform random operands, each driving about two NAND2X1 inputs and spending one NAND2X1
+    # output transition's internal energy at that load.
+    lib = library()
+    nand = lib.cells["NAND2X1"]
+    load = 2 * nand.input_pf["A"]
+    per_toggle = 0.5 * load * 1.8 ** 2 + per_transition(nand.internal["Y"], load, 0.1)
+    nets = synthesize(config, root=build_root)["cells"] + 16
+    hand = nets * 0.5 * per_toggle
+    assert 0.5 < got["energy_pj"] / hand < 2, (got, hand)
+    assert got["switching_pj"] > 0 and got["internal_pj"] > 0 and got["leakage_pj"] < 1e-3 * got["energy_pj"]
+    quiet = price(config, zero_inputs(config), root=build_root)
+    assert quiet["energy_pj"] < got["energy_pj"] / 100
+
+
+def test_cell_mapped_figures_sit_where_process_scaling_puts_the_published_ones(build_root):
+    """EvoApproxLib's exact 8x8 unsigned multiplier (PDK45, Synopsys): 709.6 um^2, 1.43 ns. From
+    45 to 180 nm, area scales by about (180/45)^2 = 16 and delay by about 4: allow 2.5x either way
+    for the different libraries, flows and the signed multiplier built here."""
+    ours = synthesize(configure("int_mul", {"width": "8", "signed": "false"}), root=build_root)
+    assert 16 / 2.5 < ours["area_um2"] / 709.6 < 16 * 2.5
+    assert 4 / 2.5 < ours["delay_ns"] / 1.43 < 4 * 2.5
