@@ -11,7 +11,7 @@ import numpy as np
 from amaranth.lib import wiring
 
 from .errors import UsageError
-from .params import Param
+from .params import STAGES, Param
 
 Inputs = dict[str, np.ndarray]
 
@@ -54,6 +54,9 @@ class UnitSpec:
     check: Callable[[dict], None] | None = None
     grid: Callable[[dict], dict[str, int]] | None = None
 
+    def __post_init__(self):  # every unit can be pipelined
+        object.__setattr__(self, "params", (*self.params, STAGES))
+
     def configure(self, assignments: dict[str, str]) -> "UnitConfig":
         """Resolve ``key=value`` strings against the declared parameters (defaults filled in)."""
         known = {p.name: p for p in self.params}
@@ -71,6 +74,9 @@ class UnitSpec:
                 values[p.name] = p.default
         if self.check is not None:
             self.check(values)
+        if values["stages"] and values.get("clocked"):
+            raise UsageError(f"{self.name}: stages pipelines the combinational unit; with clocked=true the "
+                             "accumulator register is the only stage")
         return UnitConfig(self, tuple(values.items()))
 
 
@@ -106,7 +112,18 @@ class UnitConfig:
 
     @property
     def clocked(self) -> bool:
+        """An accumulating unit: a register holds the sum of a stream (its model is the stream's)."""
         return bool(self.values.get("clocked"))
+
+    @property
+    def stages(self) -> int:
+        """Pipeline register stages: outputs appear this many cycles after their inputs."""
+        return self.values["stages"]
+
+    @property
+    def sequential(self) -> bool:
+        """Has a clock and reset (``clk``, ``rst``): accumulating or pipelined."""
+        return self.clocked or self.stages > 0
 
     def component(self) -> wiring.Component:
         if self.clocked:
@@ -114,6 +131,10 @@ class UnitConfig:
 
             comb = self.spec.component(self.values)
             return Accumulating(comb, self.values.get("bound", 0))
+        if self.stages:
+            from .rtl.pipelined import Pipelined
+
+            return Pipelined(self.spec.component(self.values), self.stages)
         return self.spec.component(self.values)
 
     def model(self, inputs: Inputs, lanes: int = 1) -> Inputs:

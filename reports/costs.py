@@ -18,7 +18,7 @@ def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("b
     table_pj, ops = table_estimate(config)
     result = {k: v for k, v in area.items() if k != "dir"}
     result.update({"energy_table_pj": table_pj, "energy_table_ops": ops})
-    for dataset in DATASETS if not config.clocked else ():  # a clocked unit's activity depends on the stream
+    for dataset in DATASETS if not config.sequential else ():  # priced for combinational units only
         if flow == "osu018":
             result[f"energy_pj[{dataset}]"] = liberty_energy(config, dataset, root=root)["energy_pj"]
         result[f"energy_activity_pj[{dataset}]"] = activity_estimate(config, dataset, flow=flow, root=root)

@@ -114,8 +114,8 @@ def liberty_energy(config: UnitConfig, dataset: str, *, root: Path = Path("build
 
 def price(config: UnitConfig, inputs: dict[str, np.ndarray], *, root: Path = Path("build")) -> dict:
     """pJ per operation of ``config`` on ``inputs`` (one operation per vector, in order)."""
-    if config.clocked:
-        raise UsageError(f"Liberty energy prices combinational units; {config.module_name} is clocked")
+    if config.sequential:
+        raise UsageError(f"Liberty energy prices combinational units; {config.module_name} has a clock")
     area = synthesize(config, flow="osu018", root=root)
     work = Path(area["dir"])
     netlist = json.loads((work / "mapped.json").read_text())["modules"][config.module_name]

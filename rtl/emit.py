@@ -39,10 +39,10 @@ def generate(config, out_dir: Path) -> tuple[Path, dict]:
             return v_path, meta
     component = config.component()
     described = ports(component)
-    if config.clocked:  # the sync domain's clock and reset, added by the Verilog back end
+    if config.sequential:  # the sync domain's clock and reset, added by the Verilog back end
         described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
     meta = {"unit": config.spec.name, "params": config.values, "module": module,
-            "ports": described, "clocked": config.clocked, "key": key, "arithbench": __version__}
+            "ports": described, "clocked": config.sequential, "latency": config.stages, "key": key, "arithbench": __version__}
     text = verilog.convert(component, name=module, emit_src=False)
     write_owned(v_path, text)
     write_owned(j_path, json.dumps(meta, indent=2) + "\n")

@@ -35,7 +35,7 @@ async def play(dut):
     dut.clk.value = 0
     dut.rst.value = 1
     await Timer(1, "ns")
-    if job.get("clocked", False):  # one reset cycle before the first step
+    if job.get("reset", False):  # one reset cycle before the first step (pipeline registers have no reset)
         dut.clk.value = 1
         await Timer(1, "ns")
         dut.clk.value = 0
@@ -65,7 +65,8 @@ async def play(dut):
         await Timer(1, "ns")  # the wrapper has written its output files
         t4 = time.perf_counter()
         for p in outs:
-            got[p["name"]].append(read_words(Path(f"out_{p['name']}.hex"), p["width"], lanes, count))
+            got[p["name"]].append(read_words(Path(f"out_{p['name']}.hex"), p["width"], lanes, count,
+                                             flush=max(job.get("flush", 0) - first, 0)))
         t5 = time.perf_counter()
         for name, (a, b) in zip(phases, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
             phases[name] += b - a

@@ -126,7 +126,7 @@ def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "ve
                 if bad is not None:
                     result = MutantResult(m, "caught", f"default verification ({sim}, {vectors:,} vectors)", bad)
                 else:
-                    proof = check(config.module_name, v_path, source[0], clocked=config.clocked, work=where / "equiv",
+                    proof = check(config.module_name, v_path, source[0], clocked=config.sequential, work=where / "equiv",
                                   seconds=proof_seconds,
                                   outputs={p["name"] for p in meta["ports"] if p["dir"] == "out"})
                     outcome = {"equivalent": "equivalent", "differs": "survived"}.get(proof.outcome, "undecided")

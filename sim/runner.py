@@ -66,7 +66,8 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     root = Path(root).resolve()
     v_path, meta = source or generate(config, root / "rtl" / config.module_name)
     top = f"{drive}{lanes}_{config.module_name}"
-    build_dir = root / "sim" / sim / (f"{config.module_name}_x{lanes}_{drive}" + ("_waves" if waves else ""))
+    tag = f"_{hashlib.sha256(str(v_path).encode()).hexdigest()[:8]}" if source else ""  # e.g. a netlist
+    build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
     if drive == "stream":
         wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top, stream_depth(meta["ports"], lanes))
     else:
@@ -117,7 +118,11 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves,
                                                 source=source, drive=drive)
     count = len(next(iter(inputs.values())))
-    padded = -(-count // lanes) * lanes
+    # A pipelined unit's outputs lag its inputs: the bench stores the outputs half a cycle after
+    # each rising edge, so with ``latency`` register stages a vector's result is stored
+    # ``latency - 1`` steps after it went in; flush steps follow the last vector.
+    skip = max(meta.get("latency", 0) - 1, 0) * lanes
+    padded = -(-count // lanes) * lanes + skip
     # One folder per run, so that runs of the same build can go on side by side.
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=build_dir))
     in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
@@ -127,6 +132,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         stale.unlink(missing_ok=True)
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
            "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
+           "reset": meta.get("clocked", False) and not meta.get("latency", 0), "flush": skip // lanes,
            "depth": stream_depth(meta["ports"], lanes)}
     job_path = run_dir / "job.json"
     job_path.write_text(json.dumps(job))
@@ -174,7 +180,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         detail = f" ({outcome['error']!r})" if "error" in outcome else ""
         raise UsageError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
     data = np.load(out_path)
-    outputs = {p["name"]: data[p["name"]][:count] for p in meta["ports"] if p["dir"] == "out"}
+    outputs = {p["name"]: data[p["name"]][skip:skip + count] for p in meta["ports"] if p["dir"] == "out"}
     wave_file = None
     if waves:
         found = sorted([*run_dir.glob("*.vcd"), *build_dir.glob("*.fst"), *run_dir.glob("*.fst")])

@@ -147,8 +147,8 @@ def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | N
                    progress: Progress | None = None) -> ShardedVerdict:
     """Verify ``config`` in shards on a Dask cluster: ``client`` if given, else the scheduler at
     ``scheduler``, else a local cluster of ``workers`` processes."""
-    if config.clocked:
-        raise UsageError("a clocked unit verifies one stream per lane: run it without --workers")
+    if config.sequential:
+        raise UsageError("a unit with a clock (clocked=true or stages) verifies one stream per lane: run it without --workers")
     if shard_size < 1:
         raise UsageError(f"--shard-size must be at least 1, not {shard_size}")
     if count == "default":

@@ -113,9 +113,10 @@ class UndefinedOutput(ValueError):
     """An output word held X or Z (Icarus): the design leaves something undriven."""
 
 
-def read_words(path: Path, width: int, lanes: int, steps: int) -> np.ndarray:
+def read_words(path: Path, width: int, lanes: int, steps: int, flush: int = 0) -> np.ndarray:
     """A ``$writememh`` file of ``steps`` ``lanes``-wide words back to codes (uint64; 2-D
-    ``(n, words)`` for ports over 64 bits)."""
+    ``(n, words)`` for ports over 64 bits). X or Z digits in the first ``flush`` steps (a
+    pipeline filling up, whose outputs are discarded) read as 0; anywhere else they raise."""
     nbytes = lanes * stride(width) // 8
     text = path.read_bytes().decode("ascii")
     try:
@@ -125,7 +126,9 @@ def read_words(path: Path, width: int, lanes: int, steps: int) -> np.ndarray:
         data = [line for line in lines if line and line[:1] not in ("/", "@")]
         for step, line in enumerate(data):
             if line.strip("0123456789abcdefABCDEF_ "):
-                raise UndefinedOutput(f"output {path.stem[4:]} is undefined (X or Z) at step {step}") from None
+                if step >= flush:
+                    raise UndefinedOutput(f"output {path.stem[4:]} is undefined (X or Z) at step {step}") from None
+                data[step] = "0" * len(line)
         raw = bytes.fromhex("".join(data).replace("_", ""))
     if len(raw) != steps * nbytes:
         raise ValueError(f"{path}: expected {steps} words of {nbytes} bytes, found {len(raw)} bytes")
