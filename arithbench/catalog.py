@@ -70,6 +70,8 @@ class UnitSpec:
                 values[p.name] = p.parse(self.name, assignments[p.name])
             elif p.default_from is not None:
                 values[p.name] = values[p.default_from]
+            elif p.default_rule is not None:
+                values[p.name] = p.default_rule(values)
             else:
                 values[p.name] = p.default
         if self.check is not None:

@@ -97,7 +97,7 @@ def cmd_units(args) -> int:
         print(f"{spec.name}: {spec.doc}")
         for p in spec.params:
             default = f"same as {p.default_from}" if p.default_from else p.default
-            default = str(default).lower() if p.kind == "bool" else default
+            default = str(default).lower() if p.kind == "bool" and p.default_rule is None else default
             print(f"    {p.name:<8} {p.doc}; allowed: {p.allowed()}; default: {default}")
     return 0
 

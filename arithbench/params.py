@@ -30,6 +30,8 @@ class Param:
     check: Callable[[object], None] | None = None
     hint: str = ""
     quiet_default: bool = False  # leave the default out of module names
+    #: The default as a function of the parameters before this one (``default`` then only describes it).
+    default_rule: Callable[[dict], object] | None = None
 
     def allowed(self) -> str:
         if self.kind == "format":
@@ -77,6 +79,14 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
             raise UsageError(f"parameter {key!r} given twice")
         result[key] = value
     return result
+
+
+def saturation(doc: str) -> Param:
+    """The ``sat`` parameter of a unit with a float format ``fmt``: IEEE formats default to IEEE
+    overflow (inf), OCP and other formats to saturation (OCP's saturating mode)."""
+    return Param("sat", "bool", "false for IEEE formats (fp16, bf16, fp32, eXmYieee), true for the others", doc,
+                 choices=("nosat", "sat"),
+                 default_rule=lambda values: not float_format(values["fmt"]).ieee_standard)
 
 
 #: The ``clocked`` parameter every accumulate unit shares (see arithbench.rtl.clocked).

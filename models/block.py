@@ -133,9 +133,21 @@ def mx_dequantize(scale: np.ndarray, codes: np.ndarray, elem: str) -> np.ndarray
 
 
 def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
-    """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding."""
+    """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding (RNE).
+
+    IEEE 754 arithmetic on the element values, as OCP MX v1.0 defines the dot product: under
+    finite scales an infinite element is infinite, so inf x finite non-zero is +-inf, inf x 0
+    and +inf + -inf are NaN, a NaN element or a NaN scale (0xFF) makes NaN; an exact zero sum
+    is -0 only when every product is -0 (section 6.3, round to nearest), else +0.
+    """
     pa, pb = mx_elements(ca, elem), mx_elements(cb, elem)
-    bad = ~np.all(np.isfinite(pa), axis=-1) | ~np.all(np.isfinite(pb), axis=-1)
+    negative = np.signbit(pa) ^ np.signbit(pb)
+    with np.errstate(invalid="ignore"):
+        product = pa * pb  # inf x 0 and NaN give NaN; inf x non-zero gives +-inf
+    pos_inf = np.any(product == np.inf, axis=-1)
+    neg_inf = np.any(product == -np.inf, axis=-1)
+    bad_nan = np.any(np.isnan(product), axis=-1) | (pos_inf & neg_inf)
+    all_negative_zeros = np.all((product == 0) & negative, axis=-1)
     pa, pb = np.where(np.isfinite(pa), pa, 0.0), np.where(np.isfinite(pb), pb, 0.0)
     # Element values are multiples of 2**-q; as integers the sum is exact.
     q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
@@ -150,8 +162,10 @@ def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
         values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(total.ravel(), exp.ravel())])
         values = values.reshape(total.shape)
     fp32 = float_format("fp32")
+    values = np.where((values == 0) & all_negative_zeros, -0.0, values)
     codes = encode(fp32, values, "rne")
-    nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE) | bad
+    codes = np.where(pos_inf, fp32.inf_code, np.where(neg_inf, fp32.inf_code | fp32.sign_mask, codes))
+    nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE) | bad_nan
     return np.where(nan, fp32.nan_code, codes)
 
 

@@ -83,6 +83,12 @@ class FloatFormat:
 
     kind = "float"
 
+    @property
+    def ieee_standard(self) -> bool:
+        """An IEEE 754 interchange format (fp16, bf16, fp32) or an ``eXmYieee``: IEEE overflow
+        (inf) is its default. OCP E5M2 shares the encoding but not the default (it saturates)."""
+        return self.policy == "ieee" and self.name != "e5m2"
+
     # -- layout -----------------------------------------------------------------
     @property
     def bits(self) -> int:

@@ -2,13 +2,14 @@
 
 Every element product is exact and lands in a fixed-point accumulator whose LSB is the
 smallest possible product LSB, so the sum of the ``k`` products is exact; both E8M0 scales
-then shift the binary point and :func:`round_and_pack` rounds once to fp32 (RNE), matching
-:func:`arithbench.models.block.mx_dot`.
+then shift the binary point and :func:`round_and_pack` rounds once to fp32 (RNE). Infinite
+elements, NaN and the sign of an exact zero follow IEEE 754 arithmetic on the element values
+(see :func:`arithbench.models.block.mx_dot`, written apart from this).
 """
 
 from __future__ import annotations
 
-from amaranth.hdl import Module, Mux, Signal, signed
+from amaranth.hdl import Const, Module, Mux, Signal, Value, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -32,30 +33,37 @@ class MxDot(wiring.Component):
         super().__init__({"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32)})
 
     def _products(self, m: Module):
-        """Signed exact products as integers at a common LSB, that LSB's exponent, and a flag
-        for NaN or infinite elements."""
-        w, terms, bad = self.w, [], []
-        if self.elem == "int8":
+        """Signed exact products as integers at a common LSB, that LSB's exponent, and the
+        special cases: a NaN product (NaN element, inf x 0), products of +inf and of -inf, and
+        whether every product is -0."""
+        w, terms = self.w, []
+        if self.elem == "int8":  # IEEE products of the values: 0 x negative is -0
+            neg_zero = []
             for j in range(self.k):
-                terms.append(self.a[j * w:(j + 1) * w].as_signed() * self.b[j * w:(j + 1) * w].as_signed())
-            return terms, -12, 0
+                a, b = self.a[j * w:(j + 1) * w], self.b[j * w:(j + 1) * w]
+                terms.append(a.as_signed() * b.as_signed())
+                neg_zero.append(((a == 0) | (b == 0)) & (a[-1] ^ b[-1]))
+            return terms, -12, Const(0, 1), Const(0, 1), Const(0, 1), _all(neg_zero)
         fmt = float_format(self.elem)
+        nan, pos_inf, neg_inf, neg_zero = [], [], [], []
         for j in range(self.k):
             a = unpack(m, fmt, self.a[j * w:(j + 1) * w], f"a{j}")
             b = unpack(m, fmt, self.b[j * w:(j + 1) * w], f"b{j}")
             shift = Signal(range(2 * fmt.exp_max_code + 1), name=f"sh{j}")
             m.d.comb += shift.eq(a.exp + b.exp - 2 * fmt.emin)
             magnitude = (a.sig * b.sig) << shift
-            terms.append(Mux(a.sign ^ b.sign, -magnitude, magnitude))
-            bad += [a.is_nan, a.is_inf, b.is_nan, b.is_inf]
-        flag = bad[0]
-        for x in bad[1:]:
-            flag = flag | x
-        return terms, 2 * (fmt.emin - fmt.man_bits), flag
+            negative = a.sign ^ b.sign
+            terms.append(Mux(negative, -magnitude, magnitude))
+            inf = (a.is_inf | b.is_inf) & ~(a.is_zero | b.is_zero)
+            nan.append(a.is_nan | b.is_nan | ((a.is_inf | b.is_inf) & (a.is_zero | b.is_zero)))
+            pos_inf.append(inf & ~negative)
+            neg_inf.append(inf & negative)
+            neg_zero.append((a.is_zero | b.is_zero) & negative)
+        return terms, 2 * (fmt.emin - fmt.man_bits), _any(nan), _any(pos_inf), _any(neg_inf), _all(neg_zero)
 
     def elaborate(self, platform):
         m = Module()
-        terms, lsb, bad = self._products(m)
+        terms, lsb, nan_product, pos_inf, neg_inf, all_neg_zero = self._products(m)
         total = sum(terms[1:], terms[0])
         acc = Signal(signed(len(total) + 1), name="acc")
         m.d.comb += acc.eq(total)
@@ -63,8 +71,26 @@ class MxDot(wiring.Component):
         m.d.comb += magnitude.eq(Mux(acc < 0, -acc, acc))
         exp = Signal(signed(EXP_WIDTH), name="lsb_exp")
         m.d.comb += exp.eq(lsb + self.sa + self.sb - 254)
-        rounded = round_and_pack(m, FP32, sign=acc < 0, sig=magnitude, exp=exp, rounding="rne", sat=False,
+        # An exact zero sum is -0 only when every product is -0 (IEEE 754 6.3, round to nearest).
+        sign = Mux(acc == 0, all_neg_zero, acc < 0)
+        rounded = round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding="rne", sat=False,
                                  name="dot")
-        nan = (self.sa == MX_NAN_SCALE) | (self.sb == MX_NAN_SCALE) | bad
-        m.d.comb += self.y.eq(Mux(nan, special_code(FP32, False, 0, nan=True), rounded))
+        nan = (self.sa == MX_NAN_SCALE) | (self.sb == MX_NAN_SCALE) | nan_product | (pos_inf & neg_inf)
+        infinite = special_code(FP32, False, neg_inf, nan=False)
+        m.d.comb += self.y.eq(Mux(nan, special_code(FP32, False, 0, nan=True),
+                                  Mux(pos_inf | neg_inf, infinite, rounded)))
         return m
+
+
+def _any(flags: list) -> Value:
+    out = flags[0]
+    for f in flags[1:]:
+        out = out | f
+    return out
+
+
+def _all(flags: list) -> Value:
+    out = flags[0]
+    for f in flags[1:]:
+        out = out & f
+    return out

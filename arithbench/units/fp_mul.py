@@ -2,7 +2,7 @@
 
 from ..errors import UsageError
 from ..catalog import UnitSpec, register
-from ..params import Param
+from ..params import Param, saturation
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..models.mul import fp_mul
@@ -33,8 +33,8 @@ register(UnitSpec(
         Param("fmt", "format", "e4m3", "operand format", check=_check_format),
         Param("out", "format", None, "result format (default: fmt)", default_from="fmt", check=_check_format),
         Param("round", "choice", "rne", "rounding mode", choices=ROUNDINGS),
-        Param("sat", "bool", True, "saturate overflow and inf to +-max (OCP saturating mode)",
-              choices=("nosat", "sat")),
+        saturation("saturate overflow and inf to +-max (OCP saturating mode); else IEEE: inf, or NaN "
+                   "where the format has no inf"),
     ),
     model=_model,
     component=lambda cfg: FpMul(float_format(cfg["fmt"]), float_format(cfg["out"]), cfg["round"], cfg["sat"]),

@@ -4,7 +4,7 @@ from ..catalog import UnitSpec, register
 from ..errors import UsageError
 from ..models.formats import float_format
 from ..models.lmul import SUBNORMAL_POLICIES, lmul, offset_lsbs
-from ..params import Param
+from ..params import Param, saturation
 from ..rtl.lmul import LMul
 from ..sim.vectors import float_pairs
 
@@ -37,8 +37,7 @@ register(UnitSpec(
               check=_check_offset, hint="paper, or a whole number below 2**m"),
         Param("sub", "choice", "flush", "subnormal operands: flush to zero, or raw bit fields",
               choices=SUBNORMAL_POLICIES),
-        Param("sat", "bool", True, "overflow and inf to +-max (else inf/NaN by the format)",
-              choices=("nosat", "sat")),
+        saturation("overflow and inf to +-max (else inf/NaN by the format)"),
     ),
     model=lambda cfg, inputs: {"y": lmul(float_format(cfg["fmt"]), inputs["a"], inputs["b"],
                                          offset=_offset(cfg), sub=cfg["sub"], sat=cfg["sat"])},
