@@ -1,0 +1,149 @@
+"""The public Python API: formats, units, their golden models, Verilog, verification and costs.
+
+>>> import arithbench
+>>> codes = arithbench.quantize([1.0, 0.3, -500.0], "e4m3", sat=True)
+>>> [hex(c) for c in codes]
+['0x38', '0x2a', '0xfe']
+>>> arithbench.dequantize(codes, "e4m3").tolist()
+[1.0, 0.3125, -448.0]
+>>> mul = arithbench.configure("fp_mul", fmt="e4m3")
+>>> hex(int(mul.model(a=codes[:1], b=codes[1:2])["y"][0]))
+'0x2a'
+
+Everything the command line does goes through here; errors are :class:`arithbench.UsageError`
+with one line saying what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .catalog import UnitConfig
+from .catalog import configure as _configure
+from .errors import UsageError
+from .models.formats import FloatFormat, float_format
+
+
+def _format(fmt: str | FloatFormat) -> FloatFormat:
+    if isinstance(fmt, FloatFormat):
+        return fmt
+    if not isinstance(fmt, str):
+        raise UsageError(f"a format is a name such as 'e4m3' or a FloatFormat, not {type(fmt).__name__}")
+    return float_format(fmt)
+
+
+def _codes(name: str, codes) -> np.ndarray:
+    array = np.asarray(codes)
+    if array.dtype.kind not in "iub":
+        raise UsageError(f"{name} must be integer codes, not {array.dtype} values: "
+                         "turn values into codes with arithbench.quantize")
+    if array.dtype.kind == "i" and (array < 0).any():
+        raise UsageError(f"{name} holds negative numbers: codes are unsigned bit patterns")
+    return array.astype(np.uint64)
+
+
+def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool = False) -> np.ndarray:
+    """Float values to ``fmt`` codes (uint64), rounded once (``rne``, ``rtz``, ``rna``, ``rup``,
+    ``rdn``); overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN
+    where the format has no inf)."""
+    from .models.codec import ROUNDINGS, encode
+
+    if rounding not in ROUNDINGS:
+        raise UsageError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+    return np.asarray(encode(_format(fmt), np.asarray(values, np.float64), rounding, sat), np.uint64)
+
+
+def dequantize(codes, fmt: str | FloatFormat) -> np.ndarray:
+    """``fmt`` codes to their values (float64, exact for every format up to fp32)."""
+    from .models.codec import decode
+
+    return np.asarray(decode(_format(fmt), _codes("codes", codes)), np.float64)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Area, timing and energy of one unit (see ``arithbench cost``)."""
+
+    figures: dict
+
+    def as_dict(self) -> dict:
+        return dict(self.figures)
+
+    def __getitem__(self, key: str):
+        return self.figures[key]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One configured unit: its golden model, its Verilog, its verification and its costs."""
+
+    config: UnitConfig
+
+    @property
+    def name(self) -> str:
+        return self.config.spec.name
+
+    @property
+    def module_name(self) -> str:
+        return self.config.module_name
+
+    @property
+    def params(self) -> dict:
+        return self.config.values
+
+    def model(self, **inputs) -> dict[str, np.ndarray]:
+        """Golden outputs (uint64 code arrays) for input code arrays named by port."""
+        ports = [p for p in self.ports() if p["dir"] == "in" and p["name"] not in ("clk", "rst")]
+        expected = {p["name"] for p in ports}
+        if set(inputs) != expected:
+            raise UsageError(f"{self.module_name} takes inputs {', '.join(sorted(expected))}, "
+                             f"not {', '.join(sorted(inputs)) or 'none'}")
+        arrays = {k: _codes(k, v) for k, v in inputs.items()}
+        return self.config.model(arrays)
+
+    def ports(self) -> list[dict]:
+        """``[{"name", "dir", "width"}]`` of the generated module."""
+        from .rtl.emit import ports
+
+        component = self.config.component()
+        component._MustUse__silence = True  # built for its signature only: no unused-elaboratable warning
+        described = ports(component)
+        if self.config.sequential:
+            described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
+        return described
+
+    def verilog(self) -> str:
+        """The unit's Verilog (one module named :attr:`module_name`, and its submodules)."""
+        from amaranth.back import verilog
+
+        return verilog.convert(self.config.component(), name=self.module_name, emit_src=False)
+
+    def verify(self, sim: str = "verilator", vectors: int | str | None = None, seed: int = 1,
+               root: str | Path = "build"):
+        """Co-simulate against the golden model; the result has ``.passed``, ``.mismatches``,
+        ``.vectors`` and ``.counterexamples``. ``vectors``: None for the unit's default plan,
+        ``"exhaustive"``, or a count."""
+        from .sim.toolchain import prepare
+        from .sim.verify import verify
+
+        count = "default" if vectors is None else (None if vectors == "exhaustive" else int(vectors))
+        prepare(sim)
+        return verify(self.config, sim=sim, count=count, seed=seed, root=Path(root))
+
+    def cost(self, flow: str | None = None, root: str | Path = "build") -> Cost:
+        """Area (um^2), delay, fmax, leakage, energy per operation and transistors."""
+        from .reports.area import resolve_flow
+        from .reports.costs import unit_costs
+
+        return Cost(unit_costs(self.config, flow=resolve_flow(flow), root=Path(root)))
+
+
+def configure(unit: str, **params) -> Unit:
+    """A unit with its parameters (the same names and values as ``-p key=value``), e.g.
+    ``configure("fp_mul", fmt="bf16", round="rtz")``; parameters left out take their defaults."""
+    def text(v) -> str:
+        return str(v).lower() if isinstance(v, bool) else str(v)
+    return Unit(_configure(unit, {k: text(v) for k, v in params.items()}))

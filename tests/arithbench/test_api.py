@@ -1,0 +1,59 @@
+"""The public Python API: the README's example runs as written, and bad arguments are one line."""
+
+import doctest
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import arithbench
+import arithbench.api
+from arithbench.errors import UsageError
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_api_module_examples_run():
+    assert doctest.testmod(arithbench.api).failed == 0
+
+
+@pytest.mark.sim
+def test_the_readme_example_runs_as_written(tmp_path, monkeypatch):
+    block = re.search(r"## Python API.*?```python\n(.*?)```", README.read_text(), re.S)[1]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    assert namespace["result"].passed and namespace["cost"]["area_um2"] > 0
+
+
+def test_codes_and_values_do_not_mix():
+    unit = arithbench.configure("fp_mul", fmt="e4m3")
+    with pytest.raises(UsageError, match="a must be integer codes, not float64 values"):
+        unit.model(a=np.array([1.5]), b=np.array([0x38]))
+    with pytest.raises(UsageError, match="takes inputs a, b, not a"):
+        unit.model(a=np.array([0x38]))
+    with pytest.raises(UsageError, match="codes are unsigned bit patterns"):
+        arithbench.dequantize([-1], "e4m3")
+    with pytest.raises(UsageError, match="a format is a name"):
+        arithbench.quantize([1.0], 8)
+    with pytest.raises(UsageError, match="rounding must be one of"):
+        arithbench.quantize([1.0], "e4m3", rounding="up")
+
+
+def test_formats_by_name_or_object_agree_with_ml_dtypes():
+    import ml_dtypes
+
+    from arithbench.models.formats import float_format
+
+    values = np.random.default_rng(1).normal(size=1000) * 100
+    ours = arithbench.quantize(values, float_format("e5m2"))
+    theirs = values.astype(ml_dtypes.float8_e5m2).view(np.uint8)
+    assert (ours == theirs).all()
+    assert np.array_equal(arithbench.dequantize(ours, "e5m2"), theirs.view(ml_dtypes.float8_e5m2).astype(np.float64))
+
+
+def test_configure_takes_python_values_and_names_the_module():
+    unit = arithbench.configure("fp_mul", fmt="bf16", round="rtz", sat=False)
+    assert unit.module_name == "fp_mul_bf16_rtz_nosat" and unit.params["sat"] is False
+    assert f"module {unit.module_name}" in unit.verilog()
