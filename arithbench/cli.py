@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -135,8 +136,16 @@ def cmd_verify(args) -> int:
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
     sharded = args.workers > 1 or args.scheduler
-    if sharded and args.netlist:
-        raise UsageError("--netlist runs in one process: leave out --workers/--scheduler")
+    if sharded and (args.netlist or args.rtl):
+        raise UsageError("--netlist and --rtl run in one process: leave out --workers/--scheduler")
+    if args.netlist and args.rtl:
+        raise UsageError("--netlist verifies arithbench's own netlist, --rtl yours: give one of them")
+    own_options = [o for o, v in (("--top", args.top), ("--map", args.map), ("--clock", args.clock),
+                                  ("--reset", args.reset), ("--latency", args.latency)) if v is not None]
+    if own_options and not args.rtl:
+        raise UsageError(f"{', '.join(own_options)} describe your design: give it with --rtl FILE --top MODULE")
+    if args.rtl and not args.top:
+        raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
     if sharded and args.waves:
         raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
                          "(and with fewer --vectors)")
@@ -152,16 +161,22 @@ def cmd_verify(args) -> int:
               "(always included)", file=sys.stderr)
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
-    source = _netlist(config, root) if args.netlist else None
+    source = _netlist(config, root) if args.netlist else _own(config, args, root) if args.rtl else None
     verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, source=source,
                      root=root, waves=args.waves, progress=print_progress(config.module_name))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(verdict.summary())
+    names = _own_names(args) if args.rtl else {}
     for row in verdict.counterexamples:
-        print("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+        print("  " + ", ".join(f"{_renamed(k, names)}={v}" for k, v in row.items()))
     if verdict.waves:
         print(f"waveform: {verdict.waves}")
+    if args.rtl and not verdict.passed:
+        hint = _other_latency(config, args, root, source, inputs)
+        if hint is not None:
+            print(f"hint: outputs match the model at latency {hint} (--latency {hint}"
+                  + ("" if args.clock else " --clock CLK") + ")")
     if args.json:
         print(json.dumps(verdict.__dict__, default=str))
     return 0 if verdict.passed else 1
@@ -176,6 +191,53 @@ def _netlist(config, root: Path) -> tuple[Path, dict, str]:
     area = synthesize(config, flow="osu018", root=root)
     meta = generate(config, root / "rtl" / config.module_name)[1]
     return Path(area["dir"]) / "mapped_sim.v", meta, "cell-mapped netlist, osu018"
+
+
+def _own_names(args) -> dict[str, str]:
+    from .sim.own_rtl import parse_map
+
+    return parse_map(args.map)
+
+
+def _renamed(key: str, names: dict[str, str]) -> str:
+    """A counterexample's column with the user's port name: ``a`` -> ``x``, ``expected y`` -> ``expected p``."""
+    head, _, port = key.rpartition(" ")
+    return f"{head} {names[port]}".strip() if port in names else key
+
+
+def _own(config, args, root: Path):
+    """The user's design behind the unit's ports (see arithbench.sim.own_rtl)."""
+    from .reports.area import yosys_command
+    from .rtl.emit import generate
+    from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
+
+    reset, low = parse_reset(args.reset)
+    design = OwnDesign(tuple(Path(f) for f in args.rtl), args.top, parse_map(args.map), args.latency or 0,
+                       args.clock, reset, low)
+    meta = generate(config, root / "rtl" / config.module_name)[1]
+    work = root / "own" / config.module_name
+    yosys = yosys_command("osu018") if shutil.which("yosys") else yosys_command("yowasp")
+    files, described = own_source(config, meta, design, work, yosys)
+    return files, described, f"{args.top} from {', '.join(args.rtl)}"
+
+
+def _other_latency(config, args, root: Path, source, inputs) -> int | None:
+    """The latency (0 to 8) at which the first vectors all match, when it is not the one given."""
+    from .sim.runner import simulate
+    from .sim.verify import mismatches
+
+    if not args.clock or config.clocked:
+        return None
+    sample = {k: v[:4096] for k, v in inputs.items()}
+    expected = config.model(sample)
+    files, meta, _ = source
+    for latency in range(9):
+        if latency == (args.latency or 0):
+            continue
+        run = simulate(config, sample, sim=args.sim, lanes=8, root=root, source=(files, {**meta, "latency": latency}))
+        if len(mismatches(expected, run.outputs)) == 0:
+            return latency
+    return None
 
 
 def _verify_sharded(args, config, count) -> int:
@@ -409,6 +471,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
     p.add_argument("--netlist", action="store_true",
                    help="verify the cell-mapped netlist of the osu018 flow instead of the RTL")
+    p.add_argument("--rtl", action="append", type=_path, metavar="FILE",
+                   help="verify your own design (Verilog or SystemVerilog, repeatable) against the unit's model")
+    p.add_argument("--top", help="your design's top module (with --rtl)")
+    p.add_argument("--map", help="port names, the unit's = yours, e.g. a=x,b=y,y=p (unmapped ports match by name)")
+    p.add_argument("--latency", type=_int_in("--latency", 0, 64),
+                   help="cycles from inputs to outputs of a pipelined design (needs --clock)")
+    p.add_argument("--clock", help="your design's clock input")
+    p.add_argument("--reset", help="your design's reset input, held for three cycles first: NAME (active high) "
+                   "or NAME:low")
     p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "

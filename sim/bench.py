@@ -35,7 +35,7 @@ async def play(dut):
     dut.clk.value = 0
     dut.rst.value = 1
     await Timer(1, "ns")
-    if job.get("reset", False):  # one reset cycle before the first step (pipeline registers have no reset)
+    for _ in range(3 if job.get("reset", False) else 0):  # reset held for three cycles before the first step
         dut.clk.value = 1
         await Timer(1, "ns")
         dut.clk.value = 0

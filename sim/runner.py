@@ -32,7 +32,7 @@ from .toolchain import prepare
 TIMESCALE = ("1ns", "1ps")
 
 #: Amaranth's Verilog trips Verilator's width lint; the lint is not ours to act on.
-BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--no-public-flat-rw", "-O3"], "icarus": []}
+BUILD_ARGS = {"verilator": ["-Wno-fatal", "-Wno-lint", "-Wno-style", "--no-public-flat-rw", "-O3"], "icarus": ["-g2012"]}
 
 DRIVES = ("stream", "step")
 _BENCH = {"stream": "arithbench.sim.bench", "step": "arithbench.sim.stepped_bench"}
@@ -54,26 +54,31 @@ class SimRun:
     phases: dict[str, float] = field(default_factory=dict)  # streamed runs: seconds per phase
 
 
+Source = tuple["Path | list[Path]", dict]
+
+
 def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
-          source: tuple[Path, dict] | None = None, drive: str = "stream") -> tuple[Path, str, dict, float]:
+          source: Source | None = None, drive: str = "stream") -> tuple[Path, str, dict, float]:
     """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config`` for ``drive``.
 
     Returns the build directory, the top module name, the unit's description and the build
     time (0 when cached). A build is reused when its sources, simulator and options match.
-    ``source`` (Verilog file, description) replaces the generated unit: mutation testing.
+    ``source`` (Verilog files, description) replaces the generated unit: a mutant, a netlist, a
+    user's design behind an adapter of the unit's module name and ports.
     """
     prepare(sim)
     root = Path(root).resolve()
     v_path, meta = source or generate(config, root / "rtl" / config.module_name)
+    files = [Path(f) for f in v_path] if isinstance(v_path, (list, tuple)) else [Path(v_path)]
     top = f"{drive}{lanes}_{config.module_name}"
-    tag = f"_{hashlib.sha256(str(v_path).encode()).hexdigest()[:8]}" if source else ""  # e.g. a netlist
+    tag = f"_{hashlib.sha256(str(files).encode()).hexdigest()[:8]}" if source else ""  # e.g. a netlist
     build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
     if drive == "stream":
         wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top, stream_depth(meta["ports"], lanes))
     else:
         wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
     key = hashlib.sha256(
-        "\0".join([v_path.read_text(), wrapper, sim, str(waves), *BUILD_ARGS[sim],
+        "\0".join([*(f.read_text() for f in files), wrapper, sim, str(waves), *BUILD_ARGS[sim],
                    os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
@@ -82,10 +87,10 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     with locked(build_dir / "build.lock"):  # another process may be building the same thing
         if stamp.exists() and stamp.read_text() == key:
             return build_dir, top, meta, 0.0
-        return build_dir, top, meta, _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key)
+        return build_dir, top, meta, _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key)
 
 
-def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> float:
+def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> float:
     from cocotb_tools.runner import get_runner
 
     stamp.unlink(missing_ok=True)
@@ -95,7 +100,7 @@ def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> f
     start = time.perf_counter()
     try:
         get_runner(sim).build(
-            sources=[v_path, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
+            sources=[*files, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
             timescale=TIMESCALE, waves=waves, always=True, log_file=log,
             build_args=BUILD_ARGS[sim],
         )
@@ -107,7 +112,7 @@ def _build(config, sim, top, build_dir, v_path, wrapper, waves, stamp, key) -> f
 
 def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 64,
              root: Path = Path("build"), waves: bool = False,
-             progress: Progress | None = None, source: tuple[Path, dict] | None = None,
+             progress: Progress | None = None, source: Source | None = None,
              drive: str = "stream") -> SimRun:
     """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``
     (or through ``source``, see :func:`build`)."""
@@ -132,7 +137,8 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         stale.unlink(missing_ok=True)
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
            "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
-           "reset": meta.get("clocked", False) and not meta.get("latency", 0), "flush": skip // lanes,
+           "reset": meta.get("reset", meta.get("clocked", False) and not meta.get("latency", 0)),
+           "flush": skip // lanes,
            "depth": stream_depth(meta["ports"], lanes)}
     job_path = run_dir / "job.json"
     job_path.write_text(json.dumps(job))

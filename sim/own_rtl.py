@@ -1,0 +1,151 @@
+"""The user's own RTL behind the unit's ports: checked against the same golden model and benches.
+
+A unit configuration fixes the golden model, the vectors and the ports (names, widths). The
+user's design (Verilog or SystemVerilog files and a top module) is read by Yosys for its ports
+only; an adapter module with the unit's module name and ports instantiates it, renaming ports
+(``--map``), driving its clock and reset, so the lane wrapper and the streamed bench run it
+exactly as they run arithbench's own Verilog. Every mismatch between the two port lists is
+found here, before any simulator build.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from ..files import write_cache
+
+
+@dataclass(frozen=True)
+class OwnDesign:
+    """What the user says about their design."""
+
+    files: tuple[Path, ...]
+    top: str
+    mapping: dict[str, str] = field(default_factory=dict)  # the unit's port name -> the user's
+    latency: int = 0
+    clock: str | None = None
+    reset: str | None = None
+    reset_active_low: bool = False
+
+
+def parse_map(text: str | None) -> dict[str, str]:
+    """``a=x,b=y`` (the unit's name = the user's name) to a dict."""
+    mapping: dict[str, str] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        ref, sep, user = (t.strip() for t in item.partition("="))
+        if not sep or not ref or not user:
+            raise UsageError(f"--map takes unit=yours pairs separated by commas (e.g. a=x,b=y,y=p), not {item!r}")
+        if ref in mapping:
+            raise UsageError(f"--map names port {ref!r} twice")
+        mapping[ref] = user
+    return mapping
+
+
+def parse_reset(text: str | None) -> tuple[str | None, bool]:
+    """``rst`` (active high) or ``rst_n:low`` (active low)."""
+    if not text:
+        return None, False
+    name, _, level = text.partition(":")
+    if level not in ("", "high", "low") or not name:
+        raise UsageError(f"--reset takes NAME or NAME:low (active low), not {text!r}")
+    return name, level == "low"
+
+
+def user_ports(files: tuple[Path, ...], top: str, yosys: list[str]) -> dict[str, tuple[str, int]]:
+    """The top module's ports, ``{name: (direction, width)}``, as Yosys reads the files."""
+    for f in files:
+        if not f.is_file():
+            raise UsageError(f"--rtl {f}: no such file")
+        try:
+            f.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"--rtl {f}: cannot read it ({exc.strerror})") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "ports.json"
+        reads = "; ".join(f"read_verilog -sv -defer {json.dumps(str(f.resolve()))}" for f in files)
+        done = subprocess.run([*yosys, "-q", "-l", str(Path(tmp) / "yosys.log"), "-p",
+                               f"{reads}; hierarchy -top {top}; proc; write_json {out}"],
+                              capture_output=True, text=True)
+        log = (Path(tmp) / "yosys.log").read_text() if (Path(tmp) / "yosys.log").exists() else ""
+        if done.returncode != 0 or not out.exists():
+            errors = [line.strip() for line in (log + done.stderr).splitlines() if "ERROR" in line]
+            first = errors[0] if errors else "Yosys could not read the design"
+            if "not found" in first.lower() or "does not exist" in first.lower():
+                raise UsageError(f"--top {top}: no such module in {', '.join(map(str, files))} ({first})")
+            raise UsageError(f"cannot read the design: {first}")
+        module = json.loads(out.read_text())["modules"].get(top)
+    if module is None:
+        raise UsageError(f"--top {top}: no such module in {', '.join(map(str, files))}")
+    return {name: ("in" if p["direction"] == "input" else "out", len(p["bits"])) for name, p in module["ports"].items()}
+
+
+def adapter(module: str, ports: list[dict], design: OwnDesign, theirs: dict[str, tuple[str, int]]) -> str:
+    """A Verilog module named ``module`` with the unit's ``ports`` around the user's top."""
+    unknown = sorted(set(design.mapping) - {p["name"] for p in ports})
+    if unknown:
+        raise UsageError(f"--map names {', '.join(unknown)}, which {module} does not have: its ports are "
+                         f"{', '.join(p['name'] for p in ports if p['name'] not in ('clk', 'rst'))}")
+    conns, used = [], set()
+    for p in ports:
+        if p["name"] in ("clk", "rst") and p["name"] not in design.mapping:
+            continue  # the adapter drives the user's clock and reset below
+        name = design.mapping.get(p["name"], p["name"])
+        if name not in theirs:
+            raise UsageError(f"{design.top} has no port {name!r} for the unit's {p['dir']}put {p['name']} "
+                             f"({p['width']} bits): add --map {p['name']}=YOURS")
+        direction, width = theirs[name]
+        if direction != p["dir"]:
+            raise UsageError(f"{design.top}.{name} is an {direction}put, the unit's {p['name']} an {p['dir']}put")
+        if width != p["width"]:
+            raise UsageError(f"{design.top}.{name} is {width} bits wide, the unit's {p['name']} {p['width']}")
+        conns.append(f".{name}({p['name']})")
+        used.add(name)
+    for role, port in (("--clock", design.clock), ("--reset", design.reset)):
+        if port is None:
+            continue
+        if port not in theirs or theirs[port] != ("in", 1):
+            raise UsageError(f"{role} {port}: {design.top} has no 1-bit input of that name")
+        used.add(port)
+    if design.clock:
+        conns.append(f".{design.clock}(clk)")
+    if design.reset:
+        conns.append(f".{design.reset}({'~rst' if design.reset_active_low else 'rst'})")
+    left = sorted(set(theirs) - used)
+    if left:
+        raise UsageError(f"{design.top} has ports the unit does not: {', '.join(left)}; map them with --map "
+                         "(unit=yours), or give --clock/--reset")
+    decls = ["  input wire clk,", "  input wire rst,"] + [
+        f"  {'input' if p['dir'] == 'in' else 'output'} wire [{p['width'] - 1}:0] {p['name']},"
+        for p in ports if p["name"] not in ("clk", "rst")]
+    decls[-1] = decls[-1].rstrip(",")
+    return "\n".join([f"module {module} (", *decls, ");", f"  {design.top} dut ({', '.join(conns)});",
+                      "endmodule", ""])
+
+
+def own_source(config, meta: dict, design: OwnDesign, work: Path, yosys: list[str]) -> tuple[list[Path], dict]:
+    """Sources (the user's files and an adapter) and the description the benches need."""
+    if design.latency and not design.clock:
+        raise UsageError("--latency needs --clock: a pipelined design's outputs follow its clock")
+    if design.latency < 0:
+        raise UsageError(f"--latency must be 0 or more, not {design.latency}")
+    if config.sequential and not design.clock:
+        raise UsageError(f"{config.module_name} has a clock: give --clock (and --reset) for your design")
+    theirs = user_ports(design.files, design.top, yosys)
+    ports = [p for p in meta["ports"] if p["name"] not in ("clk", "rst")]
+    text = adapter(config.module_name, [{"name": "clk", "dir": "in", "width": 1},
+                                        {"name": "rst", "dir": "in", "width": 1}, *ports], design, theirs)
+    path = work / f"{config.module_name}_adapter.v"
+    write_cache(path, text)
+    clocked = bool(design.clock)
+    described = {**meta, "ports": ([{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}]
+                                    if clocked else []) + ports,
+                 "clocked": clocked, "latency": design.latency if not config.clocked else 0,
+                 "reset": bool(design.reset)}
+    return [*(f.resolve() for f in design.files), path], described
