@@ -269,6 +269,35 @@ def _verify_sharded(args, config, count) -> int:
     return 0
 
 
+def cmd_vectors(args) -> int:
+    from .catalog import VectorPlan
+    from .rtl.emit import generate
+    from .sim.vectors import vector_file
+
+    config = _config(args)
+    count = _vectors(args.vectors) if args.vectors else config.default_count()
+    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
+        raise UsageError(f"{count:,} vectors are more than one file holds here (at most 2**25): ask for fewer")
+    if config.clocked:
+        raise UsageError(f"{config.module_name} accumulates a stream: its expected outputs depend on the lane "
+                         "schedule, so vector files cover combinational (and pipelined) units")
+    out = Path(args.output)
+    check_ours(out)
+    inputs = config.vectors(VectorPlan(count, args.seed))
+    planned = len(next(iter(inputs.values())))
+    if count is not None and planned > count:
+        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
+    expected = config.model(inputs)
+    meta = generate(config, _writable_dir(Path(args.build)) / "rtl" / config.module_name)[1]
+    header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
+              + ("exhaustive" if count is None else f"seed {args.seed}")
+              + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
+    write_owned(out, vector_file(meta["ports"], inputs, expected, header))
+    print(f"wrote {out}: {len(next(iter(inputs.values()))):,} vectors")
+    return 0
+
+
 def cmd_error(args) -> int:
     from .reports import block_error, dot_error
     from .reports.error import format_table
@@ -488,6 +517,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
+    p = sub.add_parser("vectors", help="write a unit's input vectors and expected outputs to a file, for any flow")
+    _unit_args(p)
+    p.add_argument("-o", "--output", type=_path, required=True, help="the file to write (hex codes, one vector a line)")
+    p.add_argument("--vectors", help="'exhaustive' or a count (default: the unit's own plan)")
+    p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
+    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
+    p.set_defaults(run=cmd_vectors)
+
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
     p.add_argument("-o", "--output", type=_path, default="build/report", help="report directory (default build/report)")
     p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")

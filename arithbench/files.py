@@ -106,7 +106,7 @@ def is_ours(path: Path) -> bool:
 
 def _refuse(path: Path) -> NotOurs:
     return NotOurs(f"{path} exists and arithbench did not write it (or it was changed since): "
-                   "move it away or choose another output folder")
+                   "move it away or write somewhere else")
 
 
 def check_ours(*paths: Path) -> None:

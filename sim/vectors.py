@@ -107,3 +107,22 @@ def int_pairs(bits: int, count: int | None, seed: int) -> dict[str, np.ndarray]:
         return exhaustive(widths)
     corners = int_corners(bits)
     return crossed({"a": corners, "b": corners}, widths, count, seed)
+
+
+def vector_file(ports: list[dict], inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray],
+                header: str) -> str:
+    """Text in the spirit of TestFloat's test files: ``#`` lines naming the ports (direction,
+    width) in order, then one vector per line: every input, then every expected output, as
+    hexadecimal codes of their ports' widths, separated by spaces."""
+    columns = [p for p in ports if p["name"] in inputs] + [p for p in ports if p["name"] in expected]
+    lines = [f"# {header}", "# " + " ".join(f"{p['name']}:{p['dir']}:{p['width']}" for p in columns)]
+    digits = [-(-p["width"] // 4) for p in columns]
+    arrays = [inputs[p["name"]] if p["name"] in inputs else expected[p["name"]] for p in columns]
+    for i in range(len(arrays[0])):
+        row = []
+        for array, width in zip(arrays, digits):
+            code = array[i]
+            value = int(code) if np.ndim(code) == 0 else sum(int(w) << (64 * j) for j, w in enumerate(code))
+            row.append(f"{value:0{width}x}")
+        lines.append(" ".join(row))
+    return "\n".join(lines) + "\n"

@@ -85,3 +85,26 @@ def test_bad_own_rtl_options(capsys, tmp_path, argv, message):
         argv = [a if a != "x.v" else _write(tmp_path, "module m(input [7:0] a); endmodule") for a in argv]
     code, io = run(capsys, *argv, "--build", str(tmp_path / "build"))
     assert code == 2 and message in io.err, io.err
+
+
+@pytest.mark.sim
+def test_a_vector_file_holds_what_the_rtl_computes(capsys, tmp_path):
+    """The file's expected outputs against the generated RTL simulated on the file's inputs."""
+    import numpy as np
+
+    from arithbench.catalog import configure
+    from arithbench.sim.runner import simulate
+
+    out = tmp_path / "lmul.vec"
+    code, io = run(capsys, "vectors", "lmul", "-p", "fmt=e5m2", "-o", str(out), "--build", str(tmp_path / "b"))
+    assert code == 0 and "65,536 vectors" in io.out
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("# arithbench") and "exhaustive" in lines[0]
+    assert lines[1] == "# a:in:8 b:in:8 y:out:8" and len(lines) == 2 + 65_536
+    table = np.array([[int(x, 16) for x in line.split()] for line in lines[2:]], dtype=np.uint64)
+    run_ = simulate(configure("lmul", {"fmt": "e5m2"}), {"a": table[:, 0], "b": table[:, 1]}, root=tmp_path / "b")
+    assert (run_.outputs["y"] == table[:, 2]).all()
+    mine = tmp_path / "mine.vec"
+    mine.write_text("my own vectors")
+    code, io = run(capsys, "vectors", "lmul", "-o", str(mine))
+    assert code == 2 and mine.read_text() == "my own vectors"
