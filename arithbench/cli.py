@@ -144,6 +144,8 @@ def cmd_verify(args) -> int:
                                   ("--reset", args.reset), ("--latency", args.latency)) if v is not None]
     if own_options and not args.rtl:
         raise UsageError(f"{', '.join(own_options)} describe your design: give it with --rtl FILE --top MODULE")
+    if args.prove and (not args.rtl or args.clock):
+        raise UsageError("--prove checks your combinational design: give --rtl and --top, without --clock")
     if args.rtl and not args.top:
         raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
     if sharded and args.waves:
@@ -162,6 +164,8 @@ def cmd_verify(args) -> int:
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
     source = _netlist(config, root) if args.netlist else _own(config, args, root) if args.rtl else None
+    if args.prove:
+        return _prove(config, args, root, source)
     verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, source=source,
                      root=root, waves=args.waves, progress=print_progress(config.module_name))
     if sys.stderr.isatty():
@@ -194,9 +198,7 @@ def _netlist(config, root: Path) -> tuple[Path, dict, str]:
 
 
 def _own_names(args) -> dict[str, str]:
-    from .sim.own_rtl import parse_map
-
-    return parse_map(args.map)
+    return parse_map_or_empty(args.map)
 
 
 def _renamed(key: str, names: dict[str, str]) -> str:
@@ -219,6 +221,34 @@ def _own(config, args, root: Path):
     yosys = yosys_command("osu018") if shutil.which("yosys") else yosys_command("yowasp")
     files, described = own_source(config, meta, design, work, yosys)
     return files, described, f"{args.top} from {', '.join(args.rtl)}"
+
+
+def _prove(config, args, root: Path, source) -> int:
+    """A Yosys SAT proof that the user's design equals the generated reference, or the input
+    that tells them apart."""
+    from .rtl.emit import generate
+    from .sim.equivalence import check
+
+    files, meta, what = source
+    v_path = generate(config, root / "rtl" / config.module_name)[0]
+    outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
+    result = check(config.module_name, v_path, files, outputs=outputs, seconds=args.proof_seconds,
+                   work=root / "own" / config.module_name / "prove")
+    names = parse_map_or_empty(args.map)
+    if result.outcome == "equivalent":
+        print(f"PROVED {config.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
+        return 0
+    if result.outcome == "differs":
+        shown = ", ".join(f"{names.get(k, k)}={v:#x}" for k, v in result.inputs.items())
+        print(f"DIFFERS {config.module_name}: {what} and arithbench's reference differ at {shown} ({result.detail})")
+        return 1
+    raise UsageError(f"proof undecided: {result.detail}")
+
+
+def parse_map_or_empty(text: str | None) -> dict[str, str]:
+    from .sim.own_rtl import parse_map
+
+    return parse_map(text)
 
 
 def _other_latency(config, args, root: Path, source, inputs) -> int | None:
@@ -509,6 +539,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clock", help="your design's clock input")
     p.add_argument("--reset", help="your design's reset input, held for three cycles first: NAME (active high) "
                    "or NAME:low")
+    p.add_argument("--prove", action="store_true",
+                   help="prove your combinational design equal to arithbench's reference (Yosys SAT) instead of "
+                        "simulating it, or print the input that tells them apart")
+    p.add_argument("--proof-seconds", type=_int_in("--proof-seconds", 1, 7 * 86400), default=180,
+                   help="time for each proof pass with --prove (default 180)")
     p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "

@@ -30,8 +30,8 @@ class Equivalence:
     detail: str = ""
 
 
-def check(module: str, gold: Path, gate: Path, *, outputs: set[str], clocked: bool = False, seconds: int = 180,
-          work: Path) -> Equivalence:
+def check(module: str, gold: Path, gate: Path | list[Path], *, outputs: set[str], clocked: bool = False,
+          seconds: int = 180, work: Path) -> Equivalence:
     """Prove ``gate`` equivalent to ``gold`` (both define ``module``, whose output ports are
     ``outputs``), or find an input that tells them apart. ``work`` is a folder inside which
     Yosys may write.
@@ -49,12 +49,15 @@ def check(module: str, gold: Path, gate: Path, *, outputs: set[str], clocked: bo
     the fault) stays unproved."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "gold.v").write_text(gold.read_text())
-    (work / "gate.v").write_text(gate.read_text())
+    gates = gate if isinstance(gate, list) else [gate]  # a user's design: its files and an adapter
+    (work / "gate.v").write_text("\n".join(Path(g).read_text() for g in gates))
     # Each design flattened on its own first: their submodules share names.
-    load = ["read_verilog gold.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gold",
-            "design -stash gold",
-            "read_verilog gate.v", f"hierarchy -top {module}", "proc", "flatten", f"rename {module} gate",
-            "design -stash gate",
+    # Undefined values become 0 on both sides: with them left as x, `miter -ignore_gold_x` let
+    # SAT "prove" designs equal that differ (an x inside Amaranth's output masked the outputs).
+    load = ["read_verilog gold.v", f"hierarchy -top {module}", "proc", "flatten", "setundef -zero",
+            f"rename {module} gold", "design -stash gold",
+            "read_verilog -sv gate.v", f"hierarchy -top {module}", "proc", "flatten", "setundef -zero",
+            f"rename {module} gate", "design -stash gate",
             "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate"]
     if not clocked:
         structural = load + ["equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 0",
@@ -65,7 +68,7 @@ def check(module: str, gold: Path, gate: Path, *, outputs: set[str], clocked: bo
             if not unproven & outputs:
                 inner = f"; internal signals left unproved: {', '.join(sorted(unproven))}" if unproven else ""
                 return Equivalence("equivalent", detail=f"proved by {_tool()} equiv_simple/equiv_induct (every output){inner}")
-    miter = load + ["miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter", "hierarchy -top miter"]
+    miter = load + ["miter -equiv -flatten -make_outputs gold gate miter", "hierarchy -top miter"]
     if clocked:
         miter.append(f"sat -prove trigger 0 -set-init-zero -seq 8 -show-inputs -timeout {seconds} miter")
     else:
@@ -81,7 +84,9 @@ def check(module: str, gold: Path, gate: Path, *, outputs: set[str], clocked: bo
         return Equivalence("equivalent", detail=f"proved by {_tool()} SAT on a miter of the two designs")
     if _PROVED in log:
         return Equivalence("undecided", detail="no difference within 8 cycles from reset (bounded, not a proof)")
-    reason = f"timed out after {seconds} s (raise --proof-seconds)" if "timeout" in log.lower() else f"Yosys exit {done.returncode}"
+    errors = [line.strip() for line in log.splitlines() if line.startswith("ERROR")]
+    reason = errors[0] if errors else f"timed out after {seconds} s (raise --proof-seconds)" \
+        if "timeout" in log.lower() else f"Yosys exit {done.returncode}"
     return Equivalence("undecided", detail=f"{reason} (log: {work / 'sat.log'})")
 
 

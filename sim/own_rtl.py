@@ -121,7 +121,7 @@ def adapter(module: str, ports: list[dict], design: OwnDesign, theirs: dict[str,
     if left:
         raise UsageError(f"{design.top} has ports the unit does not: {', '.join(left)}; map them with --map "
                          "(unit=yours), or give --clock/--reset")
-    decls = ["  input wire clk,", "  input wire rst,"] + [
+    decls = (["  input wire clk,", "  input wire rst,"] if design.clock else []) + [
         f"  {'input' if p['dir'] == 'in' else 'output'} wire [{p['width'] - 1}:0] {p['name']},"
         for p in ports if p["name"] not in ("clk", "rst")]
     decls[-1] = decls[-1].rstrip(",")
