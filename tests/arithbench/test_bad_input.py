@@ -81,7 +81,7 @@ def run(capsys, *argv):
     (["report", "-o", "."], "-o . is the current folder or above it"),
     (["sweep", "fp_mul", "-o", ".."], "-o .. is the current folder or above it"),
     (["report", "--units", "fp_div"], "fp_div not in the report's units"),
-    (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--yosys", "abc"], "invalid choice: 'abc'"),
+    (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--flow", "abc"], "invalid choice: 'abc'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
