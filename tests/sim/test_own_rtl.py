@@ -120,3 +120,27 @@ def test_prove_proves_a_correct_design_and_finds_the_planted_bug(capsys, tmp_pat
     code, io = run(capsys, *MUL, "--rtl", str(DESIGNS / "smul8_bug.v"), "--top", "smul8_bug", "--prove",
                    "--build", str(tmp_path))
     assert code == 1 and "differ at x=0x80, w=0x80" in io.out
+
+
+@pytest.mark.sim
+def test_an_fp8_multiplier_written_apart_from_arithbench_passes_exhaustively(capsys, tmp_path):
+    """A ROM of all 65,536 e4m3 products computed by ml_dtypes (float32 product, exact for e4m3,
+    cast back: RNE, overflow to NaN, i.e. non-saturating), NaN made canonical (0x7F)."""
+    import ml_dtypes
+    import numpy as np
+
+    codes = np.arange(256, dtype=np.uint8).view(ml_dtypes.float8_e4m3fn).astype(np.float32)
+    products = (codes[:, None] * codes[None, :]).astype(ml_dtypes.float8_e4m3fn)
+    rom = np.where(np.isnan(products.astype(np.float32)), 0x7F, products.view(np.uint8)).ravel()
+    hex_file = tmp_path / "fp8mul_rom.hex"
+    hex_file.write_text("\n".join(f"{c:02x}" for c in rom) + "\n")
+    design = _write(tmp_path, f"""// e4m3 x e4m3 -> e4m3 by table lookup: entry a*256+b
+module fp8mul_rom (input [7:0] lhs, input [7:0] rhs, output [7:0] prod);
+    reg [7:0] rom [0:65535];
+    initial $readmemh("{hex_file}", rom);
+    assign prod = rom[{{lhs, rhs}}];
+endmodule
+""", "fp8mul_rom.v")
+    code, io = run(capsys, "verify", "fp_mul", "-p", "fmt=e4m3", "-p", "sat=false", "--rtl", design,
+                   "--top", "fp8mul_rom", "--map", "a=lhs,b=rhs,y=prod", "--build", str(tmp_path / "b"))
+    assert code == 0 and "65,536 vectors (exhaustive), 0 mismatches" in io.out, io.out + io.err
