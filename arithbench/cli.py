@@ -493,7 +493,7 @@ def cmd_claims(args) -> int:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['basis']})")
+        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['basis']}; {r['sensitivity']})")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..catalog import UnitConfig, configure
@@ -93,4 +94,21 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                           f"{100 * over:+.0f}%",
                 "basis": f"{what}, {fp['flow']} flow; natural accumulators (fp32, int32)",
                 "verdict": _verdict(over, 0.5, 1.8)})
+    return _sensitivity(rows)
+
+
+def _sensitivity(rows: list[dict]) -> list[dict]:
+    """Each row says whether its claim's verdict moves with the basis (Liberty energy, the
+    45 nm references, cell area, transistors): flow sensitivity, stated beside the verdict."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        fmt = re.search(r"\be\d+m\d+", r["figure"])  # the operand format the row compares
+        groups.setdefault((r["claim"], fmt[0] if fmt else ""), []).append(r)
+    for group in groups.values():
+        verdicts = {r["verdict"] for r in group}
+        text = ("one basis only" if len(group) == 1 else "same verdict on every basis" if len(verdicts) == 1 else
+                "verdict changes with the basis: " + "; ".join(f"{r['verdict']} on {r['basis'].split(',')[0]}"
+                                                               for r in group))
+        for r in group:
+            r["sensitivity"] = text
     return rows

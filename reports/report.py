@@ -237,7 +237,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
             ("error_vs_energy", "Mean relative error (N(0,1) inputs) against activity energy; Pareto front in red"))
           if k in plots],
         doc.Heading("Claims"),
-        doc.Table(results["claims"], ("claim", "basis", "figure", "verdict"),
+        doc.Table([{"sensitivity": "", **c} for c in results["claims"]], ("claim", "basis", "figure", "verdict",
+                                                                          "sensitivity"),
                   "the tables above: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
                   "25% of the reference's mean relative error; cost verdicts: 'holds' inside the claimed range, "
                   "'holds with conditions' within a factor of 2 of it, else 'does not hold'"),

@@ -157,3 +157,17 @@ def test_cell_mapped_figures_sit_where_process_scaling_puts_the_published_ones(b
     ours = synthesize(configure("int_mul", {"width": "8", "signed": "false"}), root=build_root)
     assert 16 / 2.5 < ours["area_um2"] / 709.6 < 16 * 2.5
     assert 4 / 2.5 < ours["delay_ns"] / 1.43 < 4 * 2.5
+
+
+def test_claim_rows_say_when_the_verdict_moves_with_the_basis():
+    from arithbench.reports.costs import _sensitivity
+
+    rows = _sensitivity([
+        {"claim": "c", "figure": "e4m3: 1 vs 2", "basis": "Liberty energy, N(0,1)", "verdict": "holds"},
+        {"claim": "c", "figure": "e4m3: 3 vs 4", "basis": "operation table", "verdict": "does not hold"},
+        {"claim": "c", "figure": "e5m2: 1 vs 2", "basis": "Liberty energy, N(0,1)", "verdict": "holds"},
+        {"claim": "c", "figure": "e5m2: 3 vs 4", "basis": "operation table", "verdict": "holds"},
+        {"claim": "d", "figure": "e5m2: 3 vs 4", "basis": "cells", "verdict": "holds"}])
+    assert rows[0]["sensitivity"] == rows[1]["sensitivity"] == \
+        "verdict changes with the basis: holds on Liberty energy; does not hold on operation table"
+    assert rows[2]["sensitivity"] == "same verdict on every basis" and rows[4]["sensitivity"] == "one basis only"
