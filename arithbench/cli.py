@@ -158,19 +158,37 @@ def cmd_verify(args) -> int:
                          "(or more) to split them into shards")
     inputs = config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
     planned = len(next(iter(inputs.values())))
-    if count is not None and planned > count:
+    if count is not None and planned > count and args.only is None:
         print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
               "(always included)", file=sys.stderr)
+    if args.only is not None:
+        if config.clocked:
+            raise UsageError(f"{config.module_name} accumulates a stream: a vector's result depends on the ones "
+                             "before it, so --only cannot take one out")
+        if args.only >= planned:
+            raise UsageError(f"--only {args.only}: the plan has vectors 0 to {planned - 1:,}")
+        inputs = {k: v[args.only:args.only + 1] for k, v in inputs.items()}
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
     source = _netlist(config, root) if args.netlist else _own(config, args, root) if args.rtl else None
     if args.prove:
         return _prove(config, args, root, source)
+    # Waves of the whole run only where vectors cannot be taken out of it (a stream); else of the
+    # failing vectors alone, simulated again below.
+    whole = args.waves and config.clocked
     verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, source=source,
-                     root=root, waves=args.waves, progress=print_progress(config.module_name))
+                     root=root, waves=whole, progress=print_progress(config.module_name))
+    failing = [row["index"] for row in verdict.counterexamples]
+    if args.only is not None:
+        verdict.counterexamples = [{**row, "index": args.only} for row in verdict.counterexamples]
+    if args.waves and not whole:
+        verdict.waves = _failing_waves(config, args, root, source, inputs, failing)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(verdict.summary())
+    summary = verdict.summary()
+    if args.only is not None:
+        summary = summary.replace("1 vectors (", f"vector {args.only:,} of the plan (", 1)
+    print(summary)
     names = _own_names(args) if args.rtl else {}
     for row in verdict.counterexamples:
         print("  " + ", ".join(f"{_renamed(k, names)}={v}" for k, v in row.items()))
@@ -221,6 +239,19 @@ def _own(config, args, root: Path):
     yosys = yosys_command("osu018") if shutil.which("yosys") else yosys_command("yowasp")
     files, described = own_source(config, meta, design, work, yosys)
     return files, described, f"{args.top} from {', '.join(args.rtl)}"
+
+
+def _failing_waves(config, args, root: Path, source, inputs, failing: list[int]) -> str | None:
+    """A waveform of the first failing vectors only (or of the one ``--only`` vector)."""
+    from .sim.runner import simulate
+
+    if not failing and args.only is None:
+        print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
+        return None
+    subset = {k: v[failing or [0]] for k, v in inputs.items()}
+    run = simulate(config, subset, sim=args.sim, lanes=1, root=root, waves=True,
+                   source=source[:2] if source else None)
+    return str(run.waves) if run.waves else None
 
 
 def _prove(config, args, root: Path, source) -> int:
@@ -527,7 +558,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
     p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
-    p.add_argument("--waves", action="store_true", help="write a waveform file and print its path")
+    p.add_argument("--waves", action="store_true",
+                   help="write a waveform of the first failing vectors (or of the --only vector) and print its path")
+    p.add_argument("--only", type=_int_in("--only", 0, MAX_VECTORS), metavar="INDEX",
+                   help="check only vector INDEX of the plan (the index a counterexample shows)")
     p.add_argument("--netlist", action="store_true",
                    help="verify the cell-mapped netlist of the osu018 flow instead of the RTL")
     p.add_argument("--rtl", action="append", type=_path, metavar="FILE",

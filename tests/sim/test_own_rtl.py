@@ -144,3 +144,18 @@ endmodule
     code, io = run(capsys, "verify", "fp_mul", "-p", "fmt=e4m3", "-p", "sat=false", "--rtl", design,
                    "--top", "fp8mul_rom", "--map", "a=lhs,b=rhs,y=prod", "--build", str(tmp_path / "b"))
     assert code == 0 and "65,536 vectors (exhaustive), 0 mismatches" in io.out, io.out + io.err
+
+
+@pytest.mark.sim
+def test_only_reruns_one_vector_and_waves_cover_the_failing_vectors_alone(capsys, tmp_path):
+    design = [*MUL, "--rtl", str(DESIGNS / "smul8_bug.v"), "--top", "smul8_bug", "--build", str(tmp_path)]
+    code, io = run(capsys, *design, "--only", "32896")
+    assert code == 1 and "vector 32,896 of the plan" in io.out and "index=32896, x=0x80 (-128)" in io.out
+    code, io = run(capsys, *design, "--only", "32895")
+    assert code == 0 and io.out.startswith("PASS")
+    code, io = run(capsys, *design, "--waves")
+    assert code == 1
+    waves = Path(io.out.split("waveform: ")[1].split()[0])
+    assert waves.stat().st_size > 0 and "_x1_" in str(waves)  # one lane: the failing vector, not the run
+    code, io = run(capsys, *design, "--only", "65536")
+    assert code == 2 and "the plan has vectors 0 to 65,535" in io.err
