@@ -159,3 +159,30 @@ def test_only_reruns_one_vector_and_waves_cover_the_failing_vectors_alone(capsys
     assert waves.stat().st_size > 0 and "_x1_" in str(waves)  # one lane: the failing vector, not the run
     code, io = run(capsys, *design, "--only", "65536")
     assert code == 2 and "the plan has vectors 0 to 65,535" in io.err
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("design,passes", [("smul8", True), ("smul8_bug", False)])
+def test_the_golden_model_inside_a_users_own_cocotb_test(tmp_path, design, passes):
+    """Built and run with cocotb's own runner, as a user would; the planted bug (-128 x -128) is
+    among the corner patterns, so the check must fail there."""
+    from cocotb_tools.runner import get_results, get_runner
+
+    from arithbench.sim.toolchain import prepare
+
+    prepare("icarus")
+    runner = get_runner("icarus")
+    runner.build(sources=[DESIGNS / f"{design}.v"], hdl_toplevel=design, build_dir=tmp_path, always=True,
+                 timescale=("1ns", "1ps"))
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "user_test.py").write_text((Path(__file__).resolve().parent / "cocotb_user" / "user_test.py").read_text())
+    try:  # cocotb's runner ends in SystemExit when a test fails
+        runner.test(test_module="user_test", hdl_toplevel=design, build_dir=tmp_path, test_dir=run_dir,
+                    results_xml=str(run_dir / "results.xml"))
+    except SystemExit:
+        pass
+    total, failed = get_results(run_dir / "results.xml")
+    assert total == 1 and (failed == 0) == passes
+    log = (run_dir / "results.xml").read_text()
+    assert passes or "vector" in log and "x=0x80, w=0x80: expected p=0x4000, got 0xc000" in log
