@@ -42,7 +42,7 @@ def _vectors(text: str) -> int | None | str:
     return n
 
 
-def _int_in(option: str, low: int, high: int):
+def _int_in(low: int, high: int):
     """An argparse type: an integer in [low, high], or one line naming the range."""
     def parse(text: str) -> int:
         try:
@@ -55,7 +55,7 @@ def _int_in(option: str, low: int, high: int):
     return parse
 
 
-_SEED = _int_in("--seed", 0, 2**32 - 1)
+_SEED = _int_in(0, 2**32 - 1)
 
 
 def _path(text: str) -> str:
@@ -128,7 +128,6 @@ def cmd_generate(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .catalog import VectorPlan
     from .sim.runner import print_progress
     from .sim.toolchain import prepare
     from .sim.verify import verify
@@ -153,14 +152,9 @@ def cmd_verify(args) -> int:
                          "(and with fewer --vectors)")
     if sharded:
         return _verify_sharded(args, config, count)
-    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
-        raise UsageError(f"{count:,} vectors are more than one process checks (at most 2**25): add --workers 2 "
-                         "(or more) to split them into shards")
-    inputs = config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
+    inputs = _plan(config, count, args.seed, "add --workers 2 (or more) to split them into shards",
+                   note=args.only is None)
     planned = len(next(iter(inputs.values())))
-    if count is not None and planned > count and args.only is None:
-        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
-              "(always included)", file=sys.stderr)
     if args.only is not None:
         if config.clocked:
             raise UsageError(f"{config.module_name} accumulates a stream: a vector's result depends on the ones "
@@ -189,7 +183,9 @@ def cmd_verify(args) -> int:
     if args.only is not None:
         summary = summary.replace("1 vectors (", f"vector {args.only:,} of the plan (", 1)
     print(summary)
-    names = _own_names(args) if args.rtl else {}
+    from .sim.own_rtl import parse_map
+
+    names = parse_map(args.map) if args.rtl else {}
     for row in verdict.counterexamples:
         print("  " + ", ".join(f"{_renamed(k, names)}={v}" for k, v in row.items()))
     if verdict.waves:
@@ -204,6 +200,22 @@ def cmd_verify(args) -> int:
     return 0 if verdict.passed else 1
 
 
+def _plan(config, count: int | None, seed: int, fix: str, note: bool = True) -> dict:
+    """The plan's vectors, made once: an impossible plan fails here, before anything is written;
+    a count over what one process holds is refused with ``fix``; corner patterns beyond the count
+    asked for are said."""
+    from .catalog import VectorPlan
+
+    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
+        raise UsageError(f"{count:,} vectors are more than one process holds (at most 2**25): {fix}")
+    inputs = config.vectors(VectorPlan(count, seed))
+    planned = len(next(iter(inputs.values())))
+    if note and count is not None and planned > count:
+        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
+    return inputs
+
+
 def _netlist(config, root: Path) -> tuple[Path, dict, str]:
     """The cell-mapped netlist of ``config`` (osu018 flow), as a source for verify."""
     from .reports.area import resolve_flow, synthesize
@@ -213,10 +225,6 @@ def _netlist(config, root: Path) -> tuple[Path, dict, str]:
     area = synthesize(config, flow="osu018", root=root)
     meta = generate(config, root / "rtl" / config.module_name)[1]
     return Path(area["dir"]) / "mapped_sim.v", meta, "cell-mapped netlist, osu018"
-
-
-def _own_names(args) -> dict[str, str]:
-    return parse_map_or_empty(args.map)
 
 
 def _renamed(key: str, names: dict[str, str]) -> str:
@@ -265,7 +273,9 @@ def _prove(config, args, root: Path, source) -> int:
     outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
     result = check(config.module_name, v_path, files, outputs=outputs, seconds=args.proof_seconds,
                    work=root / "own" / config.module_name / "prove")
-    names = parse_map_or_empty(args.map)
+    from .sim.own_rtl import parse_map
+
+    names = parse_map(args.map)
     if result.outcome == "equivalent":
         print(f"PROVED {config.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
         return 0
@@ -274,12 +284,6 @@ def _prove(config, args, root: Path, source) -> int:
         print(f"DIFFERS {config.module_name}: {what} and arithbench's reference differ at {shown} ({result.detail})")
         return 1
     raise UsageError(f"proof undecided: {result.detail}")
-
-
-def parse_map_or_empty(text: str | None) -> dict[str, str]:
-    from .sim.own_rtl import parse_map
-
-    return parse_map(text)
 
 
 def _other_latency(config, args, root: Path, source, inputs) -> int | None:
@@ -331,24 +335,17 @@ def _verify_sharded(args, config, count) -> int:
 
 
 def cmd_vectors(args) -> int:
-    from .catalog import VectorPlan
     from .rtl.emit import generate
     from .sim.vectors import vector_file
 
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()
-    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
-        raise UsageError(f"{count:,} vectors are more than one file holds here (at most 2**25): ask for fewer")
     if config.clocked:
         raise UsageError(f"{config.module_name} accumulates a stream: its expected outputs depend on the lane "
                          "schedule, so vector files cover combinational (and pipelined) units")
     out = Path(args.output)
     check_ours(out)
-    inputs = config.vectors(VectorPlan(count, args.seed))
-    planned = len(next(iter(inputs.values())))
-    if count is not None and planned > count:
-        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
-              "(always included)", file=sys.stderr)
+    inputs = _plan(config, count, args.seed, "ask for fewer")
     expected = config.model(inputs)
     meta = generate(config, _writable_dir(Path(args.build)) / "rtl" / config.module_name)[1]
     header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
@@ -556,11 +553,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
+    p.add_argument("--lanes", type=_int_in(1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true",
                    help="write a waveform of the first failing vectors (or of the --only vector) and print its path")
-    p.add_argument("--only", type=_int_in("--only", 0, MAX_VECTORS), metavar="INDEX",
+    p.add_argument("--only", type=_int_in(0, MAX_VECTORS), metavar="INDEX",
                    help="check only vector INDEX of the plan (the index a counterexample shows)")
     p.add_argument("--netlist", action="store_true",
                    help="verify the cell-mapped netlist of the osu018 flow instead of the RTL")
@@ -568,7 +565,7 @@ def parser() -> argparse.ArgumentParser:
                    help="verify your own design (Verilog or SystemVerilog, repeatable) against the unit's model")
     p.add_argument("--top", help="your design's top module (with --rtl)")
     p.add_argument("--map", help="port names, the unit's = yours, e.g. a=x,b=y,y=p (unmapped ports match by name)")
-    p.add_argument("--latency", type=_int_in("--latency", 0, 64),
+    p.add_argument("--latency", type=_int_in(0, 64),
                    help="cycles from inputs to outputs of a pipelined design (needs --clock)")
     p.add_argument("--clock", help="your design's clock input")
     p.add_argument("--reset", help="your design's reset input, held for three cycles first: NAME (active high) "
@@ -576,13 +573,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--prove", action="store_true",
                    help="prove your combinational design equal to arithbench's reference (Yosys SAT) instead of "
                         "simulating it, or print the input that tells them apart")
-    p.add_argument("--proof-seconds", type=_int_in("--proof-seconds", 1, 7 * 86400), default=180,
+    p.add_argument("--proof-seconds", type=_int_in(1, 7 * 86400), default=180,
                    help="time for each proof pass with --prove (default 180)")
-    p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=1,
+    p.add_argument("--workers", type=_int_in(1, 1024), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
-    p.add_argument("--shard-size", type=_int_in("--shard-size", 1, 1 << 26), default=1 << 22, help="vectors per shard (default 2**22)")
+    p.add_argument("--shard-size", type=_int_in(1, 1 << 26), default=1 << 22, help="vectors per shard (default 2**22)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)
@@ -604,11 +601,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")
     _unit_args(p)
-    p.add_argument("--mutants", type=_int_in("--mutants", 1, 10_000), default=24, help="faulty versions to make (default 24)")
+    p.add_argument("--mutants", type=_int_in(1, 10_000), default=24, help="faulty versions to make (default 24)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the fault sites and the vectors (default 1)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"],
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
-    p.add_argument("--proof-seconds", type=_int_in("--proof-seconds", 1, 7 * 86400), default=180,
+    p.add_argument("--proof-seconds", type=_int_in(1, 7 * 86400), default=180,
                    help="time for each Yosys pass that tries to prove a survivor equivalent (default 180)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
@@ -617,7 +614,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("unit", help="a unit with a float format parameter (fp_mul, lmul, ...)")
     p.add_argument("--formats", help="comma-separated formats (default: every eXmYfn with X + Y <= 7)")
     p.add_argument("--rounding", default="rne", help="comma-separated rounding modes (default rne)")
-    p.add_argument("--workers", type=_int_in("--workers", 1, 1024), default=2, help="local Dask worker processes (default 2)")
+    p.add_argument("--workers", type=_int_in(1, 1024), default=2, help="local Dask worker processes (default 2)")
     p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("-o", "--output", type=_path, help="output directory (default build/sweep/UNIT)")
@@ -627,14 +624,15 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
-    p.add_argument("--lanes", type=_int_in("--lanes", 1, 4096), default=256,
+    p.add_argument("--lanes", type=_int_in(1, 4096), default=256,
                    help="lanes of the packed bench (default 256)")
-    p.add_argument("--vectors", type=_int_in("--vectors", 1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
+    p.add_argument("--vectors", type=_int_in(1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(run=cmd_bench)
 
-    p = sub.add_parser("cost", help="area (Yosys) and energy (operation table, switching activity) of a unit")
+    p = sub.add_parser("cost", help="area, timing, leakage and energy of a unit from the cost flow, with "
+                       "technology-independent references")
     _unit_args(p)
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
@@ -652,8 +650,8 @@ def parser() -> argparse.ArgumentParser:
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
                         "channel reordering")
-    p.add_argument("--trials", type=_int_in("--trials", 1, 10_000), help="dot/dfp: vector pairs per row (default 64)")
-    p.add_argument("--samples", type=_int_in("--samples", 1, 10_000_000),
+    p.add_argument("--trials", type=_int_in(1, 10_000), help="dot/dfp: vector pairs per row (default 64)")
+    p.add_argument("--samples", type=_int_in(1, 10_000_000),
                    help="lmul: pairs per distribution (default 1e6)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the sampled inputs (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")

@@ -9,7 +9,7 @@ elements, NaN and the sign of an exact zero follow IEEE 754 arithmetic on the el
 
 from __future__ import annotations
 
-from amaranth.hdl import Const, Module, Mux, Signal, Value, signed
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -43,7 +43,7 @@ class MxDot(wiring.Component):
                 a, b = self.a[j * w:(j + 1) * w], self.b[j * w:(j + 1) * w]
                 terms.append(a.as_signed() * b.as_signed())
                 neg_zero.append(((a == 0) | (b == 0)) & (a[-1] ^ b[-1]))
-            return terms, -12, Const(0, 1), Const(0, 1), Const(0, 1), _all(neg_zero)
+            return terms, -12, Const(0, 1), Const(0, 1), Const(0, 1), Cat(*neg_zero).all()
         fmt = float_format(self.elem)
         nan, pos_inf, neg_inf, neg_zero = [], [], [], []
         for j in range(self.k):
@@ -59,7 +59,7 @@ class MxDot(wiring.Component):
             pos_inf.append(inf & ~negative)
             neg_inf.append(inf & negative)
             neg_zero.append((a.is_zero | b.is_zero) & negative)
-        return terms, 2 * (fmt.emin - fmt.man_bits), _any(nan), _any(pos_inf), _any(neg_inf), _all(neg_zero)
+        return terms, 2 * (fmt.emin - fmt.man_bits), Cat(*nan).any(), Cat(*pos_inf).any(), Cat(*neg_inf).any(), Cat(*neg_zero).all()
 
     def elaborate(self, platform):
         m = Module()
@@ -81,16 +81,3 @@ class MxDot(wiring.Component):
                                   Mux(pos_inf | neg_inf, infinite, rounded)))
         return m
 
-
-def _any(flags: list) -> Value:
-    out = flags[0]
-    for f in flags[1:]:
-        out = out | f
-    return out
-
-
-def _all(flags: list) -> Value:
-    out = flags[0]
-    for f in flags[1:]:
-        out = out & f
-    return out

@@ -116,13 +116,14 @@ def vector_file(ports: list[dict], inputs: dict[str, np.ndarray], expected: dict
     hexadecimal codes of their ports' widths, separated by spaces."""
     columns = [p for p in ports if p["name"] in inputs] + [p for p in ports if p["name"] in expected]
     lines = [f"# {header}", "# " + " ".join(f"{p['name']}:{p['dir']}:{p['width']}" for p in columns)]
-    digits = [-(-p["width"] // 4) for p in columns]
-    arrays = [inputs[p["name"]] if p["name"] in inputs else expected[p["name"]] for p in columns]
-    for i in range(len(arrays[0])):
-        row = []
-        for array, width in zip(arrays, digits):
-            code = array[i]
-            value = int(code) if np.ndim(code) == 0 else sum(int(w) << (64 * j) for j, w in enumerate(code))
-            row.append(f"{value:0{width}x}")
-        lines.append(" ".join(row))
+    text = []
+    for p in columns:
+        codes = inputs[p["name"]] if p["name"] in inputs else expected[p["name"]]
+        digits = -(-p["width"] // 4)
+        if np.ndim(codes) == 1:
+            values = np.asarray(codes, np.uint64).tolist()
+        else:  # ports over 64 bits: rows of little-endian words
+            values = [sum(int(w) << (64 * j) for j, w in enumerate(row)) for row in codes]
+        text.append([f"{v:0{digits}x}" for v in values])
+    lines += [" ".join(row) for row in zip(*text)]
     return "\n".join(lines) + "\n"
