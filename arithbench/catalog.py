@@ -37,7 +37,8 @@ class UnitSpec:
     ``normal_inputs(cfg, n, seed)`` gives inputs made from N(0,1) data, for units whose inputs
     are not plain per-port formats (blocks). ``grid(cfg)``, for units whose exhaustive plan is
     every combination of their input codes, gives those inputs' widths, so that sharded runs
-    can make any slice of the space (:func:`arithbench.sim.vectors.grid_slice`).
+    can make any slice of the space (:func:`arithbench.sim.vectors.grid_slice`), or None for
+    configurations whose plan is not such a grid.
     """
 
     name: str
@@ -74,6 +75,13 @@ class UnitSpec:
                 values[p.name] = p.default_rule(values)
             else:
                 values[p.name] = p.default
+        for p in self.params:
+            if p.check_values is not None:
+                p.check_values(values)
+            if p.only_with and p.name in assignments and values[p.only_with[0]] != p.only_with[1]:
+                key, value = p.only_with
+                raise UsageError(f"{self.name}: parameter {p.name} applies only with {key}={value}, "
+                                 f"not {key}={values[key]}")
         if self.check is not None:
             self.check(values)
         if values["stages"] and values.get("clocked"):
@@ -157,6 +165,11 @@ class UnitConfig:
 
     def port_formats(self) -> dict:
         return self.spec.port_formats(self.values)
+
+    def grid(self) -> dict[str, int] | None:
+        """Input widths when the exhaustive plan is every combination of the input codes (see
+        ``UnitSpec.grid``), else None."""
+        return None if self.spec.grid is None or self.clocked else self.spec.grid(self.values)
 
     def default_count(self) -> int | None:
         return self.spec.default_vectors(self.values)

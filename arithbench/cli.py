@@ -464,7 +464,7 @@ def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
     config = configure(args.unit, parse_assignments(args.param or []))
-    if config.spec.grid is None or sorted(config.spec.grid(config.values).items()) != [("a", 8), ("b", 8)] \
+    if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] \
             or config.sequential:
         raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
                          f"settings), not {config.describe()}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .errors import UsageError
+from .models.codec import SR_BITS
 from .models.formats import float_format
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -32,6 +33,10 @@ class Param:
     quiet_default: bool = False  # leave the default out of module names
     #: The default as a function of the parameters before this one (``default`` then only describes it).
     default_rule: Callable[[dict], object] | None = None
+    #: Checks this parameter against the others once all are resolved.
+    check_values: Callable[[dict], None] | None = None
+    #: ``(name, value)``: the parameter means something only when parameter ``name`` has ``value``.
+    only_with: tuple[str, object] | None = None
 
     def allowed(self) -> str:
         if self.kind == "format":
@@ -82,11 +87,19 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 
 def saturation(doc: str) -> Param:
-    """The ``sat`` parameter of a unit with a float format ``fmt``: IEEE formats default to IEEE
-    overflow (inf), OCP and other formats to saturation (OCP's saturating mode)."""
+    """The ``sat`` parameter of a unit whose result is a float format (``out``, else ``fmt``):
+    IEEE formats default to IEEE overflow (inf), OCP and other formats to saturation (OCP's
+    saturating mode). A format with neither inf nor NaN can only saturate."""
+    def check_format(values: dict) -> None:
+        result = float_format(values.get("out") or values["fmt"])
+        if not values["sat"] and not result.has_inf and result.nan_code is None:
+            raise UsageError(f"sat=false asks overflow to give inf or NaN, but {result.name} has neither: "
+                             "it always saturates; leave sat out or set sat=true")
+
     return Param("sat", "bool", "false for IEEE formats (fp16, bf16, fp32, eXmYieee), true for the others", doc,
                  choices=("nosat", "sat"),
-                 default_rule=lambda values: not float_format(values["fmt"]).ieee_standard)
+                 default_rule=lambda values: float_format(values.get("out") or values["fmt"]).saturates_by_default,
+                 check_values=check_format)
 
 
 #: The ``clocked`` parameter every accumulate unit shares (see arithbench.rtl.clocked).
@@ -103,3 +116,13 @@ def _check_stages(value: int) -> None:
 STAGES = Param("stages", "int", 0, "pipeline register stages on a clock clk (retimed in synthesis); the outputs "
                "appear that many cycles after the inputs", check=_check_stages, hint="0 (combinational) to 8",
                quiet_default=True)
+
+
+def _check_rbits(value: int) -> None:
+    if not 2 <= value <= 24:
+        raise UsageError(f"parameter rbits must be 2 to 24 random bits, not {value}")
+
+
+#: Random bits per stochastic rounding, on an input port ``r`` (units whose ``round`` takes ``sr``).
+RBITS = Param("rbits", "int", SR_BITS, "random bits per stochastic rounding (round=sr), on input port r",
+              check=_check_rbits, hint="2 to 24", quiet_default=True, only_with=("round", "sr"))

@@ -31,10 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from .codec import decode, encode
+from .codec import decode, encode, round_integer
 from .formats import float_format
-
-SR_BITS = 16
 
 
 @dataclass(frozen=True)
@@ -74,17 +72,11 @@ def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
     e = np.where(np.isinf(peak), top, np.where(peak > 0, above - 1, -top))
     e = np.clip(e, -top, top).astype(np.int64)
     scaled = np.where(np.isnan(b), 0.0, b) / np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
-    if rounding == "rne":
-        m = np.rint(scaled)
-    elif rounding == "rtz":
-        m = np.trunc(scaled)
-    elif rounding == "sr":
-        if random_bits is None or random_bits.shape != scaled.shape:
-            raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
-        fixed = np.floor(np.abs(scaled) * 2**SR_BITS)
-        m = np.sign(scaled) * np.floor((fixed + random_bits) / 2**SR_BITS)
-    else:
+    if rounding not in ("rne", "rtz", "sr"):
         raise UsageError(f"BFP rounding must be rne, rtz or sr, not {rounding!r}")
+    if rounding == "sr" and (random_bits is None or np.shape(random_bits) != scaled.shape):
+        raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
+    m = np.where(scaled < 0, -1, 1) * round_integer(np.abs(scaled), scaled < 0, rounding, random_bits)
     limit = (1 << (fmt.p - 1)) - 1
     return e, np.clip(m, -limit, limit).astype(np.int64)
 

@@ -23,7 +23,12 @@ import numpy as np
 
 from .formats import FloatFormat, IntFormat
 
-ROUNDINGS: tuple[str, ...] = ("rne", "rtz", "rna", "rup", "rdn")
+#: The deterministic rounding modes: to nearest (ties to even, ties away), towards zero, up, down.
+DETERMINISTIC: tuple[str, ...] = ("rne", "rtz", "rna", "rup", "rdn")
+#: Every rounding mode; ``sr`` is stochastic rounding with explicit random bits.
+ROUNDINGS: tuple[str, ...] = (*DETERMINISTIC, "sr")
+#: Random bits per stochastic rounding, unless a unit's ``rbits`` says otherwise.
+SR_BITS = 16
 
 
 def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
@@ -53,11 +58,22 @@ def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
     return value
 
 
-def _round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str) -> np.ndarray:
-    """Round non-negative float64 magnitudes to integers, exactly, by mode and sign."""
+def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
+                  random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
+    """Round non-negative float64 magnitudes to integers, exactly, by mode and sign.
+
+    ``sr`` (stochastic): the fraction truncated to ``rbits`` bits plus the ``rbits``-bit
+    integer ``random``, truncated again: round up when ``floor(frac * 2**rbits) + random >=
+    2**rbits``, i.e. with probability ``frac`` to within ``2**-rbits`` (an adder and a carry in
+    hardware; gfloat's ``StochasticFastest`` mode).
+    """
     floor = np.floor(scaled)
     frac = scaled - floor  # exact
-    if rounding == "rne":
+    if rounding == "sr":
+        if random is None:
+            raise ValueError("stochastic rounding needs random bits")
+        up = np.floor(np.ldexp(frac, rbits)) + np.asarray(random, np.float64) >= 2.0**rbits
+    elif rounding == "rne":
         up = (frac > 0.5) | ((frac == 0.5) & (np.fmod(floor, 2) == 1))
     elif rounding == "rtz":
         up = np.zeros_like(negative)
@@ -73,16 +89,21 @@ def _round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str) -> n
 
 
 def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
-    """Whether an overflowing value of this sign rounds to infinity (True) or to max (False)."""
-    if rounding in ("rne", "rna"):
+    """Whether an overflowing value of this sign rounds to infinity (True) or to max (False).
+
+    A stochastically rounded value overflows only when it was rounded up past max: infinity.
+    """
+    if rounding in ("rne", "rna", "sr"):
         return np.ones_like(negative)
     if rounding == "rtz":
         return np.zeros_like(negative)
     return ~negative if rounding == "rup" else negative
 
 
-def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: bool = False) -> np.ndarray:
-    """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring."""
+def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: bool = False,
+           random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
+    """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring.
+    ``random`` (``rbits``-bit integers, broadcast against ``values``) drives ``sr``."""
     x = np.asarray(values, dtype=np.float64)
     negative = np.signbit(x)
     mag = np.abs(x)
@@ -96,7 +117,7 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
     qexp = np.maximum(k.astype(np.int64) - 1, fmt.emin) - m
     with np.errstate(over="ignore", under="ignore"):
         scaled = np.ldexp(safe, (-qexp).astype(np.int32))
-    n = _round_integer(scaled, negative, rounding).astype(np.int64)
+    n = round_integer(scaled, negative, rounding, random, rbits).astype(np.int64)
     carry = n >> (m + 1) == 1
     n = np.where(carry, n >> 1, n)
     qexp = qexp + carry

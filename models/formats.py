@@ -89,6 +89,12 @@ class FloatFormat:
         (inf) is its default. OCP E5M2 shares the encoding but not the default (it saturates)."""
         return self.policy == "ieee" and self.name != "e5m2"
 
+    @property
+    def saturates_by_default(self) -> bool:
+        """The ``sat`` default everywhere: IEEE overflow for IEEE formats, saturation (OCP's
+        saturating mode) for the others."""
+        return not self.ieee_standard
+
     # -- layout -----------------------------------------------------------------
     @property
     def bits(self) -> int:

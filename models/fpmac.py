@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .codec import decode, encode
+from .codec import SR_BITS, decode, encode
 from .formats import FloatFormat
 from .lmul import lmul
 
@@ -41,22 +41,30 @@ def _signed_zero(total: np.ndarray, x: np.ndarray, y: np.ndarray, rounding: str)
     return np.where(total == 0, np.where(negative, -0.0, 0.0), total)
 
 
-def accumulate(acc: FloatFormat, c: np.ndarray, product: np.ndarray, *, rounding: str, sat: bool) -> np.ndarray:
-    """Codes of ``round(decode(acc, c) + product)`` where ``product`` is an exact float64 value."""
+def accumulate(acc: FloatFormat, c: np.ndarray, product: np.ndarray, *, rounding: str, sat: bool | None,
+               random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
+    """Codes of ``round(decode(acc, c) + product)`` where ``product`` is an exact float64 value.
+
+    The round-to-odd sum keeps the exact sum's first 52 bits, more than stochastic rounding
+    reads (the accumulator's 24 and at most 24 random bits), so ``sr`` sees the exact sum too.
+    """
     cv = decode(acc, c)
     total = _signed_zero(exact_sum(cv, product), cv, product, rounding)
-    return encode(acc, total, rounding, sat)
+    sat = acc.saturates_by_default if sat is None else sat
+    return encode(acc, total, rounding, sat, random, rbits)
 
 
-def fp_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool = False) -> np.ndarray:
+def fp_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool | None = None,
+           random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """``y = round_acc(c + a*b)`` with the exact product of two ``fmt`` codes."""
     with np.errstate(invalid="ignore", over="ignore"):
         product = decode(fmt, a) * decode(fmt, b)
-    return accumulate(acc, c, product, rounding=rounding, sat=sat)
+    return accumulate(acc, c, product, rounding=rounding, sat=sat, random=random, rbits=rbits)
 
 
-def lmul_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool = False,
-             offset="paper", sub: str = "flush") -> np.ndarray:
+def lmul_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool | None = None,
+             offset="paper", sub: str = "flush", random: np.ndarray | None = None,
+             rbits: int = SR_BITS) -> np.ndarray:
     """``y = round_acc(c + lmul(a, b))``: the L-Mul product (saturating, in ``fmt``) accumulated."""
     product = decode(fmt, lmul(fmt, a, b, offset=offset, sub=sub, sat=True))
-    return accumulate(acc, c, product, rounding=rounding, sat=sat)
+    return accumulate(acc, c, product, rounding=rounding, sat=sat, random=random, rbits=rbits)

@@ -15,7 +15,8 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from ..models.block import SR_BITS, BFPFormat
+from ..models.block import BFPFormat
+from ..models.codec import SR_BITS
 from ..models.formats import FloatFormat
 from .float_logic import EXP_WIDTH, leading_one, unpack
 

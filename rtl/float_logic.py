@@ -81,19 +81,22 @@ def round_increment(rounding: str, sign: Value, lsb: Value, guard: Value, sticky
 
 def overflow_goes_to_max(rounding: str, sign: Value) -> Value:
     """1 when an overflowing value rounds towards zero, i.e. to +-max rather than inf/NaN."""
-    return {"rne": Const(0, 1), "rna": Const(0, 1), "rtz": Const(1, 1),
+    return {"rne": Const(0, 1), "rna": Const(0, 1), "sr": Const(0, 1), "rtz": Const(1, 1),
             "rup": sign, "rdn": ~sign}[rounding]
 
 
 def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp: Value,
-                   rounding: str, sat: bool, name: str) -> Signal:
+                   rounding: str, sat: bool, name: str, random: Value | None = None) -> Signal:
     """Round the exact finite value ``(-1)**sign * sig * 2**exp`` once into ``out``'s code.
 
     ``sig`` is an unsigned integer of any width, ``exp`` a signed exponent of its LSB. Zero,
     subnormal results, the carry into the next binade and overflow follow
     :func:`arithbench.models.codec.encode`. Special inputs (NaN, inf) are the caller's job.
+    ``rounding="sr"`` adds ``random`` to the ``len(random)`` bits below the result's LSB (the
+    bits below those are dropped) and keeps the carry, as ``round_integer`` defines it.
     """
-    width = len(sig)
+    if (rounding == "sr") != (random is not None):
+        raise ValueError("random bits go with rounding='sr' and only with it")
     mo = out.man_bits
     lead = leading_one(m, sig, f"{name}_lead")
     # Unbiased exponent of the value, and of the quantum the result is rounded to.
@@ -103,11 +106,13 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
         value_exp.eq(exp + lead),
         res_exp.eq(Mux(value_exp < out.emin, out.emin, value_exp)),
     ]
-    # Right shift of sig (with mo + 2 extra low bits: the result's mantissa, guard, sticky).
-    padded = Cat(Const(0, mo + 2), sig)
+    # Right shift of sig, with `extra` low bits below the result's mantissa: guard and sticky,
+    # or the fraction stochastic rounding adds its random bits to.
+    extra = len(random) if rounding == "sr" else 2
+    padded = Cat(Const(0, mo + extra), sig)
     span = len(padded)
     shift_full = Signal(signed(EXP_WIDTH), name=f"{name}_shift")
-    m.d.comb += shift_full.eq(res_exp - exp)  # >= 0: lands the leading one at bit mo + 2 or lower
+    m.d.comb += shift_full.eq(res_exp - exp)  # >= 0: lands the leading one at bit mo + extra or lower
     shift = Signal(range(span + 1), name=f"{name}_sh")
     m.d.comb += shift.eq(Mux(shift_full > span, span, shift_full))
     kept = Signal(span, name=f"{name}_kept")
@@ -115,11 +120,13 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     back = Signal(range(span + 1), name=f"{name}_back")
     lost = Signal(span, name=f"{name}_lost")
     m.d.comb += [back.eq(span - shift), lost.eq((padded << back)[:span])]
-    n = kept[2:mo + 3]  # mo + 1 bits
-    guard = kept[1]
-    sticky = kept[0] | (lost != 0)
+    n = kept[extra:extra + mo + 1]
+    if rounding == "sr":
+        up = (kept[:extra] + random)[extra]
+    else:
+        up = round_increment(rounding, sign, n[0], guard=kept[1], sticky=kept[0] | (lost != 0))
     rounded = Signal(mo + 2, name=f"{name}_rounded")
-    m.d.comb += rounded.eq(n + round_increment(rounding, sign, n[0], guard, sticky))
+    m.d.comb += rounded.eq(n + up)
 
     carry = rounded[mo + 1]
     final_exp = Signal(signed(EXP_WIDTH), name=f"{name}_fexp")

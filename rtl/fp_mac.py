@@ -33,13 +33,16 @@ class Term:
     is_nan: Value
 
 
-def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding: str, sat: bool) -> Signal:
-    """The code of ``round_acc(c + p)``; see the module docstring."""
+def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding: str, sat: bool,
+               random: Value | None = None) -> Signal:
+    """The code of ``round_acc(c + p)``; see the module docstring. Stochastic rounding reads
+    ``len(random)`` bits below the result's LSB, so the window grows by as many bits: the
+    sticky bit then stays below every bit the random bits are added to."""
     c = unpack(m, acc, c_code, "c")
     c_sig_exp = Signal(signed(EXP_WIDTH), name="c_lsb")
     m.d.comb += c_sig_exp.eq(c.exp - acc.man_bits)
     terms = [(c.sign, c.sig, c_sig_exp, c.is_zero), (p.sign, p.sig, p.exp, p.is_zero)]
-    window = len(c.sig) + len(p.sig) + 3
+    window = len(c.sig) + len(p.sig) + 3 + (len(random) if random is not None else 0)
 
     normed, tops = [], []
     for i, (sign, sig, exp, _) in enumerate(terms):
@@ -91,7 +94,8 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
         m.d.comb += sign.eq(sign_big ^ negative)
     lsb_exp = Signal(signed(EXP_WIDTH), name="sum_lsb")
     m.d.comb += lsb_exp.eq(top_big - (window - 1) - 2)
-    finite = round_and_pack(m, acc, sign=sign, sig=magnitude, exp=lsb_exp, rounding=rounding, sat=sat, name="s")
+    finite = round_and_pack(m, acc, sign=sign, sig=magnitude, exp=lsb_exp, rounding=rounding, sat=sat, name="s",
+                            random=random)
 
     code = Signal(acc.bits, name="acc_code")
     nan = c.is_nan | p.is_nan | (c.is_inf & p.is_inf & (c.sign != p.sign))
@@ -104,12 +108,18 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
     return code
 
 
-class FpMac(wiring.Component):
-    """``y = round_acc(c + a*b)``: exact ``fmt`` product, accumulator ``c``/``y`` in ``acc``."""
+def _ports(fmt: FloatFormat, acc: FloatFormat, rounding: str, rbits: int) -> dict:
+    ports = {"a": In(fmt.bits), "b": In(fmt.bits), "c": In(acc.bits), "y": Out(acc.bits)}
+    return {**ports, "r": In(rbits)} if rounding == "sr" else ports
 
-    def __init__(self, fmt: FloatFormat, acc: FloatFormat, rounding: str, sat: bool):
+
+class FpMac(wiring.Component):
+    """``y = round_acc(c + a*b)``: exact ``fmt`` product, accumulator ``c``/``y`` in ``acc``;
+    with ``rounding="sr"`` an input ``r`` of ``rbits`` random bits."""
+
+    def __init__(self, fmt: FloatFormat, acc: FloatFormat, rounding: str, sat: bool, rbits: int = 0):
         self.fmt, self.acc, self.rounding, self.sat = fmt, acc, rounding, sat
-        super().__init__({"a": In(fmt.bits), "b": In(fmt.bits), "c": In(acc.bits), "y": Out(acc.bits)})
+        super().__init__(_ports(fmt, acc, rounding, rbits))
 
     def elaborate(self, platform):
         m = Module()
@@ -119,16 +129,18 @@ class FpMac(wiring.Component):
         m.d.comb += [sig.eq(a.sig * b.sig), exp.eq(a.exp + b.exp - 2 * fmt.man_bits)]
         product = Term(a.sign ^ b.sign, sig, exp, a.is_zero | b.is_zero, a.is_inf | b.is_inf,
                        a.is_nan | b.is_nan | (a.is_inf & b.is_zero) | (b.is_inf & a.is_zero))
-        m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat))
+        m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat,
+                                         random=self.r if self.rounding == "sr" else None))
         return m
 
 
 class LMulMac(wiring.Component):
     """``y = round_acc(c + lmul(a, b))``: the L-Mul unit (saturating) feeding the accumulator."""
 
-    def __init__(self, fmt: FloatFormat, acc: FloatFormat, offset: int, sub: str, rounding: str, sat: bool):
+    def __init__(self, fmt: FloatFormat, acc: FloatFormat, offset: int, sub: str, rounding: str, sat: bool,
+                 rbits: int = 0):
         self.fmt, self.acc, self.offset, self.sub, self.rounding, self.sat = fmt, acc, offset, sub, rounding, sat
-        super().__init__({"a": In(fmt.bits), "b": In(fmt.bits), "c": In(acc.bits), "y": Out(acc.bits)})
+        super().__init__(_ports(fmt, acc, rounding, rbits))
 
     def elaborate(self, platform):
         m = Module()
@@ -138,6 +150,7 @@ class LMulMac(wiring.Component):
         exp = Signal(signed(EXP_WIDTH), name="p_lsb")
         m.d.comb += exp.eq(p.exp - self.fmt.man_bits)
         product = Term(p.sign, p.sig, exp, p.is_zero, p.is_inf, p.is_nan)
-        m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat))
+        m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat,
+                                         random=self.r if self.rounding == "sr" else None))
         return m
 

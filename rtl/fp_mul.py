@@ -11,18 +11,22 @@ from .float_logic import EXP_WIDTH, round_and_pack, special_code, unpack
 
 
 class FpMul(wiring.Component):
-    """``y = round(a * b)``; ``a``, ``b`` in ``fmt``, ``y`` in ``out``.
+    """``y = round(a * b)``; ``a``, ``b`` in ``fmt``, ``y`` in ``out``; with ``rounding="sr"``
+    an input ``r`` of ``rbits`` random bits.
 
     The significands multiply exactly; :func:`round_and_pack` rounds once, so the unit matches
     :func:`arithbench.models.mul.fp_mul` bit for bit, NaN and overflow policy included.
     """
 
-    def __init__(self, fmt: FloatFormat, out: FloatFormat, rounding: str, sat: bool):
+    def __init__(self, fmt: FloatFormat, out: FloatFormat, rounding: str, sat: bool, rbits: int = 0):
         for f in (fmt, out):
             if not (f.signed and f.subnormals):
                 raise ValueError(f"fp_mul formats must be signed with subnormals, not {f.name!r}")
         self.fmt, self.out, self.rounding, self.sat = fmt, out, rounding, sat
-        super().__init__({"a": In(fmt.bits), "b": In(fmt.bits), "y": Out(out.bits)})
+        ports = {"a": In(fmt.bits), "b": In(fmt.bits), "y": Out(out.bits)}
+        if rounding == "sr":
+            ports["r"] = In(rbits)
+        super().__init__(ports)
 
     def elaborate(self, platform):
         m = Module()
@@ -37,7 +41,8 @@ class FpMul(wiring.Component):
             exp.eq(a.exp + b.exp - 2 * fmt.man_bits),
         ]
         finite = round_and_pack(m, out, sign=sign, sig=product, exp=exp,
-                                rounding=self.rounding, sat=self.sat, name="p")
+                                rounding=self.rounding, sat=self.sat, name="p",
+                                random=self.r if self.rounding == "sr" else None)
         nan = a.is_nan | b.is_nan | (a.is_inf & b.is_zero) | (b.is_inf & a.is_zero)
         with m.If(nan):
             m.d.comb += self.y.eq(special_code(out, self.sat, sign, nan=True))

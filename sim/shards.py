@@ -100,8 +100,8 @@ class ShardedVerdict:
 
 
 def _total(config: UnitConfig, plan: VectorPlan) -> int:
-    if plan.count is None and config.spec.grid is not None:
-        bits = sum(config.spec.grid(config.values).values())
+    if plan.count is None and config.grid() is not None:
+        bits = sum(config.grid().values())
         if bits > MAX_SHARDED_BITS:
             raise UsageError(f"exhaustive needs 2**{bits} vectors, more than 2**{MAX_SHARDED_BITS} even sharded: "
                              "give --vectors N")
@@ -110,8 +110,8 @@ def _total(config: UnitConfig, plan: VectorPlan) -> int:
 
 
 def _slice(config: UnitConfig, plan: VectorPlan, start: int, stop: int) -> dict[str, np.ndarray]:
-    if plan.count is None and config.spec.grid is not None:
-        return grid_slice(config.spec.grid(config.values), start, stop)
+    if plan.count is None and config.grid() is not None:
+        return grid_slice(config.grid(), start, stop)
     return {name: codes[start:stop] for name, codes in config.vectors(plan).items()}
 
 

@@ -4,8 +4,8 @@ import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
 from ..errors import UsageError
-from ..models.block import SR_BITS, BFPFormat, bfp_quantize, join_codes, split_codes
-from ..models.codec import decode, encode
+from ..models.block import BFPFormat, bfp_quantize, join_codes, split_codes
+from ..models.codec import SR_BITS, decode, encode
 from ..models.formats import float_format
 from ..params import Param
 from ..rtl.bfp_quant import ROUNDINGS, BfpQuant

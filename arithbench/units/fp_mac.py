@@ -7,9 +7,9 @@ from ..models.codec import ROUNDINGS, decode, encode
 from ..models.formats import float_format
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
-from ..params import CLOCKED, Param
+from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
-from ..sim.vectors import crossed, float_corners, mixed
+from ..sim.vectors import crossed, float_corners, mixed, with_random_bits
 
 #: Accumulator values every operand pair is checked against.
 ACC_VALUES = (0.0, -0.0, 1.0, -1.0, 3.0, -2.5, 1e-3, -1000.0, 65504.0, -1e-7, 6e-8, 1e30, np.inf, -np.inf, np.nan)
@@ -19,13 +19,20 @@ def _params():
     return (
         Param("fmt", "format", "e4m3", "operand format", choices=("e4m3", "e5m2")),
         Param("acc", "format", "fp32", "accumulator format", choices=("fp32", "fp16")),
-        Param("round", "choice", "rne", "rounding of each accumulation", choices=ROUNDINGS),
+        Param("round", "choice", "rne", "rounding of each accumulation (sr: stochastic, rbits random bits on "
+              "port r)", choices=ROUNDINGS),
+        RBITS,
         Param("sat", "bool", False, "saturate accumulator overflow to +-max (else inf)", choices=("nosat", "sat")),
         CLOCKED,
     )
 
 
 def _vectors(cfg, plan: VectorPlan):
+    vectors = _operands(cfg, plan)
+    return with_random_bits(vectors, cfg["rbits"], False, plan.seed) if cfg["round"] == "sr" else vectors
+
+
+def _operands(cfg, plan: VectorPlan):
     fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
     widths = {"a": fmt.bits, "b": fmt.bits, "c": acc.bits}
     everything = np.arange(256, dtype=np.uint64)
@@ -66,8 +73,9 @@ def _formats(cfg):
 def _ops(cfg):
     fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
     window = acc.man_bits + 2 * fmt.man_bits + 5
-    return [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", window),
-            ("int_add", acc.man_bits + 2)]
+    ops = [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", window),
+           ("int_add", acc.man_bits + 2)]
+    return ops + [("int_add", cfg["rbits"])] if cfg["round"] == "sr" else ops
 
 
 register(UnitSpec(
@@ -75,8 +83,9 @@ register(UnitSpec(
     doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
     params=_params(),
     model=lambda cfg, v: {"y": fp_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
-                                      rounding=cfg["round"], sat=cfg["sat"])},
-    component=lambda cfg: FpMac(float_format(cfg["fmt"]), float_format(cfg["acc"]), cfg["round"], cfg["sat"]),
+                                      rounding=cfg["round"], sat=cfg["sat"], random=v.get("r"), rbits=cfg["rbits"])},
+    component=lambda cfg: FpMac(float_format(cfg["fmt"]), float_format(cfg["acc"]), cfg["round"], cfg["sat"],
+                                cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: 65536 * 16 + 200_000,
     port_formats=_formats,
@@ -89,9 +98,11 @@ register(UnitSpec(
     doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
     params=_params(),
     model=lambda cfg, v: {"y": lmul_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
-                                        rounding=cfg["round"], sat=cfg["sat"])},
+                                        rounding=cfg["round"], sat=cfg["sat"], random=v.get("r"),
+                                        rbits=cfg["rbits"])},
     component=lambda cfg: LMulMac(float_format(cfg["fmt"]), float_format(cfg["acc"]),
-                                  offset_lsbs(float_format(cfg["fmt"])), "flush", cfg["round"], cfg["sat"]),
+                                  offset_lsbs(float_format(cfg["fmt"])), "flush", cfg["round"], cfg["sat"],
+                                  cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: 65536 * 16 + 200_000,
     port_formats=_formats,

@@ -17,7 +17,7 @@ def test_units_lists_parameters_and_defaults(capsys):
     code, out, _ = run(capsys, "units")
     assert code == 0
     assert "fp_mul" in out and "int_mul" in out
-    assert "allowed: rne, rtz, rna, rup, rdn; default: rne" in out
+    assert "allowed: rne, rtz, rna, rup, rdn, sr; default: rne" in out
 
 
 def test_formats_lists_facts(capsys):

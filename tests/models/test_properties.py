@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from arithbench.models.block import (MX_ELEMENT_BITS, MX_ELEMENTS, BFPFormat, bfp_dequantize, bfp_quantize, mx_dequantize,
                                      mx_elements, mx_quantize)
-from arithbench.models.codec import ROUNDINGS, decode, encode
+from arithbench.models.codec import DETERMINISTIC, decode, encode
 from arithbench.models.formats import FloatFormat
 from arithbench.models.intmac import int8_mac, int16_fma
 
@@ -39,7 +39,7 @@ def test_decode_then_encode_is_the_identity_on_every_code(fmt):
 
 
 @settings(max_examples=80, deadline=None)
-@given(formats(), st.sampled_from(ROUNDINGS), st.booleans(), st.data())
+@given(formats(), st.sampled_from(DETERMINISTIC), st.booleans(), st.data())
 def test_rounding_is_monotonic(fmt, rounding, sat, data):
     xs = np.sort(np.array(data.draw(st.lists(finite_values(fmt), min_size=2, max_size=50))))
     ys = decode(fmt, encode(fmt, xs, rounding, sat))
@@ -79,7 +79,7 @@ def test_ties_go_where_the_mode_says(fmt, data):
 
 
 @settings(max_examples=80, deadline=None)
-@given(formats(), st.sampled_from(ROUNDINGS), st.data())
+@given(formats(), st.sampled_from(DETERMINISTIC), st.data())
 def test_saturation_never_exceeds_the_largest_finite_value(fmt, rounding, data):
     xs = np.array(data.draw(st.lists(st.floats(allow_nan=False), min_size=1, max_size=50)))
     ys = decode(fmt, encode(fmt, xs, rounding, sat=True))

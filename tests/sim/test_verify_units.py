@@ -39,6 +39,20 @@ def test_mixed_formats_and_directed_rounding(build_root):
 
 
 @pytest.mark.sim
+def test_stochastic_rounding_exhaustive_over_a_and_b_crossed_with_random_bits(build_root):
+    verdict = verify(configure("fp_mul", {"fmt": "e4m3", "round": "sr"}), root=build_root)
+    assert verdict.exhaustive and verdict.vectors == 65536 * 12
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_stochastic_rounding_into_fp16_with_8_random_bits(build_root):
+    verdict = verify(configure("fp_mul", {"fmt": "fp16", "round": "sr", "rbits": "8"}), count=100_000,
+                     root=build_root)
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
 @pytest.mark.parametrize("fmt", ["e4m3", "e5m2"])
 def test_lmul_exhaustive(fmt, sim, build_root):
@@ -84,6 +98,9 @@ FP_MACS = [
     ("fp8_mac", {"fmt": "e5m2", "acc": "fp16", "sat": "true"}),
     ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
     ("lmul_mac", {"fmt": "e5m2", "acc": "fp16"}),
+    ("fp8_mac", {"fmt": "e4m3", "acc": "fp32", "round": "sr"}),  # 16 random bits below fp32's LSB
+    ("fp8_mac", {"fmt": "e5m2", "acc": "fp16", "round": "sr", "rbits": "24"}),
+    ("lmul_mac", {"fmt": "e4m3", "acc": "fp32", "round": "sr", "rbits": "5"}),
 ]
 
 
@@ -109,6 +126,7 @@ CLOCKED = [
     ("fp8_mac", {"clocked": "true", "fmt": "e4m3", "acc": "fp32"}),
     ("fp8_mac", {"clocked": "true", "fmt": "e5m2", "acc": "fp16"}),
     ("lmul_mac", {"clocked": "true"}),
+    ("fp8_mac", {"clocked": "true", "round": "sr"}),
 ]
 
 
