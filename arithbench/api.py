@@ -45,15 +45,25 @@ def _codes(name: str, codes) -> np.ndarray:
     return array.astype(np.uint64)
 
 
-def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool = False) -> np.ndarray:
+def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool | None = None,
+             random=None, rbits: int = 16) -> np.ndarray:
     """Float values to ``fmt`` codes (uint64), rounded once (``rne``, ``rtz``, ``rna``, ``rup``,
-    ``rdn``); overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN
-    where the format has no inf)."""
+    ``rdn``, or ``sr``: stochastic, with ``random``, one ``rbits``-bit integer per value).
+    Overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN where the
+    format has no inf); ``sat=None`` takes the format's default, as units do (IEEE formats do
+    not saturate, OCP and other formats do)."""
     from .models.codec import ROUNDINGS, encode
 
     if rounding not in ROUNDINGS:
         raise UsageError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
-    return np.asarray(encode(_format(fmt), np.asarray(values, np.float64), rounding, sat), np.uint64)
+    if (rounding == "sr") != (random is not None):
+        raise UsageError("random bits go with rounding='sr', and rounding='sr' needs them (random=...)")
+    target = _format(fmt)
+    sat = target.saturates_by_default if sat is None else sat
+    bits = None if random is None else _codes("random", random)
+    if bits is not None and (bits >> np.uint64(rbits)).any():
+        raise UsageError(f"random holds values of more than rbits={rbits} bits")
+    return np.asarray(encode(target, np.asarray(values, np.float64), rounding, sat, bits, rbits), np.uint64)
 
 
 def dequantize(codes, fmt: str | FloatFormat) -> np.ndarray:

@@ -14,14 +14,15 @@ BFP
     any finite one (the block gets the largest exponent, as a hardware maximum over exponent
     fields would give); inf clamps to the largest mantissa of its sign, NaN becomes 0.
 MX (OCP MX v1.0)
-    Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0),
-    elements ``V / X`` rounded RNE into the element format with saturation (MXINT8: multiples
+    Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0;
+    ``ceil`` and ``even`` rules as options), elements ``V / X`` rounded (RNE by default, any
+    mode including stochastic) into the element format with saturation (MXINT8: multiples
     of 2**-6 from -2 to 127/64, as gfloat rounds them: -2, code 0x80, is a value). An all-zero
     block gets ``X = 2**-127``. A block containing
     NaN or inf gets the NaN scale (code 0xFF) and zero elements, and decodes to NaN.
     The dot product sums element products exactly and applies both scales once, rounding to
-    fp32 (RNE) at the end. A NaN scale, or any NaN or infinite element (which conversion never
-    produces, but raw codes can hold), makes the dot product the canonical fp32 NaN.
+    fp32 at the end; infinite elements, NaN and signed zeros follow IEEE arithmetic on the
+    element values (see :func:`mx_dot`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from .codec import decode, encode, round_integer
+from .codec import SR_BITS, decode, encode, round_integer
 from .formats import float_format
 
 
@@ -90,24 +91,59 @@ MX_ELEMENTS = {"e4m3": 8, "e5m2": 15, "e2m3": 2, "e3m2": 4, "e2m1": 2, "int8": 0
 MX_NAN_SCALE = 0xFF
 
 
-def mx_quantize(v: np.ndarray, elem: str, k: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """(E8M0 scale codes per block, element codes per block) under the OCP rules."""
+#: How the E8M0 scale exponent comes from the block's largest magnitude ``amax``.
+SCALE_RULES = ("floor", "ceil", "even")
+
+
+def mx_scale_exponent(peak: np.ndarray, elem: str, rule: str = "floor") -> np.ndarray:
+    """The unbiased shared exponent for blocks whose largest magnitude is ``peak`` (> 0):
+
+    ``floor``: ``floor(log2(amax)) - emax_elem``, the OCP MX v1.0 rule (the largest element
+    may then exceed the element format's range and saturate); ``ceil``: the smallest power of
+    two with ``amax / X <= max_elem``, so nothing saturates; ``even``: ``amax`` first rounded
+    to the element's precision (half away from zero), then ``floor`` (torchao's EVEN mode:
+    values the element would round up past its top binade move the scale up).
+    """
+    emax = MX_ELEMENTS[elem]
+    if rule == "floor":
+        return np.floor(np.log2(peak)) - emax
+    if rule == "ceil":
+        top = 127 / 64 if elem == "int8" else float_format(elem).max_normal
+        return np.ceil(np.log2(peak / top))
+    if rule == "even":
+        man_bits = 6 if elem == "int8" else float_format(elem).man_bits
+        mantissa, exp = np.frexp(peak)  # peak = mantissa * 2**exp, mantissa in [0.5, 1)
+        carries = mantissa >= 1 - 2.0 ** -(man_bits + 2)  # rounds up to 2**exp at man_bits fraction bits
+        return exp - 1 + carries - emax
+    raise UsageError(f"MX scale rule must be one of {', '.join(SCALE_RULES)}, not {rule!r}")
+
+
+def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = "rne", random: np.ndarray | None = None,
+                scale: str = "floor", rbits: int = SR_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """(E8M0 scale codes per block, element codes per block) under the OCP rules: the scale
+    exponent by ``scale`` (:func:`mx_scale_exponent`), elements rounded by ``rounding`` (``sr``
+    with ``random``, one ``rbits``-bit integer per element, shaped as ``v``) and saturated."""
     if elem not in MX_ELEMENTS:
         raise UsageError(f"unknown MX element format {elem!r}: use one of {', '.join(MX_ELEMENTS)}")
     b = _blocks(v, k)
+    if random is not None:
+        random = _blocks(random, k)
     bad = ~np.all(np.isfinite(b), axis=-1)
     finite = np.where(np.isfinite(b), b, 0.0)
     peak = np.max(np.abs(finite), axis=-1)
     with np.errstate(divide="ignore"):
-        shared = np.where(peak > 0, np.floor(np.log2(np.where(peak > 0, peak, 1.0))) - MX_ELEMENTS[elem], -127)
+        shared = np.where(peak > 0, mx_scale_exponent(np.where(peak > 0, peak, 1.0), elem, scale), -127)
     shared = np.clip(shared, -127, 127).astype(np.int64)
     p = finite / np.ldexp(1.0, shared.astype(np.int32))[..., None]
     if elem == "int8":
-        codes = np.clip(np.rint(p * 64), -128, 127).astype(np.int64) & 0xFF
+        if rounding == "sr" and random is None:
+            raise ValueError("stochastic rounding needs random bits")
+        magnitude = round_integer(np.abs(p) * 64, p < 0, rounding, random, rbits)
+        codes = np.clip(np.where(p < 0, -magnitude, magnitude), -128, 127).astype(np.int64) & 0xFF
     else:
-        codes = encode(float_format(elem), p, "rne", sat=True)
-    scale = np.where(bad, MX_NAN_SCALE, shared + 127)
-    return scale.astype(np.int64), np.where(bad[..., None], 0, codes)
+        codes = encode(float_format(elem), p, rounding, True, random, rbits)
+    scale_codes = np.where(bad, MX_NAN_SCALE, shared + 127)
+    return scale_codes.astype(np.int64), np.where(bad[..., None], 0, codes)
 
 
 def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:
@@ -124,13 +160,23 @@ def mx_dequantize(scale: np.ndarray, codes: np.ndarray, elem: str) -> np.ndarray
     return v.reshape(*v.shape[:-2], -1)
 
 
-def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
-    """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding (RNE).
+def zero_sum_is_negative(all_negative_zeros, all_positive_zeros, rounding: str):
+    """The sign of an exact zero sum of several products (IEEE 754 section 6.3): -0 when every
+    product is -0; under ``rdn`` -0 unless every product is +0; else +0."""
+    if rounding == "rdn":
+        return ~np.asarray(all_positive_zeros)
+    return np.asarray(all_negative_zeros)
+
+
+def mx_dot(sa, ca, sb, cb, elem: str, rounding: str = "rne", random: np.ndarray | None = None,
+           rbits: int = SR_BITS) -> np.ndarray:
+    """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding
+    (``rounding``; ``sr`` with ``random``, one ``rbits``-bit integer per block pair).
 
     IEEE 754 arithmetic on the element values, as OCP MX v1.0 defines the dot product: under
     finite scales an infinite element is infinite, so inf x finite non-zero is +-inf, inf x 0
     and +inf + -inf are NaN, a NaN element or a NaN scale (0xFF) makes NaN; an exact zero sum
-    is -0 only when every product is -0 (section 6.3, round to nearest), else +0.
+    takes its sign by :func:`zero_sum_is_negative`.
     """
     pa, pb = mx_elements(ca, elem), mx_elements(cb, elem)
     negative = np.signbit(pa) ^ np.signbit(pb)
@@ -140,6 +186,7 @@ def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
     neg_inf = np.any(product == -np.inf, axis=-1)
     bad_nan = np.any(np.isnan(product), axis=-1) | (pos_inf & neg_inf)
     all_negative_zeros = np.all((product == 0) & negative, axis=-1)
+    all_positive_zeros = np.all((product == 0) & ~negative, axis=-1)
     pa, pb = np.where(np.isfinite(pa), pa, 0.0), np.where(np.isfinite(pb), pb, 0.0)
     # Element values are multiples of 2**-q; as integers the sum is exact.
     q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
@@ -154,8 +201,9 @@ def mx_dot(sa, ca, sb, cb, elem: str) -> np.ndarray:
         values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(total.ravel(), exp.ravel())])
         values = values.reshape(total.shape)
     fp32 = float_format("fp32")
-    values = np.where((values == 0) & all_negative_zeros, -0.0, values)
-    codes = encode(fp32, values, "rne")
+    values = np.where(values == 0, np.where(zero_sum_is_negative(all_negative_zeros, all_positive_zeros, rounding),
+                                            -0.0, 0.0), values)
+    codes = encode(fp32, values, rounding, False, random, rbits)
     codes = np.where(pos_inf, fp32.inf_code, np.where(neg_inf, fp32.inf_code | fp32.sign_mask, codes))
     nan = (np.asarray(sa) == MX_NAN_SCALE) | (np.asarray(sb) == MX_NAN_SCALE) | bad_nan
     return np.where(nan, fp32.nan_code, codes)
@@ -209,7 +257,14 @@ def bfp_dot(ea, ma, eb, mb, fmt: BFPFormat) -> tuple[np.ndarray, np.ndarray]:
     return total, np.asarray(ea, np.int64) + np.asarray(eb, np.int64) - 2 * (fmt.p - 2)
 
 
-def bfp_dot_fp32(ea, ma, eb, mb, fmt: BFPFormat) -> np.ndarray:
-    """The exact dot product rounded once to fp32 (RNE): codes."""
+def bfp_dot_fp32(ea, ma, eb, mb, fmt: BFPFormat, rounding: str = "rne", random: np.ndarray | None = None,
+                 rbits: int = SR_BITS) -> np.ndarray:
+    """The exact dot product rounded once to fp32 (``rounding``; ``sr`` with ``random``):
+    codes. Two's complement mantissas have one zero, taken as +0, so an exact zero sum is +0,
+    or -0 under ``rdn`` when non-zero products cancel (:func:`zero_sum_is_negative`)."""
     total, exp = bfp_dot(ea, ma, eb, mb, fmt)
-    return encode(float_format("fp32"), np.ldexp(total.astype(np.float64), exp.astype(np.int32)), "rne")
+    products = np.asarray(ma, np.int64) * np.asarray(mb, np.int64)
+    negative = zero_sum_is_negative(False, np.all(products == 0, axis=-1), rounding)
+    values = np.ldexp(total.astype(np.float64), exp.astype(np.int32))
+    values = np.where((total == 0) & negative, -0.0, values)
+    return encode(float_format("fp32"), values, rounding, False, random, rbits)

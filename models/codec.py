@@ -68,7 +68,12 @@ def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
     hardware; gfloat's ``StochasticFastest`` mode).
     """
     floor = np.floor(scaled)
-    frac = scaled - floor  # exact
+    with np.errstate(invalid="ignore"):  # inf magnitudes stay inf: the caller clamps or maps them
+        frac = scaled - floor  # exact
+        return floor + _rounds_up(floor, frac, negative, rounding, random, rbits)
+
+
+def _rounds_up(floor, frac, negative, rounding, random, rbits):
     if rounding == "sr":
         if random is None:
             raise ValueError("stochastic rounding needs random bits")
@@ -85,7 +90,7 @@ def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
         up = (frac > 0) & negative
     else:
         raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
-    return floor + up
+    return up
 
 
 def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:

@@ -7,16 +7,22 @@ LLM-like activations). Quantization error is ``mean|q - x| / mean|x|``; dot-prod
 queries kept exact (the K-cache setting of the paper). "reordered" applies :func:`~arithbench.models.block.reorder_by_norm` (channels sorted
 by norm over the rows) to keys and queries alike before blocking, as Trukhanov & Soloveychik
 do for the K-cache; the exact dot products are unchanged by it.
+
+MX formats are named ``mx <element>`` with the OCP v1.0 scale rule (``floor``), and
+``mx <element> ceil`` / ``mx <element> even`` with the other E8M0 scale rules of
+:func:`~arithbench.models.block.mx_scale_exponent`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..models.block import (BFP_PRESETS, bfp_dequantize, bfp_quantize, mx_dequantize, mx_quantize,
+from ..models.block import (BFP_PRESETS, SCALE_RULES, bfp_dequantize, bfp_quantize, mx_dequantize, mx_quantize,
                             reorder_by_norm)
 
-FORMATS = ("bfp12", "bfp16", "mx e4m3", "mx e5m2", "mx e2m3", "mx e3m2", "mx e2m1", "mx int8")
+MX_ELEMS = ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8")
+FORMATS = ("bfp12", "bfp16", *(f"mx {e}" for e in MX_ELEMS),
+           *(f"mx {e} {rule}" for rule in SCALE_RULES if rule != "floor" for e in MX_ELEMS))
 DATASETS = ("normal", "outliers")
 
 
@@ -37,8 +43,8 @@ def quantize(x: np.ndarray, fmt: str) -> np.ndarray:
     if fmt in BFP_PRESETS:
         e, m = bfp_quantize(x, BFP_PRESETS[fmt])
         return bfp_dequantize(e, m, BFP_PRESETS[fmt]).reshape(x.shape)
-    elem = fmt.split()[1]
-    scale, codes = mx_quantize(x, elem)
+    _, elem, *rule = fmt.split()
+    scale, codes = mx_quantize(x, elem, scale=rule[0] if rule else "floor")
     return mx_dequantize(scale, codes, elem).reshape(x.shape)
 
 

@@ -206,7 +206,10 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Text("BFP (bfp12: 4-bit, bfp16: 8-bit signed mantissas, blocks of 16, 8-bit shared exponent) and "
                  "OCP MX (blocks of 32, E8M0 scale) on a 256 x 512 key matrix, N(0,1) or with 1/32 of the "
                  "channels scaled by 40 (outliers); 'reordered' sorts channels by norm before blocking "
-                 "(Trukhanov & Soloveychik). Dot products quantize the keys only (the K-cache setting)."),
+                 "(Trukhanov & Soloveychik). Dot products quantize the keys only (the K-cache setting). "
+                 "'mx X' uses the OCP v1.0 scale, 2**(floor(log2 amax) - emax); 'mx X ceil' the smallest power "
+                 "of two that saturates nothing; 'mx X even' rounds amax to the element's precision first "
+                 "(torchao's EVEN)."),
         doc.Table(results["block_error"], block_error.COLUMNS,
                   f"`arithbench error block --seed {prov['seed']}` (arithbench.reports.block_error; models "
                   "checked against gfloat's quantize_block)"),
@@ -283,7 +286,7 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
 
 def block_plot(rows: list[dict], path: Path) -> None:
     plt = pyplot()
-    data = [r for r in rows if r["data"] == "outliers"]
+    data = [r for r in rows if r["data"] == "outliers" and len(r["format"].split()) < 3]  # OCP scale rule only
     x = np.arange(len(data))
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.bar(x - 0.2, [r["quant_err_plain"] for r in data], 0.4, label="channels as they are")

@@ -3,7 +3,7 @@ that value rounded once to fp32 (:func:`arithbench.models.block.bfp_dot`)."""
 
 from __future__ import annotations
 
-from amaranth.hdl import Module, Mux, Signal, signed
+from amaranth.hdl import Cat, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -15,12 +15,14 @@ from .float_logic import EXP_WIDTH, round_and_pack
 class BfpDot(wiring.Component):
     """Ports: ``ea``, ``eb`` (signed shared exponents), ``a``, ``b`` (``k`` signed ``p``-bit
     mantissas packed, mantissa ``j`` at bits ``[j*p, (j+1)*p)``); ``out="int"``: ``y`` the
-    signed sum and ``ye`` the exponent of its LSB; ``out="fp32"``: ``y`` an fp32 code."""
+    signed sum and ``ye`` the exponent of its LSB; ``out="fp32"``: ``y`` an fp32 code, rounded
+    by ``rounding`` (``sr``: ``rbits`` random bits on ``r``); an exact zero is +0 (-0 under
+    ``rdn`` when non-zero products cancel)."""
 
-    def __init__(self, fmt: BFPFormat, out: str):
+    def __init__(self, fmt: BFPFormat, out: str, rounding: str = "rne", rbits: int = 0):
         if out not in ("int", "fp32"):
             raise ValueError(f"out must be int or fp32, not {out!r}")
-        self.fmt, self.out = fmt, out
+        self.fmt, self.out, self.rounding = fmt, out, rounding
         self.sum_bits = 2 * fmt.p + fmt.k.bit_length()
         e = fmt.exp_bits
         ports = {"ea": In(e), "eb": In(e), "a": In(fmt.k * fmt.p), "b": In(fmt.k * fmt.p)}
@@ -28,6 +30,8 @@ class BfpDot(wiring.Component):
             ports.update({"y": Out(self.sum_bits), "ye": Out(e + 2)})
         else:
             ports["y"] = Out(32)
+            if rounding == "sr":
+                ports["r"] = In(rbits)
         super().__init__(ports)
 
     def elaborate(self, platform):
@@ -43,6 +47,10 @@ class BfpDot(wiring.Component):
             return m
         magnitude = Signal(self.sum_bits, name="magnitude")
         m.d.comb += magnitude.eq(Mux(total < 0, -total, total))
-        m.d.comb += self.y.eq(round_and_pack(m, float_format("fp32"), sign=total < 0, sig=magnitude, exp=exp,
-                                             rounding="rne", sat=False, name="dot"))
+        cancelled = (total == 0) & Cat(*[(self.a[j * p:(j + 1) * p] != 0) & (self.b[j * p:(j + 1) * p] != 0)
+                                          for j in range(k)]).any()
+        sign = (total < 0) | (cancelled if self.rounding == "rdn" else 0)
+        m.d.comb += self.y.eq(round_and_pack(m, float_format("fp32"), sign=sign, sig=magnitude, exp=exp,
+                                             rounding=self.rounding, sat=False, name="dot",
+                                             random=self.r if self.rounding == "sr" else None))
         return m

@@ -2,7 +2,7 @@
 
 Every element product is exact and lands in a fixed-point accumulator whose LSB is the
 smallest possible product LSB, so the sum of the ``k`` products is exact; both E8M0 scales
-then shift the binary point and :func:`round_and_pack` rounds once to fp32 (RNE). Infinite
+then shift the binary point and :func:`round_and_pack` rounds once to fp32. Infinite
 elements, NaN and the sign of an exact zero follow IEEE 754 arithmetic on the element values
 (see :func:`arithbench.models.block.mx_dot`, written apart from this).
 """
@@ -24,28 +24,33 @@ class MxDot(wiring.Component):
     """Ports: ``sa``, ``sb`` (E8M0 scales), ``a``, ``b`` (``k`` elements packed, element ``j`` at
     bits ``[j*w, (j+1)*w)``), ``y`` (fp32 code)."""
 
-    def __init__(self, elem: str, k: int):
+    def __init__(self, elem: str, k: int, rounding: str = "rne", rbits: int = 0):
         if elem not in MX_ELEMENT_BITS:
             raise ValueError(f"elem must be one of {', '.join(MX_ELEMENT_BITS)}, not {elem!r}")
         if k < 1:
             raise ValueError(f"k must be positive, not {k!r}")
-        self.elem, self.k, self.w = elem, k, MX_ELEMENT_BITS[elem]
-        super().__init__({"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32)})
+        self.elem, self.k, self.w, self.rounding = elem, k, MX_ELEMENT_BITS[elem], rounding
+        ports = {"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32)}
+        if rounding == "sr":
+            ports["r"] = In(rbits)
+        super().__init__(ports)
 
     def _products(self, m: Module):
         """Signed exact products as integers at a common LSB, that LSB's exponent, and the
         special cases: a NaN product (NaN element, inf x 0), products of +inf and of -inf, and
-        whether every product is -0."""
+        whether every product is -0, and whether every one is +0."""
         w, terms = self.w, []
         if self.elem == "int8":  # IEEE products of the values: 0 x negative is -0
-            neg_zero = []
+            neg_zero, pos_zero = [], []
             for j in range(self.k):
                 a, b = self.a[j * w:(j + 1) * w], self.b[j * w:(j + 1) * w]
                 terms.append(a.as_signed() * b.as_signed())
                 neg_zero.append(((a == 0) | (b == 0)) & (a[-1] ^ b[-1]))
-            return terms, -12, Const(0, 1), Const(0, 1), Const(0, 1), Cat(*neg_zero).all()
+                pos_zero.append(((a == 0) | (b == 0)) & ~(a[-1] ^ b[-1]))
+            return (terms, -12, Const(0, 1), Const(0, 1), Const(0, 1), Cat(*neg_zero).all(),
+                    Cat(*pos_zero).all())
         fmt = float_format(self.elem)
-        nan, pos_inf, neg_inf, neg_zero = [], [], [], []
+        nan, pos_inf, neg_inf, neg_zero, pos_zero = [], [], [], [], []
         for j in range(self.k):
             a = unpack(m, fmt, self.a[j * w:(j + 1) * w], f"a{j}")
             b = unpack(m, fmt, self.b[j * w:(j + 1) * w], f"b{j}")
@@ -59,11 +64,13 @@ class MxDot(wiring.Component):
             pos_inf.append(inf & ~negative)
             neg_inf.append(inf & negative)
             neg_zero.append((a.is_zero | b.is_zero) & negative)
-        return terms, 2 * (fmt.emin - fmt.man_bits), Cat(*nan).any(), Cat(*pos_inf).any(), Cat(*neg_inf).any(), Cat(*neg_zero).all()
+            pos_zero.append((a.is_zero | b.is_zero) & ~negative)
+        return (terms, 2 * (fmt.emin - fmt.man_bits), Cat(*nan).any(), Cat(*pos_inf).any(), Cat(*neg_inf).any(),
+                Cat(*neg_zero).all(), Cat(*pos_zero).all())
 
     def elaborate(self, platform):
         m = Module()
-        terms, lsb, nan_product, pos_inf, neg_inf, all_neg_zero = self._products(m)
+        terms, lsb, nan_product, pos_inf, neg_inf, all_neg_zero, all_pos_zero = self._products(m)
         total = sum(terms[1:], terms[0])
         acc = Signal(signed(len(total) + 1), name="acc")
         m.d.comb += acc.eq(total)
@@ -71,10 +78,11 @@ class MxDot(wiring.Component):
         m.d.comb += magnitude.eq(Mux(acc < 0, -acc, acc))
         exp = Signal(signed(EXP_WIDTH), name="lsb_exp")
         m.d.comb += exp.eq(lsb + self.sa + self.sb - 254)
-        # An exact zero sum is -0 only when every product is -0 (IEEE 754 6.3, round to nearest).
-        sign = Mux(acc == 0, all_neg_zero, acc < 0)
-        rounded = round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding="rne", sat=False,
-                                 name="dot")
+        # An exact zero sum is -0 when every product is -0, under rdn unless every one is +0 (IEEE 754 6.3).
+        zero_sign = ~all_pos_zero if self.rounding == "rdn" else all_neg_zero
+        sign = Mux(acc == 0, zero_sign, acc < 0)
+        rounded = round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding=self.rounding, sat=False,
+                                 name="dot", random=self.r if self.rounding == "sr" else None)
         nan = (self.sa == MX_NAN_SCALE) | (self.sb == MX_NAN_SCALE) | nan_product | (pos_inf & neg_inf)
         infinite = special_code(FP32, False, neg_inf, nan=False)
         m.d.comb += self.y.eq(Mux(nan, special_code(FP32, False, 0, nan=True),

@@ -6,8 +6,10 @@ from ..catalog import UnitSpec, VectorPlan, register
 from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_dot, bfp_dot_fp32, bfp_quantize, join_codes, split_codes
 from ..models.formats import IntFormat, float_format
-from ..params import Param
+from ..models.codec import ROUNDINGS
+from ..params import RBITS, Param
 from ..rtl.bfp_dot import BfpDot
+from ..sim.vectors import with_random_bits
 
 
 def _fmt(cfg):
@@ -41,8 +43,13 @@ def _exhaustive(cfg):
 
 
 def _vectors(cfg, plan: VectorPlan):
-    if plan.count is None:
-        return _exhaustive(cfg)
+    blocks = _exhaustive(cfg) if plan.count is None else _random_blocks(cfg, plan)
+    if cfg["out"] == "fp32" and cfg["round"] == "sr":
+        return with_random_bits(blocks, cfg["rbits"], plan.count is None, plan.seed)
+    return blocks
+
+
+def _random_blocks(cfg, plan: VectorPlan):
     fmt, n = _fmt(cfg), plan.count
     rng = np.random.default_rng(plan.seed)
     half = n // 2
@@ -75,7 +82,7 @@ def _model(cfg, v):
     ea, eb = _signed(v["ea"].astype(np.int64), 8), _signed(v["eb"].astype(np.int64), 8)
     ma, mb = (_signed(split_codes(v[s], fmt.p, fmt.k), fmt.p) for s in "ab")
     if cfg["out"] == "fp32":
-        return {"y": bfp_dot_fp32(ea, ma, eb, mb, fmt).astype(np.uint64)}
+        return {"y": bfp_dot_fp32(ea, ma, eb, mb, fmt, cfg["round"], v.get("r"), cfg["rbits"]).astype(np.uint64)}
     total, exp = bfp_dot(ea, ma, eb, mb, fmt)
     bits = 2 * fmt.p + fmt.k.bit_length()
     return {"y": (total & ((1 << bits) - 1)).astype(np.uint64), "ye": (exp & 0x3FF).astype(np.uint64)}
@@ -100,14 +107,18 @@ register(UnitSpec(
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 4, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
         Param("out", "choice", "fp32", "result: exact integer sum + exponent, or fp32", choices=("int", "fp32")),
+        Param("round", "choice", "rne", "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
+              choices=ROUNDINGS, quiet_default=True, only_with=("out", "fp32")),
+        RBITS,
     ),
     model=_model,
-    component=lambda cfg: BfpDot(_fmt(cfg), cfg["out"]),
+    component=lambda cfg: BfpDot(_fmt(cfg), cfg["out"], cfg["round"], cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: None if 2 * cfg["k"] * cfg["p"] <= 16 else 100_000,
     normal_inputs=_normal,
     exact=_exact,
     port_formats=lambda cfg: {"y": float_format("fp32")} if cfg["out"] == "fp32" else
     {"y": IntFormat(2 * cfg["p"] + cfg["k"].bit_length())},
-    costs={"ops": lambda cfg: [("int_mul", cfg["p"]), ("int_add", 2 * cfg["p"] + cfg["k"].bit_length())] * cfg["k"]},
+    costs={"ops": lambda cfg: [("int_mul", cfg["p"]), ("int_add", 2 * cfg["p"] + cfg["k"].bit_length())] * cfg["k"]
+           + ([("int_add", cfg["rbits"])] if cfg["out"] == "fp32" and cfg["round"] == "sr" else [])},
 ))

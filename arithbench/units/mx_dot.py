@@ -6,8 +6,10 @@ from ..catalog import UnitSpec, VectorPlan, register
 from ..errors import UsageError
 from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dequantize, mx_dot, mx_quantize, split_codes
 from ..models.formats import float_format
-from ..params import Param
+from ..models.codec import ROUNDINGS
+from ..params import RBITS, Param
 from ..rtl.mx_dot import MxDot
+from ..sim.vectors import with_random_bits
 
 
 def _blocks(cfg, n, rng):
@@ -40,6 +42,11 @@ def _exhaustive(cfg):
 
 
 def _vectors(cfg, plan: VectorPlan):
+    blocks = _blocks_of_codes(cfg, plan)
+    return with_random_bits(blocks, cfg["rbits"], plan.count is None, plan.seed) if cfg["round"] == "sr" else blocks
+
+
+def _blocks_of_codes(cfg, plan: VectorPlan):
     if plan.count is None:
         return _exhaustive(cfg)
     elem, k, n = cfg["elem"], cfg["k"], plan.count
@@ -79,17 +86,21 @@ def _exact(cfg, v):
 def _model(cfg, v):
     elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
     ca, cb = split_codes(v["a"], w, k), split_codes(v["b"], w, k)
-    return {"y": mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, elem).astype(np.uint64)}
+    y = mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, elem, cfg["round"], v.get("r"), cfg["rbits"])
+    return {"y": y.astype(np.uint64)}
 
 
 def _ops(cfg):
-    """Per element: a significand multiply and an add into the exact accumulator."""
+    """Per element: a significand multiply and an add into the exact accumulator (and the
+    random-bit add of stochastic rounding)."""
     elem, k = cfg["elem"], cfg["k"]
     if elem == "int8":
-        return [("int_mul", 8), ("int_add", 16 + k.bit_length())] * k
-    fmt = float_format(elem)
-    width = 2 * (fmt.man_bits + 1) + 2 * (fmt.exp_max_code - 1) + k.bit_length()
-    return [("int_mul", fmt.man_bits + 1), ("int_add", width)] * k
+        ops = [("int_mul", 8), ("int_add", 16 + k.bit_length())] * k
+    else:
+        fmt = float_format(elem)
+        width = 2 * (fmt.man_bits + 1) + 2 * (fmt.exp_max_code - 1) + k.bit_length()
+        ops = [("int_mul", fmt.man_bits + 1), ("int_add", width)] * k
+    return ops + [("int_add", cfg["rbits"])] if cfg["round"] == "sr" else ops
 
 
 register(UnitSpec(
@@ -98,9 +109,12 @@ register(UnitSpec(
     params=(
         Param("elem", "choice", "e4m3", "MX element format", choices=tuple(MX_ELEMENTS)),
         Param("k", "int", 32, "block size", choices=(2, 4, 8, 16, 32)),
+        Param("round", "choice", "rne", "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
+              choices=ROUNDINGS, quiet_default=True),
+        RBITS,
     ),
     model=_model,
-    component=lambda cfg: MxDot(cfg["elem"], cfg["k"]),
+    component=lambda cfg: MxDot(cfg["elem"], cfg["k"], cfg["round"], cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: None if 2 * cfg["k"] * MX_ELEMENT_BITS[cfg["elem"]] <= 16 else 100_000,
     port_formats=lambda cfg: {"y": float_format("fp32")},

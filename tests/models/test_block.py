@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from gfloat.block import compute_scale_amax
 
-from arithbench.models.block import (BFP_PRESETS, BFPFormat, bfp_dequantize, bfp_quantize, mx_dequantize,
-                                     mx_dot, mx_elements, mx_quantize, reorder_by_norm)
+from arithbench.models.block import (BFP_PRESETS, MX_ELEMENTS, BFPFormat, bfp_dequantize, bfp_quantize,
+                                     mx_dequantize, mx_dot, mx_elements, mx_quantize, mx_scale_exponent,
+                                     reorder_by_norm)
+from arithbench.models.formats import float_format
 
 GFLOAT_MX = {"e4m3": gf.format_info_mxfp8_e4m3, "e5m2": gf.format_info_mxfp8_e5m2,
              "e2m3": gf.format_info_mxfp6_e2m3, "e3m2": gf.format_info_mxfp6_e3m2,
@@ -133,3 +135,59 @@ def test_reordering_leaves_the_exact_dot_product_unchanged_and_helps_outliers():
 
 def test_mx_int8_elements():
     assert mx_elements(np.array([0x7F, 0x81, 0x40]), "int8").tolist() == [127 / 64, -127 / 64, 1.0]
+
+
+GFLOAT_ROUND = {"rtz": gfloat.RoundMode.TowardZero, "rna": gfloat.RoundMode.TiesToAway,
+                "rup": gfloat.RoundMode.TowardPositive, "rdn": gfloat.RoundMode.TowardNegative}
+
+
+@pytest.mark.parametrize("rounding", list(GFLOAT_ROUND))
+@pytest.mark.parametrize("elem", ["e4m3", "e2m1", "int8"])
+def test_mx_element_rounding_modes_match_gfloat(elem, rounding):
+    x = blocks(np.random.default_rng(4))
+    scale, codes = mx_quantize(x.ravel(), elem, rounding=rounding)
+    ours = mx_dequantize(scale, codes, elem).reshape(x.shape)
+    for row, got in zip(x, ours):
+        ref = gfloat.quantize_block(GFLOAT_MX[elem], row, compute_scale_amax, GFLOAT_ROUND[rounding])
+        assert np.array_equal(got, np.asarray(ref, dtype=np.float64)), (elem, rounding, row[:3])
+
+
+@pytest.mark.parametrize("elem", ["e4m3", "e5m2", "e2m1", "int8"])
+def test_mx_stochastic_rounding_brackets_the_value_and_averages_to_it(elem):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(64)
+    rbits = 6
+    x = np.round(x * 2**12) / 2**12
+    patterns = np.arange(1 << rbits)
+    every = np.array([mx_dequantize(*mx_quantize(x, elem, rounding="sr", random=np.full(64, r), rbits=rbits),
+                                    elem) for r in patterns])
+    assert np.array_equal(every[0], mx_dequantize(*mx_quantize(x, elem, rounding="rtz"), elem))  # r = 0 truncates
+    lo, hi = every.min(axis=0), every.max(axis=0)
+    scale, _ = mx_quantize(x, elem)
+    top = 127 / 64 if elem == "int8" else float_format(elem).max_normal
+    unsaturated = np.abs(x) < np.repeat(np.ldexp(top, scale - 127), 32)  # OCP's floor scale can saturate a few
+    assert np.all(((lo <= x) & (x <= hi))[unsaturated])  # the two neighbours of x, or x itself
+    # Unbiased to within the rbits-bit truncation of the fraction: at most one 2**-rbits step of an ulp.
+    assert np.all(np.abs(every.mean(axis=0) - x)[unsaturated] <= (hi - lo)[unsaturated] * 2.0**-rbits), elem
+
+
+def _even_rule_by_bits(peak: float, man_bits: int, emax: int) -> int:
+    """torchao's EVEN scale, as bit operations on the fp32 encoding of amax."""
+    bits = np.array([peak], np.float32).view(np.int32)[0]
+    rounded = (int(bits) + (1 << (23 - man_bits - 1))) & 0x7F800000
+    return (rounded >> 23) - 127 - emax
+
+
+@pytest.mark.parametrize("elem", ["e4m3", "e5m2", "e2m3", "e2m1"])
+def test_mx_scale_rules(elem):
+    fmt = float_format(elem)
+    rng = np.random.default_rng(6)
+    peaks = np.concatenate([rng.uniform(1, 2, 400) * 2.0 ** rng.integers(-30, 30, 400),
+                            fmt.max_normal * 2.0 ** np.arange(-3, 4), [1.0, 1.99, 1.9999]]).astype(np.float32)
+    peaks = peaks.astype(np.float64)
+    floor = mx_scale_exponent(peaks, elem, "floor")
+    ceil = mx_scale_exponent(peaks, elem, "ceil")
+    even = mx_scale_exponent(peaks, elem, "even")
+    assert np.array_equal(floor, np.floor(np.log2(peaks)) - MX_ELEMENTS[elem])  # OCP v1.0 text
+    assert np.all(peaks / 2.0**ceil <= fmt.max_normal) and np.all(peaks / 2.0 ** (ceil - 1) > fmt.max_normal)
+    assert [int(e) for e in even] == [_even_rule_by_bits(p, fmt.man_bits, MX_ELEMENTS[elem]) for p in peaks]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from arithbench.catalog import configure
-from arithbench.models.block import MX_ELEMENT_BITS, join_codes, mx_dot
+from arithbench.models.block import MX_ELEMENT_BITS, BFPFormat, bfp_dot_fp32, join_codes, mx_dot
 from arithbench.models.formats import float_format
 
 FP32_NEG_ZERO, FP32_POS_INF, FP32_NEG_INF, FP32_NAN = 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000
@@ -44,6 +44,29 @@ def test_a_nan_scale_makes_the_block_nan_even_with_infinite_elements():
         == FP32_NAN
 
 
+#: Exact zero sums rounded towards negative: -0 unless every product is +0 (IEEE 754 6.3).
+RDN_CASES = [
+    ("e4m3", [0x38, 0xB8] + [0x00] * 6, [0x38] * 8, FP32_NEG_ZERO),  # 1 - 1
+    ("e4m3", [0x80] + [0x00] * 7, [0x38] * 8, FP32_NEG_ZERO),  # -0 + +0
+    ("e4m3", [0x00] * 8, [0x38] * 8, 0),  # every product +0
+    ("int8", [0x40, 0xC0] + [0] * 6, [0x40] * 8, FP32_NEG_ZERO),  # 1 - 1
+]
+
+
+@pytest.mark.parametrize("elem,a,b,expected", RDN_CASES)
+def test_mx_dot_zero_sums_rounded_down_are_negative_unless_every_product_is_positive_zero(elem, a, b, expected):
+    scale = np.array([0x7F])
+    assert int(mx_dot(scale, block(a), scale, block(b), elem, "rdn")[0]) == expected
+
+
+@pytest.mark.parametrize("rounding,ma,expected", [("rne", [1, -1], 0), ("rdn", [1, -1], FP32_NEG_ZERO),
+                                                  ("rdn", [0, 0], 0), ("rup", [3, -3], 0)])
+def test_bfp_dot_zero_sums_are_positive_but_cancellation_rounded_down(rounding, ma, expected):
+    fmt = BFPFormat(2, 4)
+    e = np.array([0])
+    assert int(bfp_dot_fp32(e, np.array([ma]), e, np.array([[1, 1]]), fmt, rounding)[0]) == expected
+
+
 @pytest.mark.sim
 def test_mx_dot_rtl_matches_the_spec_cases(build_root):
     from arithbench.sim.runner import simulate
@@ -55,6 +78,13 @@ def test_mx_dot_rtl_matches_the_spec_cases(build_root):
                   "a": join_codes(np.array([c[1] for c in cases]), w), "b": join_codes(np.array([c[2] for c in cases]), w)}
         run = simulate(configure("mx_dot", {"elem": elem, "k": "8"}), inputs, lanes=4, root=build_root)
         assert [int(y) for y in run.outputs["y"]] == [c[3] for c in cases], elem
+    for elem, a, b, expected in RDN_CASES:
+        w = MX_ELEMENT_BITS[elem]
+        inputs = {"sa": np.array([0x7F], np.uint64), "sb": np.array([0x7F], np.uint64),
+                  "a": join_codes(block(a), w), "b": join_codes(block(b), w)}
+        run = simulate(configure("mx_dot", {"elem": elem, "k": "8", "round": "rdn"}), inputs, lanes=1,
+                       root=build_root)
+        assert int(run.outputs["y"][0]) == expected, (elem, a)
 
 
 @pytest.mark.parametrize("fmt,sat", [("fp16", False), ("bf16", False), ("fp32", False), ("e3m4ieee", False),

@@ -166,7 +166,7 @@ def test_mx_dot_on_icarus(elem, k, build_root):
 
 
 BFP = [({"k": "8", "p": "4", "out": "int"}), ({"k": "32", "p": "8", "out": "fp32"}), ({"k": "16", "p": "4", "out": "fp32"}),
-       ({"k": "32", "p": "4", "out": "int"})]
+       ({"k": "32", "p": "4", "out": "int"}), ({"k": "16", "p": "4", "out": "fp32", "round": "sr"})]
 
 
 @pytest.mark.sim
@@ -180,7 +180,10 @@ def test_bfp_dot(params, sim, build_root):
 
 
 BLOCK_EXHAUSTIVE = [("mx_dot", {"elem": "e2m1", "k": "2"}), ("bfp_dot", {"k": "2", "p": "4", "out": "int"}),
-                    ("bfp_dot", {"k": "2", "p": "4", "out": "fp32"})]
+                    ("bfp_dot", {"k": "2", "p": "4", "out": "fp32"}),
+                    ("bfp_dot", {"k": "2", "p": "4", "out": "fp32", "round": "rdn"}),
+                    ("mx_dot", {"elem": "e2m1", "k": "2", "round": "rdn"}),
+                    ("mx_dot", {"elem": "e2m1", "k": "2", "round": "sr", "rbits": "4"})]
 
 
 @pytest.mark.sim
