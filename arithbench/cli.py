@@ -113,6 +113,7 @@ def cmd_formats(args) -> int:
               f"{f.max_normal:>14.6g}{f.min_normal:>14.6g}{f.min_subnormal:>15.6g}  "
               f"{f.inf_code and hex(f.inf_code) or '-':<12}{f.nan_code is not None and hex(f.nan_code) or '-'}")
     print("Any eXmY with a policy suffix also works, e.g. e3m4ieee, e4m2fn, e2m2finite, e5m2fnuz.")
+    print("P3109 8-bit formats (signed, extended domain: NaN 0x80, +-inf 0x7f/0xff, no -0): binary8p1 .. binary8p7.")
     print("Integer formats: int2..int32 and uint2..uint32.")
     return 0
 

@@ -88,7 +88,7 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 def saturation(doc: str) -> Param:
     """The ``sat`` parameter of a unit whose result is a float format (``out``, else ``fmt``):
-    IEEE formats default to IEEE overflow (inf), OCP and other formats to saturation (OCP's
+    IEEE and P3109 formats default to overflow to inf, OCP and other formats to saturation (OCP's
     saturating mode). A format with neither inf nor NaN can only saturate."""
     def check_format(values: dict) -> None:
         result = float_format(values.get("out") or values["fmt"])
@@ -96,7 +96,8 @@ def saturation(doc: str) -> Param:
             raise UsageError(f"sat=false asks overflow to give inf or NaN, but {result.name} has neither: "
                              "it always saturates; leave sat out or set sat=true")
 
-    return Param("sat", "bool", "false for IEEE formats (fp16, bf16, fp32, eXmYieee), true for the others", doc,
+    return Param("sat", "bool", "false for IEEE (fp16, bf16, fp32, eXmYieee) and P3109 (binary8pP) formats, true for "
+                 "OCP and the others", doc,
                  choices=("nosat", "sat"),
                  default_rule=lambda values: float_format(values.get("out") or values["fmt"]).saturates_by_default,
                  check_values=check_format)

@@ -87,8 +87,34 @@ def bfp_dequantize(e: np.ndarray, m: np.ndarray, fmt: BFPFormat) -> np.ndarray:
     return v.reshape(*v.shape[:-2], -1)
 
 
-MX_ELEMENTS = {"e4m3": 8, "e5m2": 15, "e2m3": 2, "e3m2": 4, "e2m1": 2, "int8": 0}
+#: The OCP MX v1.0 element formats; the P3109 formats ``binary8pP`` serve as elements too.
+MX_ELEMENTS = ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8")
 MX_NAN_SCALE = 0xFF
+
+
+@dataclass(frozen=True)
+class MxElement:
+    """What the MX arithmetic needs of an element format: its width, ``emax`` (the scale rule's
+    offset), the exponent of its smallest step, its largest finite value and mantissa bits."""
+
+    name: str
+    bits: int
+    emax: int
+    lsb_exp: int
+    largest: float
+    man_bits: int
+
+
+def mx_element(name: str) -> MxElement:
+    """The element format ``name``: an OCP element (MXINT8 is 8-bit two's complement in steps
+    of 2**-6) or a P3109 ``binary8pP``; anything else is a UsageError."""
+    if name == "int8":
+        return MxElement("int8", 8, 0, -6, 127 / 64, 6)
+    if name not in MX_ELEMENTS and not name.startswith("binary8p"):
+        raise UsageError(f"unknown MX element format {name!r}: use one of {', '.join(MX_ELEMENTS)} "
+                         "or a P3109 binary8p1 .. binary8p7")
+    fmt = float_format(name)
+    return MxElement(name, fmt.bits, fmt.emax, fmt.emin - fmt.man_bits, fmt.max_normal, fmt.man_bits)
 
 
 #: How the E8M0 scale exponent comes from the block's largest magnitude ``amax``.
@@ -104,17 +130,15 @@ def mx_scale_exponent(peak: np.ndarray, elem: str, rule: str = "floor") -> np.nd
     to the element's precision (half away from zero), then ``floor`` (torchao's EVEN mode:
     values the element would round up past its top binade move the scale up).
     """
-    emax = MX_ELEMENTS[elem]
+    element = mx_element(elem)
     if rule == "floor":
-        return np.floor(np.log2(peak)) - emax
+        return np.floor(np.log2(peak)) - element.emax
     if rule == "ceil":
-        top = 127 / 64 if elem == "int8" else float_format(elem).max_normal
-        return np.ceil(np.log2(peak / top))
+        return np.ceil(np.log2(peak / element.largest))
     if rule == "even":
-        man_bits = 6 if elem == "int8" else float_format(elem).man_bits
         mantissa, exp = np.frexp(peak)  # peak = mantissa * 2**exp, mantissa in [0.5, 1)
-        carries = mantissa >= 1 - 2.0 ** -(man_bits + 2)  # rounds up to 2**exp at man_bits fraction bits
-        return exp - 1 + carries - emax
+        carries = mantissa >= 1 - 2.0 ** -(element.man_bits + 2)  # rounds up to 2**exp at man_bits fraction bits
+        return exp - 1 + carries - element.emax
     raise UsageError(f"MX scale rule must be one of {', '.join(SCALE_RULES)}, not {rule!r}")
 
 
@@ -123,8 +147,7 @@ def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = "rne", ra
     """(E8M0 scale codes per block, element codes per block) under the OCP rules: the scale
     exponent by ``scale`` (:func:`mx_scale_exponent`), elements rounded by ``rounding`` (``sr``
     with ``random``, one ``rbits``-bit integer per element, shaped as ``v``) and saturated."""
-    if elem not in MX_ELEMENTS:
-        raise UsageError(f"unknown MX element format {elem!r}: use one of {', '.join(MX_ELEMENTS)}")
+    mx_element(elem)  # a known element format
     b = _blocks(v, k)
     if random is not None:
         random = _blocks(random, k)
@@ -189,15 +212,16 @@ def mx_dot(sa, ca, sb, cb, elem: str, rounding: str = "rne", random: np.ndarray 
     all_positive_zeros = np.all((product == 0) & ~negative, axis=-1)
     pa, pb = np.where(np.isfinite(pa), pa, 0.0), np.where(np.isfinite(pb), pb, 0.0)
     # Element values are multiples of 2**-q; as integers the sum is exact.
-    q = {"e4m3": 9, "e5m2": 16, "e2m3": 3, "e3m2": 4, "e2m1": 1, "int8": 6}[elem]
-    ia, ib = (pa * 2**q).astype(np.int64), (pb * 2**q).astype(np.int64)
+    element = mx_element(elem)
+    q = -element.lsb_exp
     exp = (np.asarray(sa, np.int64) - 127) + (np.asarray(sb, np.int64) - 127) - 2 * q
-    every = mx_elements(np.arange(1 << MX_ELEMENT_BITS[elem]), elem)
-    largest = int(np.max(np.abs(every[np.isfinite(every)])) * 2**q)
+    largest = int(element.largest * 2**q)
     if (largest**2 * pa.shape[-1]).bit_length() <= 53:  # exact in int64 and in float64
+        ia, ib = (pa * 2**q).astype(np.int64), (pb * 2**q).astype(np.int64)
         values = np.ldexp((ia * ib).sum(axis=-1).astype(np.float64), exp.astype(np.int32))
-    else:  # e5m2: Python integers, then round to odd so that the fp32 rounding stays single
-        total = (ia.astype(object) * ib.astype(object)).sum(axis=-1)
+    else:  # e5m2, wide P3109: Python integers, then round to odd so that the fp32 rounding stays single
+        exact = np.frompyfunc(int, 1, 1)
+        total = (exact(pa * 2.0**q) * exact(pb * 2.0**q)).sum(axis=-1)
         values = np.array([_exact_to_float64_odd(int(t), int(e)) for t, e in zip(total.ravel(), exp.ravel())])
         values = values.reshape(total.shape)
     fp32 = float_format("fp32")
@@ -226,9 +250,6 @@ def reorder_by_norm(w: np.ndarray, axis: int = 0) -> np.ndarray:
     axis) sorted by their L2 norm over ``axis``, so that outlier channels share blocks.
     Applying the same permutation to both operands of a dot product leaves it unchanged."""
     return np.argsort(np.linalg.norm(w, axis=axis), kind="stable")
-
-
-MX_ELEMENT_BITS = {"e4m3": 8, "e5m2": 8, "e2m3": 6, "e3m2": 6, "e2m1": 4, "int8": 8}
 
 
 def join_codes(codes: np.ndarray, bits: int) -> np.ndarray:

@@ -12,7 +12,7 @@ Policies the spec leaves open, chosen here and used by every model:
   rup for positives, rdn for negatives) and +-max when it points towards zero (IEEE 754 7.4).
 * +-inf in gives +-max when saturating or when the format has no inf and no NaN, else +-inf
   (ieee) or NaN (fn, fnuz), as the OCP OFP8 conversion rules say.
-* fnuz formats have no -0: a zero result is ``0x00``.
+* fnuz and P3109 formats have no -0: a zero result is ``0x00``.
 * E8M0 (unsigned, no zero): zero, negatives and NaN give NaN; values below 2**-127 give
   2**-127 (as ml_dtypes does).
 """
@@ -50,10 +50,12 @@ def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
         value = np.where(top & (man != 0), np.nan, value)
     elif fmt.policy == "fn":
         value = np.where((exp == fmt.exp_max_code) & (man == fmt.man_max_code), np.nan, value)
+    elif fmt.policy == "p3109":
+        value = np.where((exp == fmt.exp_max_code) & (man == fmt.man_max_code), np.inf, value)
     if fmt.signed:
         negative = (codes >> (fmt.bits - 1)) & 1 == 1
         value = np.where(negative, -value, value)
-        if fmt.policy == "fnuz":
+        if fmt.policy in ("fnuz", "p3109"):
             value = np.where(codes == fmt.sign_mask, np.nan, value)
     return value
 
@@ -123,6 +125,10 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
     with np.errstate(over="ignore", under="ignore"):
         scaled = np.ldexp(safe, (-qexp).astype(np.int32))
     n = round_integer(scaled, negative, rounding, random, rbits).astype(np.int64)
+    if m == 0 and rounding == "rne" and fmt.policy == "p3109":
+        # No mantissa bits: ties go to the even code, whose last bit is the exponent's (P3109,
+        # gfloat). E8M0 keeps ml_dtypes' rule: ties round up.
+        n = np.where(scaled == 1.5, np.where((qexp + fmt.bias) % 2 == 1, 2, 1), n)
     carry = n >> (m + 1) == 1
     n = np.where(carry, n >> 1, n)
     qexp = qexp + carry
@@ -152,7 +158,7 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
     is_nan_result = code == fmt.nan_code if fmt.nan_code is not None else np.zeros_like(nan)
     if fmt.signed:
         signed = negative & ~is_nan_result
-        if fmt.policy == "fnuz":
+        if not fmt.has_negative_zero:
             signed &= code != 0
         code = np.where(signed, code | fmt.sign_mask, code)
     else:

@@ -14,6 +14,11 @@ policy says what the top exponent codes mean:
     finite; the bias is one higher than the IEEE-style bias (e4m3fnuz, e5m2fnuz).
 ``finite``
     Every code is a finite number: no inf, no NaN (OCP FP6 and FP4 elements).
+``p3109``
+    IEEE P3109 extended domain (interim report, signed): ``1000...0`` is the one NaN, the
+    all-ones magnitude is +-inf (0x7F, 0xFF), there is no negative zero, subnormals are
+    there; ``binary8pP`` has precision P = 1..7 (P - 1 mantissa bits, 8 - P exponent bits) and
+    bias ``2**(7 - P)``.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from typing import Literal
 
 from ..errors import UsageError
 
-Policy = Literal["ieee", "fn", "fnuz", "finite"]
-POLICIES: tuple[str, ...] = ("ieee", "fn", "fnuz", "finite")
+Policy = Literal["ieee", "fn", "fnuz", "finite", "p3109"]
+POLICIES: tuple[str, ...] = ("ieee", "fn", "fnuz", "finite", "p3109")
 
 #: Widest float format the models and components accept (exponent, mantissa).
 MAX_EXP_BITS = 8
@@ -78,8 +83,8 @@ class FloatFormat:
         if self.policy == "ieee" and self.man_bits < 1:
             raise UsageError(f"format {self.name!r}: an ieee policy needs at least 1 mantissa bit "
                              "(NaN is a non-zero mantissa under the top exponent); use fn or finite")
-        if self.policy == "fnuz" and not self.signed:
-            raise UsageError(f"format {self.name!r}: fnuz needs a sign bit")
+        if self.policy in ("fnuz", "p3109") and not self.signed:
+            raise UsageError(f"format {self.name!r}: {self.policy} needs a sign bit")
 
     kind = "float"
 
@@ -91,9 +96,9 @@ class FloatFormat:
 
     @property
     def saturates_by_default(self) -> bool:
-        """The ``sat`` default everywhere: IEEE overflow for IEEE formats, saturation (OCP's
-        saturating mode) for the others."""
-        return not self.ieee_standard
+        """The ``sat`` default everywhere: overflow to inf for IEEE and P3109 formats (gfloat's
+        default for P3109 too), saturation (OCP's saturating mode) for the others."""
+        return not (self.ieee_standard or self.policy == "p3109")
 
     # -- layout -----------------------------------------------------------------
     @property
@@ -122,14 +127,14 @@ class FloatFormat:
     @property
     def max_biased_exp(self) -> int:
         """Largest biased exponent that holds finite values."""
-        if self.policy == "ieee" or (self.policy == "fn" and self.man_bits == 0):
+        if self.policy == "ieee" or (self.policy in ("fn", "p3109") and self.man_bits == 0):
             return self.exp_max_code - 1
         return self.exp_max_code
 
     @property
     def max_mantissa_at_top(self) -> int:
         """Largest mantissa code allowed with ``max_biased_exp``."""
-        if self.policy == "fn" and self.man_bits > 0:
+        if self.policy in ("fn", "p3109") and self.man_bits > 0:
             return self.man_max_code - 1
         return self.man_max_code
 
@@ -152,7 +157,7 @@ class FloatFormat:
     # -- special codes ----------------------------------------------------------
     @property
     def has_inf(self) -> bool:
-        return self.policy == "ieee"
+        return self.policy in ("ieee", "p3109")
 
     @property
     def has_nan(self) -> bool:
@@ -160,24 +165,26 @@ class FloatFormat:
 
     @property
     def has_negative_zero(self) -> bool:
-        return self.signed and self.policy != "fnuz"
+        return self.signed and self.policy not in ("fnuz", "p3109")
 
     @property
     def inf_code(self) -> int | None:
-        """Code of +inf (or None)."""
+        """Code of +inf (or None): all-ones exponent (ieee) or all-ones magnitude (p3109)."""
+        if self.policy == "p3109":
+            return (self.exp_max_code << self.man_bits) | self.man_max_code
         return self.exp_max_code << self.man_bits if self.has_inf else None
 
     @property
     def nan_code(self) -> int | None:
         """The canonical NaN every arithbench model and component produces (or None).
 
-        ieee: positive quiet NaN (mantissa MSB set); fn: positive all-ones; fnuz: ``100..0``.
+        ieee: positive quiet NaN (mantissa MSB set); fn: positive all-ones; fnuz, p3109: ``100..0``.
         """
         if self.policy == "ieee":
             return (self.exp_max_code << self.man_bits) | (1 << max(self.man_bits - 1, 0))
         if self.policy == "fn":
             return (self.exp_max_code << self.man_bits) | self.man_max_code
-        if self.policy == "fnuz":
+        if self.policy in ("fnuz", "p3109"):
             return 1 << (self.bits - 1)
         return None
 
@@ -251,21 +258,33 @@ FLOAT_FORMATS: dict[str, FloatFormat] = {
 }
 
 _EXMY = re.compile(r"^e(\d+)m(\d+)(?:(ieee|fnuz|fn|finite))?$")
+_P3109 = re.compile(r"^binary8p(\d+)$")
+
+
+def p3109_format(precision: int) -> FloatFormat:
+    """The P3109 signed extended-domain 8-bit format of precision ``precision`` (1..7)."""
+    if not 1 <= precision <= 7:
+        raise UsageError(f"P3109 binary8 precision must be 1 to 7 (binary8p1 .. binary8p7), not {precision}")
+    return FloatFormat(f"binary8p{precision}", 8 - precision, precision - 1, 1 << (7 - precision), "p3109")
 
 
 def float_format(name: str) -> FloatFormat:
-    """Look up a named float format, or build ``eXmY<policy>`` (e.g. ``e3m4ieee``, ``e4m2fn``).
+    """Look up a named float format, build ``eXmY<policy>`` (e.g. ``e3m4ieee``, ``e4m2fn``) or a
+    P3109 ``binary8pP`` (P = 1..7).
 
     A spelled-out ``eXmY`` needs its policy (``ieee``, ``fn``, ``fnuz`` or ``finite``) unless it
     is one of the named formats. The bias is ``2**(x-1) - 1`` (one more for ``fnuz``).
     """
     if name in FLOAT_FORMATS:
         return FLOAT_FORMATS[name]
+    p3109 = _P3109.match(name)
+    if p3109:
+        return p3109_format(int(p3109[1]))
     match = _EXMY.match(name)
     if not match:
         raise UsageError(
-            f"unknown format {name!r}: use one of {', '.join(FLOAT_FORMATS)} "
-            "or eXmY with a policy, e.g. e3m4ieee, e4m2fn, e2m2finite"
+            f"unknown format {name!r}: use one of {', '.join(FLOAT_FORMATS)}, "
+            "eXmY with a policy, e.g. e3m4ieee, e4m2fn, e2m2finite, or P3109 binary8p1 .. binary8p7"
         )
     x, y, policy = int(match[1]), int(match[2]), match[3]
     if policy is None:

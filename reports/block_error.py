@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.block import (BFP_PRESETS, SCALE_RULES, bfp_dequantize, bfp_quantize, mx_dequantize, mx_quantize,
+from ..models.block import (BFP_PRESETS, MX_ELEMENTS, SCALE_RULES, bfp_dequantize, bfp_quantize, mx_dequantize, mx_quantize,
                             reorder_by_norm)
 
-MX_ELEMS = ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8")
-FORMATS = ("bfp12", "bfp16", *(f"mx {e}" for e in MX_ELEMS),
-           *(f"mx {e} {rule}" for rule in SCALE_RULES if rule != "floor" for e in MX_ELEMS))
+
+FORMATS = ("bfp12", "bfp16", *(f"mx {e}" for e in MX_ELEMENTS),
+           *(f"mx {e} {rule}" for rule in SCALE_RULES if rule != "floor" for e in MX_ELEMENTS))
 DATASETS = ("normal", "outliers")
 
 

@@ -49,6 +49,8 @@ def unpack(m: Module, fmt: FloatFormat, code: Value, name: str) -> Unpacked:
         is_inf, is_nan = Const(0, 1), top & (field_m == fmt.man_max_code)
     elif fmt.policy == "fnuz":
         is_inf, is_nan = Const(0, 1), code == fmt.sign_mask
+    elif fmt.policy == "p3109":
+        is_inf, is_nan = top & (field_m == fmt.man_max_code), code == fmt.sign_mask
     else:
         is_inf, is_nan = Const(0, 1), Const(0, 1)
     is_zero = (field_e == 0) & (field_m == 0) & ~is_nan
@@ -124,7 +126,9 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     if rounding == "sr":
         up = (kept[:extra] + random)[extra]
     else:
-        up = round_increment(rounding, sign, n[0], guard=kept[1], sticky=kept[0] | (lost != 0))
+        # With no mantissa bits a P3109 code's last bit is its exponent's (ties to the even code).
+        lsb = n[0] & (res_exp[0] ^ (out.bias & 1)) if mo == 0 and out.policy == "p3109" else n[0]
+        up = round_increment(rounding, sign, lsb, guard=kept[1], sticky=kept[0] | (lost != 0))
     rounded = Signal(mo + 2, name=f"{name}_rounded")
     m.d.comb += rounded.eq(n + up)
 
@@ -156,12 +160,12 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
 
 
 def with_sign(out: FloatFormat, sign: Value, magnitude: Value | int) -> Value:
-    """A finite or infinite magnitude with its sign attached (fnuz zero stays +0)."""
+    """A finite or infinite magnitude with its sign attached (zero stays +0 in formats without -0)."""
     width = out.bits - int(out.signed)
     magnitude = Const(magnitude, width) if isinstance(magnitude, int) else magnitude
     if not out.signed:
         return magnitude[:width]
-    negative = sign & (magnitude != 0) if out.policy == "fnuz" else sign
+    negative = sign & (magnitude != 0) if not out.has_negative_zero else sign
     return Cat(magnitude[:out.bits - 1], negative)
 
 

@@ -13,7 +13,7 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from ..models.block import MX_ELEMENT_BITS, MX_NAN_SCALE
+from ..models.block import MX_NAN_SCALE, mx_element
 from ..models.formats import float_format
 from .float_logic import EXP_WIDTH, round_and_pack, special_code, unpack
 
@@ -25,11 +25,9 @@ class MxDot(wiring.Component):
     bits ``[j*w, (j+1)*w)``), ``y`` (fp32 code)."""
 
     def __init__(self, elem: str, k: int, rounding: str = "rne", rbits: int = 0):
-        if elem not in MX_ELEMENT_BITS:
-            raise ValueError(f"elem must be one of {', '.join(MX_ELEMENT_BITS)}, not {elem!r}")
         if k < 1:
             raise ValueError(f"k must be positive, not {k!r}")
-        self.elem, self.k, self.w, self.rounding = elem, k, MX_ELEMENT_BITS[elem], rounding
+        self.elem, self.k, self.w, self.rounding = elem, k, mx_element(elem).bits, rounding
         ports = {"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32)}
         if rounding == "sr":
             ports["r"] = In(rbits)

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..catalog import UnitSpec, VectorPlan, register
 from ..errors import UsageError
-from ..models.block import MX_ELEMENT_BITS, MX_ELEMENTS, join_codes, mx_dequantize, mx_dot, mx_quantize, split_codes
+from ..models.block import join_codes, mx_dequantize, mx_dot, mx_element, mx_quantize, split_codes
 from ..models.formats import float_format
 from ..models.codec import ROUNDINGS
 from ..params import RBITS, Param
@@ -30,7 +30,7 @@ EXHAUSTIVE_SCALES = ((127, 127), (0, 0), (1, 1), (0, 254), (254, 254), (127, 0),
 
 def _exhaustive(cfg):
     """Every pair of element blocks, crossed with :data:`EXHAUSTIVE_SCALES`."""
-    bits = 2 * cfg["k"] * MX_ELEMENT_BITS[cfg["elem"]]
+    bits = 2 * cfg["k"] * mx_element(cfg["elem"]).bits
     if bits > 16:
         raise UsageError(f"mx_dot: exhaustive covers every element pair only when 2*k*bits(elem) <= 16, here "
                          f"{bits}: give --vectors N")
@@ -55,7 +55,7 @@ def _blocks_of_codes(cfg, plan: VectorPlan):
     sa, ca = mx_quantize(_blocks(cfg, half, rng).ravel(), elem, k)
     sb, cb = mx_quantize(_blocks(cfg, half, rng).ravel(), elem, k)
     # The other half: raw random codes, scales at both ends of E8M0 and NaN included.
-    w = MX_ELEMENT_BITS[elem]
+    w = mx_element(elem).bits
     rest = n - half
     rsa, rsb = (np.where(rng.random(rest) < 0.2, rng.choice([0, 1, 253, 254, 255], rest), rng.integers(0, 256, rest))
                 for _ in range(2))
@@ -66,7 +66,7 @@ def _blocks_of_codes(cfg, plan: VectorPlan):
 
 def _normal(cfg, n, seed):
     """``n`` block pairs of N(0,1) values converted to MX."""
-    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    elem, k, w = cfg["elem"], cfg["k"], mx_element(cfg["elem"]).bits
     rng = np.random.default_rng(seed)
     sa, ca = mx_quantize(rng.standard_normal(n * k), elem, k)
     sb, cb = mx_quantize(rng.standard_normal(n * k), elem, k)
@@ -76,7 +76,7 @@ def _normal(cfg, n, seed):
 def _exact(cfg, v):
     """The block dot product of the decoded elements, summed in float64 (NaN where the unit
     gives NaN): the reference for the unit's one fp32 rounding."""
-    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    elem, k, w = cfg["elem"], cfg["k"], mx_element(cfg["elem"]).bits
     a = mx_dequantize(v["sa"].astype(np.int64), split_codes(v["a"], w, k), elem).reshape(-1, k)
     b = mx_dequantize(v["sb"].astype(np.int64), split_codes(v["b"], w, k), elem).reshape(-1, k)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -84,7 +84,7 @@ def _exact(cfg, v):
 
 
 def _model(cfg, v):
-    elem, k, w = cfg["elem"], cfg["k"], MX_ELEMENT_BITS[cfg["elem"]]
+    elem, k, w = cfg["elem"], cfg["k"], mx_element(cfg["elem"]).bits
     ca, cb = split_codes(v["a"], w, k), split_codes(v["b"], w, k)
     y = mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, elem, cfg["round"], v.get("r"), cfg["rbits"])
     return {"y": y.astype(np.uint64)}
@@ -107,7 +107,8 @@ register(UnitSpec(
     name="mx_dot",
     doc="OCP MX block dot product: E8M0 scales + k elements each, exact sum, one fp32 rounding.",
     params=(
-        Param("elem", "choice", "e4m3", "MX element format", choices=tuple(MX_ELEMENTS)),
+        Param("elem", "text", "e4m3", "MX element format", check=mx_element,
+              hint="e4m3, e5m2, e2m3, e3m2, e2m1, int8 (OCP) or binary8p1 .. binary8p7 (P3109)"),
         Param("k", "int", 32, "block size", choices=(2, 4, 8, 16, 32)),
         Param("round", "choice", "rne", "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
               choices=ROUNDINGS, quiet_default=True),
@@ -116,7 +117,7 @@ register(UnitSpec(
     model=_model,
     component=lambda cfg: MxDot(cfg["elem"], cfg["k"], cfg["round"], cfg["rbits"]),
     vectors=_vectors,
-    default_vectors=lambda cfg: None if 2 * cfg["k"] * MX_ELEMENT_BITS[cfg["elem"]] <= 16 else 100_000,
+    default_vectors=lambda cfg: None if 2 * cfg["k"] * mx_element(cfg["elem"]).bits <= 16 else 100_000,
     port_formats=lambda cfg: {"y": float_format("fp32")},
     normal_inputs=_normal,
     exact=_exact,

@@ -57,3 +57,17 @@ def test_configure_takes_python_values_and_names_the_module():
     unit = arithbench.configure("fp_mul", fmt="bf16", round="rtz", sat=False)
     assert unit.module_name == "fp_mul_bf16_rtz_nosat" and unit.params["sat"] is False
     assert f"module {unit.module_name}" in unit.verilog()
+
+
+def test_quantize_takes_the_formats_sat_default_and_stochastic_rounding():
+    import arithbench
+
+    assert arithbench.quantize([1e6], "fp16").tolist() == [0x7C00]  # IEEE: overflow to inf
+    assert arithbench.quantize([1e6], "e4m3").tolist() == [0x7E]  # OCP: saturates
+    assert arithbench.quantize([1e6], "binary8p3").tolist() == [0x7F]  # P3109: inf
+    one_plus = 1 + 2**-11  # half an fp16 ulp above 1
+    assert arithbench.quantize([one_plus] * 2, "fp16", "sr", random=[0x7FFF, 0x8000]).tolist() == [0x3C00, 0x3C01]
+    with pytest.raises(arithbench.UsageError, match="needs them"):
+        arithbench.quantize([1.0], "fp16", "sr")
+    with pytest.raises(arithbench.UsageError, match="more than rbits"):
+        arithbench.quantize([1.0], "fp16", "sr", random=[1 << 16])

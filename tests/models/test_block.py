@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from gfloat.block import compute_scale_amax
 
-from arithbench.models.block import (BFP_PRESETS, MX_ELEMENTS, BFPFormat, bfp_dequantize, bfp_quantize,
+from arithbench.models.block import (BFP_PRESETS, BFPFormat, bfp_dequantize, bfp_quantize, mx_element,
                                      mx_dequantize, mx_dot, mx_elements, mx_quantize, mx_scale_exponent,
                                      reorder_by_norm)
 from arithbench.models.formats import float_format
@@ -188,6 +188,21 @@ def test_mx_scale_rules(elem):
     floor = mx_scale_exponent(peaks, elem, "floor")
     ceil = mx_scale_exponent(peaks, elem, "ceil")
     even = mx_scale_exponent(peaks, elem, "even")
-    assert np.array_equal(floor, np.floor(np.log2(peaks)) - MX_ELEMENTS[elem])  # OCP v1.0 text
+    assert np.array_equal(floor, np.floor(np.log2(peaks)) - mx_element(elem).emax)  # OCP v1.0 text
     assert np.all(peaks / 2.0**ceil <= fmt.max_normal) and np.all(peaks / 2.0 ** (ceil - 1) > fmt.max_normal)
-    assert [int(e) for e in even] == [_even_rule_by_bits(p, fmt.man_bits, MX_ELEMENTS[elem]) for p in peaks]
+    assert [int(e) for e in even] == [_even_rule_by_bits(p, fmt.man_bits, mx_element(elem).emax) for p in peaks]
+
+
+@pytest.mark.parametrize("p", [1, 3, 4, 7])
+def test_mx_with_p3109_elements_matches_gfloat(p):
+    from gfloat.block import BlockFormatInfo
+    from gfloat.types import Domain, Signedness
+
+    etype = gf.format_info_p3109(8, p, Signedness.Signed, Domain.Extended)
+    fi = BlockFormatInfo(f"mx binary8p{p}", etype, 32, gf.format_info_ocp_e8m0)
+    x = blocks(np.random.default_rng(p))
+    scale, codes = mx_quantize(x.ravel(), f"binary8p{p}")
+    ours = mx_dequantize(scale, codes, f"binary8p{p}").reshape(x.shape)
+    for row, got in zip(x, ours):
+        ref = gfloat.quantize_block(fi, row, compute_scale_amax)  # elements saturate
+        assert np.array_equal(got, np.asarray(ref, dtype=np.float64)), (p, row[:3])

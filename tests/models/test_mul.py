@@ -55,3 +55,29 @@ def test_int_mul_matches_python_integers(signed):
         return c - 256 if signed and c >= 128 else c
     want = [(val(x) * val(y)) % 65536 for x, y in zip(a.tolist(), b.tolist())]
     assert got.tolist() == want
+
+
+@pytest.mark.parametrize("rounding,mode", [("rne", "TiesToEven"), ("rtz", "TowardZero"), ("rna", "TiesToAway"),
+                                           ("rup", "TowardPositive"), ("rdn", "TowardNegative")])
+def test_bf16_fp_mul_matches_gfloat(rounding, mode):
+    """SoftFloat has no bf16 multiply; gfloat rounds the exact float64 product once into bf16
+    (an independent implementation of the rounding, subnormals and overflow included)."""
+    from gfloat import RoundMode, encode_float, round_float
+    from gfloat.formats import format_info_bfloat16
+
+    from arithbench.sim.vectors import float_corners
+
+    bf16 = float_format("bf16")
+    rng = np.random.default_rng(11)
+    corners = float_corners(bf16).astype(np.int64)
+    a = np.concatenate([np.repeat(corners, 40), rng.integers(0, 1 << 16, 6000)])
+    b = np.concatenate([rng.choice(corners, 40 * len(corners)), rng.integers(0, 1 << 16, 6000)])
+    ours = fp_mul(bf16, bf16, a, b, rounding=rounding, sat=False)
+    with np.errstate(invalid="ignore", over="ignore"):
+        exact = decode(bf16, a) * decode(bf16, b)
+    theirs = np.array([encode_float(format_info_bfloat16, round_float(format_info_bfloat16, v, RoundMode[mode]))
+                       for v in exact])
+    nan = np.isnan(exact)
+    assert np.array_equal(ours[nan], np.full(nan.sum(), bf16.nan_code))
+    bad = np.flatnonzero((ours != theirs) & ~nan)
+    assert not len(bad), [(hex(a[i]), hex(b[i]), hex(ours[i]), hex(theirs[i])) for i in bad[:5]]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from arithbench.catalog import configure
-from arithbench.models.block import MX_ELEMENT_BITS, BFPFormat, bfp_dot_fp32, join_codes, mx_dot
+from arithbench.models.block import BFPFormat, bfp_dot_fp32, join_codes, mx_dot, mx_element
 from arithbench.models.formats import float_format
 
 FP32_NEG_ZERO, FP32_POS_INF, FP32_NEG_INF, FP32_NAN = 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000
@@ -19,7 +19,7 @@ def block(codes):
 
 CASES = [
     # (element, a codes, b codes, expected fp32 code)
-    *[(e, [1 << (MX_ELEMENT_BITS[e] - 1)] * 8, [ONE[e]] * 8, FP32_NEG_ZERO)  # every product -0
+    *[(e, [1 << (mx_element(e).bits - 1)] * 8, [ONE[e]] * 8, FP32_NEG_ZERO)  # every product -0
       for e in ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1")],
     ("e4m3", [0x80] * 7 + [0x00], [0x38] * 8, 0),  # one +0 product: +0
     ("e4m3", [0x38, 0xB8] + [0x80] * 6, [0x38] * 8, 0),  # 1 - 1 cancels exactly: +0
@@ -73,13 +73,13 @@ def test_mx_dot_rtl_matches_the_spec_cases(build_root):
 
     for elem in sorted({c[0] for c in CASES}):
         cases = [c for c in CASES if c[0] == elem]
-        w = MX_ELEMENT_BITS[elem]
+        w = mx_element(elem).bits
         inputs = {"sa": np.full(len(cases), 0x7F, np.uint64), "sb": np.full(len(cases), 0x7F, np.uint64),
                   "a": join_codes(np.array([c[1] for c in cases]), w), "b": join_codes(np.array([c[2] for c in cases]), w)}
         run = simulate(configure("mx_dot", {"elem": elem, "k": "8"}), inputs, lanes=4, root=build_root)
         assert [int(y) for y in run.outputs["y"]] == [c[3] for c in cases], elem
     for elem, a, b, expected in RDN_CASES:
-        w = MX_ELEMENT_BITS[elem]
+        w = mx_element(elem).bits
         inputs = {"sa": np.array([0x7F], np.uint64), "sb": np.array([0x7F], np.uint64),
                   "a": join_codes(block(a), w), "b": join_codes(block(b), w)}
         run = simulate(configure("mx_dot", {"elem": elem, "k": "8", "round": "rdn"}), inputs, lanes=1,

@@ -52,6 +52,30 @@ def test_stochastic_rounding_into_fp16_with_8_random_bits(build_root):
     assert verdict.mismatches == 0, verdict.counterexamples
 
 
+P3109 = [
+    ("fp_mul", {"fmt": "binary8p1"}),
+    ("fp_mul", {"fmt": "binary8p3", "round": "rdn", "sat": "true"}),
+    ("fp_mul", {"fmt": "e4m3", "out": "binary8p1"}),  # ties to the even code: an exponent's last bit
+    ("fp_mul", {"fmt": "binary8p4", "out": "binary8p7", "round": "sr"}),
+    ("lmul", {"fmt": "binary8p4"}),
+]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("unit,params", P3109, ids=lambda x: x if isinstance(x, str) else "-".join(x.values()))
+def test_p3109_formats_exhaustive(unit, params, build_root):
+    verdict = verify(configure(unit, params), root=build_root)
+    assert verdict.exhaustive and verdict.vectors >= 65536
+    assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_mx_dot_with_p3109_elements(build_root):
+    for elem, k in (("binary8p4", "8"), ("binary8p1", "4")):
+        verdict = verify(configure("mx_dot", {"elem": elem, "k": k}), count=20_000, root=build_root)
+        assert verdict.mismatches == 0, verdict.counterexamples
+
+
 @pytest.mark.sim
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
 @pytest.mark.parametrize("fmt", ["e4m3", "e5m2"])
