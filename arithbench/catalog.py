@@ -78,7 +78,9 @@ class UnitSpec:
         for p in self.params:
             if p.check_values is not None:
                 p.check_values(values)
-            if p.only_with and p.name in assignments and values[p.only_with[0]] != p.only_with[1]:
+            # Stating the default is harmless (describe() and shards pass every parameter).
+            if p.only_with and p.name in assignments and values[p.name] != p.default \
+                    and values[p.only_with[0]] != p.only_with[1]:
                 key, value = p.only_with
                 raise UsageError(f"{self.name}: parameter {p.name} applies only with {key}={value}, "
                                  f"not {key}={values[key]}")

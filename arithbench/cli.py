@@ -469,8 +469,12 @@ def cmd_bench(args) -> int:
             or config.sequential:
         raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
                          f"settings), not {config.describe()}")
-    figures = run(args.unit, parse_assignments(args.param or []), lanes=args.lanes, vectors=args.vectors,
-                  root=_writable_dir(Path(args.build)),
+    from .api import Unit
+    from .sim.lanes import default_lanes
+
+    lanes = args.lanes or default_lanes(Unit(config).ports())
+    figures = run(args.unit, parse_assignments(args.param or []), lanes=lanes, vectors=args.vectors,
+                  rounds=args.rounds, root=_writable_dir(Path(args.build)),
                   log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(figures) if args.json else format_figures(figures))
     return 0
@@ -625,9 +629,11 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
-    p.add_argument("--lanes", type=_int_in(1, 4096), default=256,
-                   help="lanes of the packed bench (default 256)")
+    p.add_argument("--lanes", type=_int_in(1, 4096), default=None,
+                   help="lanes of the packed bench (default: what verify uses for the unit)")
     p.add_argument("--vectors", type=_int_in(1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
+    p.add_argument("--rounds", type=_int_in(1, 100), default=5,
+                   help="interleaved rounds of (a)-(d); figures are their medians (default 5)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(run=cmd_bench)

@@ -19,6 +19,8 @@ Policies the spec leaves open, chosen here and used by every model:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .formats import FloatFormat, IntFormat
@@ -60,39 +62,89 @@ def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
     return value
 
 
-def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
-                  random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
-    """Round non-negative float64 magnitudes to integers, exactly, by mode and sign.
+def round_shift(sig: np.ndarray, shift: np.ndarray, negative: np.ndarray, rounding: str,
+                random: np.ndarray | None = None, rbits: int = SR_BITS, odd=None) -> np.ndarray:
+    """``sig * 2**-shift`` rounded to an integer by ``rounding``: the one definition of rounding
+    every model uses (it mirrors :func:`arithbench.rtl.float_logic.round_and_pack`).
 
-    ``sr`` (stochastic): the fraction truncated to ``rbits`` bits plus the ``rbits``-bit
-    integer ``random``, truncated again: round up when ``floor(frac * 2**rbits) + random >=
-    2**rbits``, i.e. with probability ``frac`` to within ``2**-rbits`` (an adder and a carry in
-    hardware; gfloat's ``StochasticFastest`` mode).
+    ``sig`` are non-negative integers below 2**62, ``shift`` non-negative integers of any size.
+    Ties to even look at the truncated result's last bit, or at ``odd(truncated)`` when given.
+    ``sr`` (stochastic): the first ``rbits`` dropped bits plus the ``rbits``-bit integer
+    ``random``; round up on a carry, i.e. with probability equal to the fraction to within
+    ``2**-rbits`` (an adder and a carry in hardware; gfloat's ``StochasticFastest`` mode).
     """
-    floor = np.floor(scaled)
-    with np.errstate(invalid="ignore"):  # inf magnitudes stay inf: the caller clamps or maps them
-        frac = scaled - floor  # exact
-        return floor + _rounds_up(floor, frac, negative, rounding, random, rbits)
-
-
-def _rounds_up(floor, frac, negative, rounding, random, rbits):
+    sig = np.asarray(sig, np.int64)
+    shift = np.asarray(shift, np.int64)
+    far = shift > 62  # every bit of sig is dropped, and below half
+    s = np.where(far, 0, shift)
+    n = np.where(far, 0, sig >> s)
+    rem = sig - (n << s)  # the dropped bits, in units of 2**-shift
+    half = np.where(far, -1, np.left_shift(1, np.maximum(s - 1, 0)) * (s > 0))
+    tie, above, dropped = (rem == half) & (half > 0), (rem > half) & (half > 0), rem != 0
     if rounding == "sr":
         if random is None:
             raise ValueError("stochastic rounding needs random bits")
-        up = np.floor(np.ldexp(frac, rbits)) + np.asarray(random, np.float64) >= 2.0**rbits
+        d = shift - rbits
+        fraction = np.where(d >= 0, rem >> np.clip(d, 0, 63), rem << np.clip(-d, 0, 63))
+        up = fraction + np.asarray(random, np.int64) >= (1 << rbits)
     elif rounding == "rne":
-        up = (frac > 0.5) | ((frac == 0.5) & (np.fmod(floor, 2) == 1))
+        up = above | (tie & ((n & 1 == 1) if odd is None else odd(n)))
     elif rounding == "rtz":
-        up = np.zeros_like(negative)
+        up = np.zeros(np.shape(n), bool)
     elif rounding == "rna":
-        up = frac >= 0.5
+        up = above | tie
     elif rounding == "rup":
-        up = (frac > 0) & ~negative
+        up = dropped & ~negative
     elif rounding == "rdn":
-        up = (frac > 0) & negative
+        up = dropped & negative
     else:
         raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
-    return up
+    return n + up
+
+
+def split_float64(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """float64 values to (negative, sig, exp, nan, inf) with ``|x| = sig * 2**exp`` exactly
+    (``sig`` below 2**53; 0 for NaN and inf)."""
+    bits = np.ascontiguousarray(x, np.float64).view(np.int64)
+    biased = (bits >> 52) & 0x7FF
+    fraction = bits & ((1 << 52) - 1)
+    nan, inf = (biased == 0x7FF) & (fraction != 0), (biased == 0x7FF) & (fraction == 0)
+    sig = np.where(biased == 0, fraction, fraction | (1 << 52))
+    return bits < 0, np.where(nan | inf, 0, sig), np.maximum(biased, 1) - 1075, nan, inf
+
+
+def _split(fmt: FloatFormat, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    negative, sig, exp, nan, inf = split_float64(decode(fmt, codes))
+    drop = 52 - fmt.man_bits  # float64 holds a format's significand with this many trailing zeros
+    return negative, sig >> drop, exp + drop, nan, inf
+
+
+@functools.lru_cache(maxsize=16)
+def _field_table(fmt: FloatFormat) -> tuple[np.ndarray, ...]:
+    fields = _split(fmt, np.arange(1 << fmt.bits))
+    for f in fields:
+        f.flags.writeable = False
+    return fields
+
+
+def split(fmt: FloatFormat, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Codes to (negative, sig, exp, nan, inf) with ``|value| = sig * 2**exp`` and ``sig`` below
+    ``2**(man_bits + 1)`` (0 for NaN and inf): through a table of every code for formats up to
+    16 bits."""
+    if fmt.bits <= 16:
+        index = np.asarray(codes, np.intp)
+        return tuple(f[index] for f in _field_table(fmt))
+    return _split(fmt, codes)
+
+
+def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
+                  random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
+    """Non-negative float64 magnitudes rounded to integers (float64) by :func:`round_shift`;
+    inf stays inf."""
+    scaled = np.asarray(scaled, np.float64)
+    _, sig, exp, _, inf = split_float64(scaled)
+    rounded = round_shift(sig, np.maximum(-exp, 0), negative, rounding, random, rbits).astype(np.float64)
+    return np.where(inf, np.inf, np.where(exp >= 0, scaled, rounded))
 
 
 def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
@@ -111,24 +163,31 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
            random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring.
     ``random`` (``rbits``-bit integers, broadcast against ``values``) drives ``sr``."""
-    x = np.asarray(values, dtype=np.float64)
-    negative = np.signbit(x)
-    mag = np.abs(x)
-    nan = np.isnan(x)
-    inf = np.isinf(x)
-    finite = ~(nan | inf)
-    safe = np.where(finite, mag, 1.0)
-    m = fmt.man_bits
+    negative, sig, exp, nan, inf = split_float64(np.asarray(values, np.float64))
+    return pack(fmt, negative, sig, exp, rounding, sat, random, rbits, nan=nan, inf=inf)
 
-    _, k = np.frexp(safe)
-    qexp = np.maximum(k.astype(np.int64) - 1, fmt.emin) - m
-    with np.errstate(over="ignore", under="ignore"):
-        scaled = np.ldexp(safe, (-qexp).astype(np.int32))
-    n = round_integer(scaled, negative, rounding, random, rbits).astype(np.int64)
-    if m == 0 and rounding == "rne" and fmt.policy == "p3109":
-        # No mantissa bits: ties go to the even code, whose last bit is the exponent's (P3109,
-        # gfloat). E8M0 keeps ml_dtypes' rule: ties round up.
-        n = np.where(scaled == 1.5, np.where((qexp + fmt.bias) % 2 == 1, 2, 1), n)
+
+def pack(fmt: FloatFormat, negative: np.ndarray, sig: np.ndarray, exp: np.ndarray, rounding: str = "rne",
+         sat: bool = False, random: np.ndarray | None = None, rbits: int = SR_BITS, *,
+         nan: np.ndarray | bool = False, inf: np.ndarray | bool = False) -> np.ndarray:
+    """Codes (int64) of the exact values ``(-1)**negative * sig * 2**exp`` (``sig`` a
+    non-negative integer below 2**53) rounded once into ``fmt``, or NaN / +-inf where ``nan`` /
+    ``inf`` say so; see the module docstring for the policies."""
+    sig = np.asarray(sig, np.int64)
+    negative = np.asarray(negative, bool)
+    nan, inf = np.asarray(nan, bool), np.asarray(inf, bool)
+    finite = ~(nan | inf)
+    m = fmt.man_bits
+    _, length = np.frexp(sig.astype(np.float64))  # exact bit length: sig < 2**53
+    qexp = np.maximum(np.asarray(exp, np.int64) + length.astype(np.int64) - 1, fmt.emin) - m  # the result's LSB
+    shift = qexp - exp
+    odd = None
+    if m == 0 and fmt.policy == "p3109":
+        # No mantissa bits: a tie goes to the even code, whose last bit is the exponent's
+        # (P3109, gfloat). E8M0 keeps ml_dtypes' rule: ties round up.
+        odd = lambda n: (n == 1) & ((qexp + fmt.bias) % 2 == 1)  # noqa: E731
+    n = round_shift(sig, np.maximum(shift, 0), negative, rounding, random, rbits, odd)
+    n = np.where(shift < 0, sig << np.clip(-shift, 0, 62), n)
     carry = n >> (m + 1) == 1
     n = np.where(carry, n >> 1, n)
     qexp = qexp + carry
@@ -162,7 +221,7 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
             signed &= code != 0
         code = np.where(signed, code | fmt.sign_mask, code)
     else:
-        code = np.where(negative | (finite & (mag == 0)), fmt.nan_code, code)
+        code = np.where(negative | (finite & (sig == 0)), fmt.nan_code, code)
     return code.astype(np.int64)
 
 

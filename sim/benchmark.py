@@ -7,8 +7,10 @@
     Python at every step (the stepped bench with ``lanes`` lanes);
 (c) a plain Verilator C++ loop over the same unit Verilog, checking expected results in C++
     (the ceiling any cocotb bench can approach);
-(d) golden-model throughput: ``fp_mul`` e4m3 against ml_dtypes doing the same work (inputs to
-    float32, multiply, cast back), and ``lmul`` e4m3.
+(d) golden-model throughput: ``fp_mul`` e4m3 and bf16 against ml_dtypes doing the same work
+    (inputs to float32, multiply, cast back), and ``lmul`` e4m3.
+
+The four are measured in turn, round after round, and reported as medians.
 """
 
 from __future__ import annotations
@@ -82,82 +84,91 @@ def _ceiling(config: UnitConfig, inputs, expected, root: Path, reps: int) -> tup
     return int(n), float(secs), int(bad)
 
 
-def _best_rate(fn, n: int, repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return n / best
+def _rate(fn, n: int) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return n / (time.perf_counter() - t0)
 
 
 def model_rates(n: int = 1 << 20, seed: int = 1) -> dict[str, float]:
-    """Vectors/s of the golden fp_mul and lmul (e4m3) and of ml_dtypes doing fp_mul's work."""
+    """Vectors/s of the golden fp_mul (e4m3 and bf16) and lmul (e4m3) models, and of ml_dtypes
+    doing fp_mul's work (inputs to float32, multiply, cast back), one timing each."""
     import ml_dtypes
 
     from ..models.formats import float_format
     from ..models.lmul import lmul
     from ..models.mul import fp_mul
 
-    fmt = float_format("e4m3")
     rng = np.random.default_rng(seed)
-    a, b = rng.integers(0, 256, n), rng.integers(0, 256, n)
-    a8, b8 = a.astype(np.uint8).view(ml_dtypes.float8_e4m3fn), b.astype(np.uint8).view(ml_dtypes.float8_e4m3fn)
+    rates = {}
+    for name, dtype in (("e4m3", ml_dtypes.float8_e4m3fn), ("bf16", ml_dtypes.bfloat16)):
+        fmt = float_format(name)
+        bits = np.uint8 if fmt.bits == 8 else np.uint16
+        a, b = rng.integers(0, 1 << fmt.bits, n), rng.integers(0, 1 << fmt.bits, n)
+        fa, fb = a.astype(bits).view(dtype), b.astype(bits).view(dtype)
 
-    def ml():
-        with np.errstate(all="ignore"):
-            return (a8.astype(np.float32) * b8.astype(np.float32)).astype(ml_dtypes.float8_e4m3fn)
+        def ml():
+            with np.errstate(all="ignore"):
+                return (fa.astype(np.float32) * fb.astype(np.float32)).astype(dtype)
 
-    return {
-        "fp_mul model": _best_rate(lambda: fp_mul(fmt, fmt, a, b, sat=False), n),
-        "ml_dtypes": _best_rate(ml, n),
-        "lmul model": _best_rate(lambda: lmul(fmt, a, b), n),
-    }
+        rates[f"fp_mul {name} model"] = _rate(lambda: fp_mul(fmt, fmt, a, b, sat=False), n)
+        rates[f"ml_dtypes {name}"] = _rate(ml, n)
+        if name == "e4m3":
+            rates["lmul e4m3 model"] = _rate(lambda: lmul(fmt, a, b), n)
+    return rates
 
 
 def run(unit: str = "fp_mul", params: dict | None = None, *, lanes: int = 256, vectors: int = 1 << 22,
-        root: Path = Path("build"), seed: int = 1, log=print) -> dict:
-    """Measure (a)-(d) on one unit configuration and return the figures."""
+        root: Path = Path("build"), seed: int = 1, rounds: int = 5, log=print) -> dict:
+    """Measure (a)-(d) on one unit configuration, interleaved (a, b, c, d, a, b, c, d, ...) over
+    ``rounds`` rounds so that a busy machine slows all of them alike; figures are medians over
+    the rounds, ratios medians of each round's ratio."""
+    if rounds < 1:
+        raise UsageError(f"--rounds must be at least 1, not {rounds}")
     config = configure(unit, params or {})
     root = Path(root).resolve()
-    figures: dict[str, object] = {"unit": config.module_name, "lanes": lanes}
-
     exhaustive = config.vectors(VectorPlan(None, seed))
     expected_ex = config.model(exhaustive)
-    log(f"(a) cocotb, 1 vector per step, {len(exhaustive['a']):,} vectors ...")
-    one = simulate(config, exhaustive, lanes=1, root=root, drive="step")
-    _check(one.outputs, expected_ex, "(a)")
-    figures["a_one_vector"] = one.vectors / one.sim_seconds
-
-    log(f"(b) cocotb, {lanes} lanes per step: exhaustive, then {vectors:,} random vectors ...")
-    packed_ex = simulate(config, exhaustive, lanes=lanes, root=root)
-    _check(packed_ex.outputs, expected_ex, "(b)")
-    figures["exhaustive_sim_seconds"] = packed_ex.sim_seconds
-    figures["exhaustive_wall_seconds"] = packed_ex.wall_seconds
     many = config.vectors(VectorPlan(vectors, seed))
-    packed = simulate(config, many, lanes=lanes, root=root)
     expected_many = config.model(many)
-    _check(packed.outputs, expected_many, "(b)")
-    figures["b_lane_packed"] = packed.vectors / packed.sim_seconds
-    figures["b_phases"] = {name: secs / packed.sim_seconds for name, secs in packed.phases.items()}
-    stepped = simulate(config, many, lanes=lanes, root=root, drive="step")
-    _check(stepped.outputs, expected_many, "(b)")
-    figures["b_stepped_lanes"] = stepped.vectors / stepped.sim_seconds
-
-    log("(c) Verilator C++ loop over the same Verilog ...")
     reps = max(1, (1 << 24) // len(exhaustive["a"]))
-    n, secs, bad = _ceiling(config, exhaustive, expected_ex, root, reps)
-    if bad:
-        raise UsageError(f"(c) the C++ loop saw {bad} mismatches")
-    figures["c_cpp_ceiling"] = n / secs
+    samples: dict[str, list[float]] = {}
 
-    log("(d) golden models ...")
-    rates = model_rates(seed=seed)
-    figures.update({f"d_{k.replace(' ', '_')}": v for k, v in rates.items()})
-    figures["ratio_b_over_a"] = figures["b_lane_packed"] / figures["a_one_vector"]
-    figures["ratio_b_over_c"] = figures["b_lane_packed"] / figures["c_cpp_ceiling"]
-    figures["ratio_model_over_ml_dtypes"] = rates["fp_mul model"] / rates["ml_dtypes"]
-    figures["cpus"] = os.cpu_count()
+    def keep(name, value):
+        samples.setdefault(name, []).append(value)
+
+    for r in range(1, rounds + 1):
+        log(f"round {r}/{rounds}: (a) 1 vector per step, (b) {lanes} lanes, (c) C++ loop, (d) models ...")
+        one = simulate(config, exhaustive, lanes=1, root=root, drive="step")
+        _check(one.outputs, expected_ex, "(a)")
+        packed = simulate(config, many, lanes=lanes, root=root)
+        _check(packed.outputs, expected_many, "(b)")
+        packed_ex = simulate(config, exhaustive, lanes=lanes, root=root)
+        _check(packed_ex.outputs, expected_ex, "(b)")
+        stepped = simulate(config, many, lanes=lanes, root=root, drive="step")
+        _check(stepped.outputs, expected_many, "(b)")
+        n, secs, bad = _ceiling(config, exhaustive, expected_ex, root, reps)
+        if bad:
+            raise UsageError(f"(c) the C++ loop saw {bad} mismatches")
+        keep("a_one_vector", one.vectors / one.sim_seconds)
+        keep("b_lane_packed", packed.vectors / packed.sim_seconds)
+        keep("b_stepped_lanes", stepped.vectors / stepped.sim_seconds)
+        keep("c_cpp_ceiling", n / secs)
+        keep("exhaustive_sim_seconds", packed_ex.sim_seconds)
+        keep("exhaustive_wall_seconds", packed_ex.wall_seconds)
+        for name, share in packed.phases.items():
+            keep(f"phase {name}", share / packed.sim_seconds)
+        for name, rate in model_rates(seed=seed + r).items():
+            keep(f"d_{name.replace(' ', '_')}", rate)
+        keep("ratio_b_over_a", samples["b_lane_packed"][-1] / samples["a_one_vector"][-1])
+        keep("ratio_b_over_c", samples["b_lane_packed"][-1] / samples["c_cpp_ceiling"][-1])
+        for fmt in ("e4m3", "bf16"):
+            keep(f"ratio_model_over_ml_dtypes_{fmt}",
+                 samples[f"d_fp_mul_{fmt}_model"][-1] / samples[f"d_ml_dtypes_{fmt}"][-1])
+    figures: dict[str, object] = {"unit": config.module_name, "lanes": lanes, "rounds": rounds,
+                                  "cpus": os.cpu_count()}
+    figures.update({k: float(np.median(v)) for k, v in samples.items() if not k.startswith("phase ")})
+    figures["b_phases"] = {k[6:]: float(np.median(v)) for k, v in samples.items() if k.startswith("phase ")}
     return figures
 
 
@@ -170,17 +181,21 @@ def _check(got, want, label):
 
 def format_figures(f: dict) -> str:
     return "\n".join([
-        f"unit {f['unit']}, Verilator, {f['cpus']} CPUs; vectors/s (simulation loop time, build excluded):",
+        f"unit {f['unit']}, Verilator, {f['cpus']} CPUs; vectors/s (simulation loop time, build excluded), "
+        f"medians of {f['rounds']} interleaved rounds:",
         f"  (a) cocotb, 1 vector per step        {f['a_one_vector']:>14,.0f}",
         f"  (b) cocotb, {f['lanes']} lanes, streamed     {f['b_lane_packed']:>14,.0f}",
         f"      same lanes, Python per step      {f['b_stepped_lanes']:>14,.0f}",
         "      (b) time by phase: " + ", ".join(f"{name} {100 * share:.0f}%" for name, share in f["b_phases"].items()),
         f"  (c) Verilator C++ loop (ceiling)     {f['c_cpp_ceiling']:>14,.0f}",
-        f"  (d) golden fp_mul e4m3 model         {f['d_fp_mul_model']:>14,.0f}",
-        f"      ml_dtypes, same work             {f['d_ml_dtypes']:>14,.0f}",
-        f"      golden lmul e4m3 model           {f['d_lmul_model']:>14,.0f}",
-        f"  ratios: b/a = {f['ratio_b_over_a']:.1f}x, b/c = {100 * f['ratio_b_over_c']:.1f}%, "
-        f"model/ml_dtypes = {f['ratio_model_over_ml_dtypes']:.2f}x",
+        f"  (d) golden fp_mul e4m3 model         {f['d_fp_mul_e4m3_model']:>14,.0f}",
+        f"      ml_dtypes e4m3, same work        {f['d_ml_dtypes_e4m3']:>14,.0f}",
+        f"      golden fp_mul bf16 model         {f['d_fp_mul_bf16_model']:>14,.0f}",
+        f"      ml_dtypes bf16, same work        {f['d_ml_dtypes_bf16']:>14,.0f}",
+        f"      golden lmul e4m3 model           {f['d_lmul_e4m3_model']:>14,.0f}",
+        f"  ratios (medians of each round's): b/a = {f['ratio_b_over_a']:.1f}x, b/c = {100 * f['ratio_b_over_c']:.1f}%, "
+        f"model/ml_dtypes = {f['ratio_model_over_ml_dtypes_e4m3']:.2f}x (e4m3), "
+        f"{f['ratio_model_over_ml_dtypes_bf16']:.2f}x (bf16)",
         f"  exhaustive 65,536 pairs, {f['lanes']} lanes: {f['exhaustive_sim_seconds']:.3f} s simulation "
         f"({f['exhaustive_wall_seconds']:.2f} s with simulator start-up)",
     ])

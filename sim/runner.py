@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -90,6 +91,29 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
         return build_dir, top, meta, _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key)
 
 
+@contextmanager
+def ticking(what: str):
+    """On a terminal, one line counting the seconds while ``what`` runs (a silent 30-second
+    build looks like a hang), replaced by the total when it ends; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    stop, start = threading.Event(), time.perf_counter()
+
+    def tick():
+        while not stop.wait(1.0):
+            print(f"\r{what}: {time.perf_counter() - start:.0f} s", end="", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        print(f"\r{what}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+
+
 def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> float:
     from cocotb_tools.runner import get_runner
 
@@ -99,11 +123,12 @@ def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> fl
     log = build_dir / "build.log"
     start = time.perf_counter()
     try:
-        get_runner(sim).build(
-            sources=[*files, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
-            timescale=TIMESCALE, waves=waves, always=True, log_file=log,
-            build_args=BUILD_ARGS[sim],
-        )
+        with ticking(f"building {config.module_name} ({sim}, {top.split('_')[0]})"):
+            get_runner(sim).build(
+                sources=[*files, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
+                timescale=TIMESCALE, waves=waves, always=True, log_file=log,
+                build_args=BUILD_ARGS[sim],
+            )
     except (RuntimeError, SystemExit, OSError) as exc:
         raise UsageError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
     write_cache(stamp, key)

@@ -16,8 +16,9 @@ def exhaustive(widths: dict[str, int]) -> dict[str, np.ndarray]:
     total = sum(widths.values())
     if total > MAX_EXHAUSTIVE_BITS:
         raise UsageError(
-            f"exhaustive testing needs 2**{total} vectors, more than 2**{MAX_EXHAUSTIVE_BITS}: "
-            "give --vectors N for seeded random plus corner patterns"
+            f"exhaustive testing needs 2**{total} vectors, more than the 2**{MAX_EXHAUSTIVE_BITS} one process "
+            "holds: shard it with --workers N (or --scheduler ADDRESS), or give --vectors N for seeded random "
+            "plus corner patterns"
         )
     grids = np.meshgrid(*[np.arange(1 << w, dtype=np.uint64) for w in widths.values()], indexing="ij")
     return {name: g.ravel() for name, g in zip(widths, grids)}

@@ -50,7 +50,8 @@ class Verdict:
         status = "PASS" if self.passed else "FAIL"
         return (f"{status} {self.module} on {self.sim}: {self.vectors:,} vectors ({kind}), "
                 f"{self.mismatches:,} mismatches, {self.rate:,.0f} vectors/s "
-                f"({lanes}, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall)")
+                f"({lanes}, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall, "
+                f"{f'{self.build_seconds:.1f} s build' if self.build_seconds else 'build cached'})")
 
 
 def code_at(codes: np.ndarray, i: int) -> int:

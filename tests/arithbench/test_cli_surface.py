@@ -115,3 +115,15 @@ def test_any_command_line_exits_0_1_or_2_with_no_traceback(argv, sandbox, monkey
         assert err.strip().count("\n") == 0, (argv, err)
         assert listing(here) == before, argv
     assert (here / "README.md").read_text() == "a user's file"
+
+
+def test_every_units_described_configuration_configures_again():
+    """describe() (and sharded runs) pass every parameter back, defaults included."""
+    from arithbench.catalog import configure, units
+    from arithbench.params import parse_assignments
+
+    for name in units():
+        config = configure(name)
+        argv = config.describe().split()[1:]
+        again = configure(name, parse_assignments(argv[1::2]))
+        assert again == config, name
