@@ -159,6 +159,16 @@ def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
     return ~negative if rounding == "rup" else negative
 
 
+def rounds_away_from_zero(rounding: str, negative: np.ndarray) -> np.ndarray:
+    """Whether a non-zero value below half the smallest step rounds to that step (True) or to
+    zero (False): only the directed modes pointing away from zero do."""
+    if rounding == "rup":
+        return ~negative
+    if rounding == "rdn":
+        return negative
+    return np.zeros_like(negative)
+
+
 def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: bool = False,
            random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring.
