@@ -584,7 +584,8 @@ def parser() -> argparse.ArgumentParser:
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
-    p.add_argument("--shard-size", type=_int_in(1, 1 << 26), default=1 << 22, help="vectors per shard (default 2**22)")
+    p.add_argument("--shard-size", type=_int_in(1, 1 << 26), default=None,
+                   help="vectors per shard (default 2**24: each shard starts a simulator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)

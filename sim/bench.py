@@ -16,6 +16,7 @@ import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import RisingEdge, Timer
 
+from arithbench.sim.lanes import lane_dtype
 from arithbench.sim.stream import lane_ports, read_words, write_words
 
 
@@ -75,7 +76,9 @@ async def play(dut):
             progress.write_text(f"{(first + count) * lanes} {steps * lanes} {now - start}")
     elapsed = time.perf_counter() - start
 
-    result = {name: np.concatenate(parts) for name, parts in got.items()}
+    widths = {p["name"]: p["width"] for p in outs}
+    result = {name: np.concatenate(parts).astype(lane_dtype(widths[name]) if widths[name] <= 64 else np.uint64)
+              for name, parts in got.items()}
     tmp = Path(job["outputs"] + ".tmp.npz")
     np.savez(tmp, _elapsed=np.float64(elapsed), _phases=np.array(list(phases.values())),
              _phase_names=np.array(list(phases)), **result)

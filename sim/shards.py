@@ -31,8 +31,9 @@ from .toolchain import prepare
 from .vectors import grid_slice
 from .verify import mismatches
 
-#: Vectors per shard by default: 2**22 (about 100 MB of codes in flight per worker).
-SHARD_VECTORS = 1 << 22
+#: Vectors per shard by default: 2**24 (about 0.5 GB in flight per worker). Each shard starts
+#: a simulator (about 1 s), so larger shards waste less; 2**32 vectors make 256 of them.
+SHARD_VECTORS = 1 << 24
 #: Largest space a sharded exhaustive run accepts (2**40 vectors).
 MAX_SHARDED_BITS = 40
 RETRIES = 2
@@ -48,6 +49,8 @@ class ShardResult:
     wall_seconds: float
     worker: str
     attempts: int = 1
+    #: Seconds in each phase of the shard: pairs, golden model, simulator (process), comparison.
+    phases: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -96,7 +99,17 @@ class ShardedVerdict:
         return (f"{state} {self.module} on {self.sim}: {self.vectors:,} of {self.total:,} vectors ({plan}) in "
                 f"{len(self.shards)} shards on {self.workers}, {self.mismatches} mismatches; covered {ranges}; "
                 f"{retried} shards retried, {len(self.failed)} failed; {self.wall_seconds:.0f} s wall, "
-                f"{busy:.0f} s of shard time (projected on 64 workers: {busy / 64 + self.build_seconds:.0f} s)")
+                f"{busy:.0f} s of shard time (projected on 64 workers: {busy / 64 + self.build_seconds:.0f} s); "
+                f"build {self.build_seconds:.0f} s; shard time by phase: {self.phase_text()}")
+
+    def phase_text(self) -> str:
+        """Seconds summed over shards per phase; the simulator's own loop is part of its phase."""
+        totals: dict[str, float] = {}
+        for s in self.shards:
+            for name, secs in s.phases.items():
+                totals[name] = totals.get(name, 0.0) + secs
+        loop = sum(s.sim_seconds for s in self.shards)
+        return ", ".join(f"{name} {secs:.0f} s" for name, secs in totals.items()) + f" (its loop {loop:.0f} s)"
 
 
 def _total(config: UnitConfig, plan: VectorPlan) -> int:
@@ -124,12 +137,18 @@ def run_shard(unit: str, params: dict, sim: str, lanes: int, root: str, plan: Ve
     with open(attempts, "a") as f:  # one line per attempt, so retries show in the record
         f.write(worker + "\n")
     config = configure(unit, params)
+    t0 = time.perf_counter()
     inputs = _slice(config, plan, start, stop)
+    t1 = time.perf_counter()
     expected = config.model(inputs, lanes)
+    t2 = time.perf_counter()
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=Path(root))
+    t3 = time.perf_counter()
     where = mismatches(expected, run.outputs)
+    t4 = time.perf_counter()
+    phases = {"pairs": t1 - t0, "golden model": t2 - t1, "simulator": t3 - t2, "comparison": t4 - t3}
     return ShardResult(start, stop, len(where), [int(start + i) for i in where[:5]], run.sim_seconds,
-                       time.perf_counter() - began, worker)
+                       time.perf_counter() - began, worker, phases=phases)
 
 
 def _worker_name() -> str:
@@ -143,12 +162,13 @@ def _worker_name() -> str:
 
 def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
                    seed: int = 1, lanes: int | None = None, root: Path = Path("build"), workers: int = 2,
-                   scheduler: str | None = None, shard_size: int = SHARD_VECTORS, client=None,
+                   scheduler: str | None = None, shard_size: int | None = None, client=None,
                    progress: Progress | None = None) -> ShardedVerdict:
     """Verify ``config`` in shards on a Dask cluster: ``client`` if given, else the scheduler at
     ``scheduler``, else a local cluster of ``workers`` processes."""
     if config.sequential:
         raise UsageError("a unit with a clock (clocked=true or stages) verifies one stream per lane: run it without --workers")
+    shard_size = SHARD_VECTORS if shard_size is None else shard_size
     if shard_size < 1:
         raise UsageError(f"--shard-size must be at least 1, not {shard_size}")
     if count == "default":
@@ -158,7 +178,7 @@ def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | N
     root = Path(root).resolve()
     prepare(sim)
     if lanes is None:
-        lanes = default_lanes(generate(config, root / "rtl" / config.module_name)[1]["ports"])
+        lanes = default_lanes(generate(config, root / "rtl" / config.module_name)[1]["ports"], total)
     _, _, _, build_seconds = build(config, sim=sim, lanes=lanes, root=root)
     with dask_client(workers, scheduler, client) as client:
         log_dir = Path(tempfile.mkdtemp(prefix="shards-", dir=root))
