@@ -37,7 +37,7 @@ class UnitSpec:
     ``normal_inputs(cfg, n, seed)`` gives inputs made from N(0,1) data, for units whose inputs
     are not plain per-port formats (blocks). ``grid(cfg)``, for units whose exhaustive plan is
     every combination of their input codes, gives those inputs' widths, so that sharded runs
-    can make any slice of the space (:func:`arithbench.sim.vectors.grid_slice`), or None for
+    can make any slice of the space (:func:`arithbench.vectors.grid_slice`), or None for
     configurations whose plan is not such a grid.
     """
 

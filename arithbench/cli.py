@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .catalog import configure, units
 from .errors import UsageError
 from .files import check_ours, check_output_dir, write_owned
 from .params import parse_assignments
+from .tools import yosys_command
 
 #: The most vectors one process checks; more need --workers (shards make their own slices).
 MAX_VECTORS_ONE_PROCESS = 1 << 25
@@ -236,7 +236,6 @@ def _renamed(key: str, names: dict[str, str]) -> str:
 
 def _own(config, args, root: Path):
     """The user's design behind the unit's ports (see arithbench.sim.own_rtl)."""
-    from .reports.area import yosys_command
     from .rtl.emit import generate
     from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
 
@@ -245,8 +244,7 @@ def _own(config, args, root: Path):
                        args.clock, reset, low)
     meta = generate(config, root / "rtl" / config.module_name)[1]
     work = root / "own" / config.module_name
-    yosys = yosys_command("osu018") if shutil.which("yosys") else yosys_command("yowasp")
-    files, described = own_source(config, meta, design, work, yosys)
+    files, described = own_source(config, meta, design, work, yosys_command())
     return files, described, f"{args.top} from {', '.join(args.rtl)}"
 
 
@@ -337,7 +335,7 @@ def _verify_sharded(args, config, count) -> int:
 
 def cmd_vectors(args) -> int:
     from .rtl.emit import generate
-    from .sim.vectors import vector_file
+    from .vectors import vector_file
 
     config = _config(args)
     count = _vectors(args.vectors) if args.vectors else config.default_count()

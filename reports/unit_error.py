@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan
-from ..models.codec import encode, value
+from ..models.codec import encode, round_signed, value
 from ..models.formats import FloatFormat, IntFormat
 from .error import sample, stats
 
@@ -28,7 +28,7 @@ def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:
     if isinstance(fmt, FloatFormat):
         return encode(fmt, x, "rne", sat=True).astype(np.uint64)
     scale = np.max(np.abs(x)) / fmt.max_value
-    q = np.clip(np.rint(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
+    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
     return (q & ((1 << fmt.bits) - 1)).astype(np.uint64)
 
 

@@ -20,7 +20,7 @@ from ..models.codec import SR_BITS
 from ..models.formats import FloatFormat
 from .float_logic import EXP_WIDTH, leading_one, unpack
 
-ROUNDINGS = ("rne", "rtz", "sr")
+BFP_ROUNDINGS = ("rne", "rtz", "sr")
 
 
 class BfpQuant(wiring.Component):
@@ -29,8 +29,8 @@ class BfpQuant(wiring.Component):
     (signed shared exponent), ``m`` (``k`` signed ``p``-bit mantissas packed)."""
 
     def __init__(self, fmt: FloatFormat, block: BFPFormat, rounding: str):
-        if rounding not in ROUNDINGS:
-            raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+        if rounding not in BFP_ROUNDINGS:
+            raise ValueError(f"rounding must be one of {', '.join(BFP_ROUNDINGS)}, not {rounding!r}")
         top = (1 << (block.exp_bits - 1)) - 1
         if fmt.emax > top:
             raise ValueError(f"{fmt.name} exponents reach {fmt.emax}, beyond the shared exponent's {top}")

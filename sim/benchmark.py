@@ -85,6 +85,7 @@ def _ceiling(config: UnitConfig, inputs, expected, root: Path, reps: int) -> tup
 
 
 def _rate(fn, n: int) -> float:
+    fn()  # tables a model builds on first use are not part of its throughput
     t0 = time.perf_counter()
     fn()
     return n / (time.perf_counter() - t0)
@@ -92,7 +93,8 @@ def _rate(fn, n: int) -> float:
 
 def model_rates(n: int = 1 << 20, seed: int = 1) -> dict[str, float]:
     """Vectors/s of the golden fp_mul (e4m3 and bf16) and lmul (e4m3) models, and of ml_dtypes
-    doing fp_mul's work (inputs to float32, multiply, cast back), one timing each."""
+    doing fp_mul's work (inputs to float32, multiply, cast back), one timing each after a
+    warm-up call."""
     import ml_dtypes
 
     from ..models.formats import float_format

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..reports.area import yosys_command
+from ..tools import yosys_command
 
 _SHOWN = re.compile(r"^\s*\\in_(\w+)\s+(-?\d+)\s+([0-9a-fx]+)\s", re.M)
 _FAILED = "model found: FAIL!"
@@ -92,16 +92,12 @@ def check(module: str, gold: Path, gate: Path | list[Path], *, outputs: set[str]
 
 def _yosys(steps: list[str], work: Path, timeout: int, log: str) -> subprocess.CompletedProcess | None:
     try:
-        done = subprocess.run([*_command(), "-p", "; ".join(steps)], cwd=work,
+        done = subprocess.run([*yosys_command(), "-p", "; ".join(steps)], cwd=work,
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None
     (work / log).write_text(done.stdout + done.stderr)
     return done
-
-
-def _command() -> list[str]:
-    return yosys_command("osu018" if shutil.which("yosys") else "yowasp")
 
 
 def _tool() -> str:

@@ -2,7 +2,7 @@
 
 The parent builds the simulator once (cached under the build folder, which remote workers
 must share); each shard makes its own slice of the vectors (index arithmetic for exhaustive
-grids, :func:`arithbench.sim.vectors.grid_slice`, so 2**32 pairs never sit in one memory),
+grids, :func:`arithbench.vectors.grid_slice`, so 2**32 pairs never sit in one memory),
 simulates it in its own run folder and compares it with the golden model. Dask retries a shard
 whose task fails and reschedules one whose worker is lost; the record keeps one result per
 range, says which ranges were covered and how many attempts each took, so nothing is counted
@@ -28,7 +28,7 @@ from ..rtl.emit import generate
 from .lanes import default_lanes
 from .runner import Progress, build, simulate
 from .toolchain import prepare
-from .vectors import grid_slice
+from ..vectors import grid_slice
 from .verify import mismatches
 
 #: Vectors per shard by default: 2**24 (about 0.5 GB in flight per worker). Each shard starts

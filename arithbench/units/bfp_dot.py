@@ -9,7 +9,7 @@ from ..models.formats import IntFormat, float_format
 from ..models.codec import ROUNDINGS
 from ..params import RBITS, Param
 from ..rtl.bfp_dot import BfpDot
-from ..sim.vectors import with_random_bits
+from ..vectors import with_random_bits
 
 
 def _fmt(cfg):

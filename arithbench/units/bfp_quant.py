@@ -8,8 +8,8 @@ from ..models.block import BFPFormat, bfp_quantize, join_codes, split_codes
 from ..models.codec import SR_BITS, decode, encode
 from ..models.formats import float_format
 from ..params import Param
-from ..rtl.bfp_quant import ROUNDINGS, BfpQuant
-from ..sim.vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
+from ..rtl.bfp_quant import BFP_ROUNDINGS, BfpQuant
+from ..vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
 
 #: Random bits crossed with every input block when ``round=sr`` runs exhaustively.
 SR_CORNERS = (0, 1, 0x7FFF, 0x8000, 0xFFFF)
@@ -96,7 +96,7 @@ register(UnitSpec(
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 8, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
         Param("round", "choice", "rne", "mantissa rounding (sr: stochastic, 16 random bits per element on port r)",
-              choices=ROUNDINGS),
+              choices=BFP_ROUNDINGS),
     ),
     model=_model,
     component=lambda cfg: BfpQuant(float_format(cfg["fmt"]), _block(cfg), cfg["round"]),

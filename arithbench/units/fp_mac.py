@@ -9,7 +9,7 @@ from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
-from ..sim.vectors import crossed, float_corners, mixed, with_random_bits
+from ..vectors import crossed, float_corners, mixed, with_random_bits
 
 #: Accumulator values every operand pair is checked against.
 ACC_VALUES = (0.0, -0.0, 1.0, -1.0, 3.0, -2.5, 1e-3, -1000.0, 65504.0, -1e-7, 6e-8, 1e30, np.inf, -np.inf, np.nan)

@@ -7,7 +7,7 @@ from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..models.mul import fp_mul
 from ..rtl.fp_mul import FpMul
-from ..sim.vectors import float_pairs, with_random_bits
+from ..vectors import float_pairs, with_random_bits
 
 
 def _check_format(name):

@@ -5,7 +5,7 @@ from ..models.add import int_add
 from ..models.formats import IntFormat
 from ..params import Param
 from ..rtl.int_add import IntAdd
-from ..sim.vectors import int_pairs
+from ..vectors import int_pairs
 
 
 def _fmt(cfg):

@@ -8,7 +8,7 @@ from ..models.intmac import int8_mac, int16_fma
 from ..errors import UsageError
 from ..params import CLOCKED, Param
 from ..rtl.int_mac import IntDotAcc
-from ..sim.vectors import crossed, int_corners, mixed
+from ..vectors import crossed, int_corners, mixed
 
 INT32 = IntFormat(32)
 #: Accumulator values int8_mac is checked against for every operand pair.

@@ -5,7 +5,7 @@ from ..params import Param
 from ..models.formats import IntFormat
 from ..models.mul import int_mul
 from ..rtl.int_mul import IntMul
-from ..sim.vectors import int_pairs
+from ..vectors import int_pairs
 
 
 def _fmt(cfg):

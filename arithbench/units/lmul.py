@@ -6,7 +6,7 @@ from ..models.formats import float_format
 from ..models.lmul import SUBNORMAL_POLICIES, lmul, offset_lsbs
 from ..params import Param, saturation
 from ..rtl.lmul import LMul
-from ..sim.vectors import float_pairs
+from ..vectors import float_pairs
 
 
 def _check_format(name):

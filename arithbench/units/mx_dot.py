@@ -9,7 +9,7 @@ from ..models.formats import float_format
 from ..models.codec import ROUNDINGS
 from ..params import RBITS, Param
 from ..rtl.mx_dot import MxDot
-from ..sim.vectors import with_random_bits
+from ..vectors import with_random_bits
 
 
 def _blocks(cfg, n, rng):

@@ -56,4 +56,4 @@ def test_error_tables_print(capsys):
     for method in ("int8", "fp8 e4m3", "fp8 e5m2", "lmul m=3", "lmul m=4", "dfp16"):
         assert f"\n{method} " in out
     code, out, _ = run(capsys, "error", "lmul", "--samples", "2000")
-    assert code == 0 and "[holds]" in out or "[does not hold]" in out
+    assert code == 0 and ("[holds]" in out or "[does not hold]" in out)

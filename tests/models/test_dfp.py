@@ -14,8 +14,8 @@ def test_shared_exponent_never_clips_and_error_is_half_a_step():
 
 def test_stochastic_rounding_is_unbiased_and_seeded():
     x = np.full(200_000, 0.3) * 2.0**-10
-    q1, e = dfp.quantize(x, exponent=-12, rounding="stochastic", seed=4)
-    q2, _ = dfp.quantize(x, exponent=-12, rounding="stochastic", seed=4)
+    q1, e = dfp.quantize(x, exponent=-12, rounding="sr", seed=4)
+    q2, _ = dfp.quantize(x, exponent=-12, rounding="sr", seed=4)
     assert np.array_equal(q1, q2)
     assert set(np.unique(q1)) == {1, 2}
     assert abs(dfp.dequantize(q1, e).mean() - x[0]) < 0.01 * x[0]

@@ -65,7 +65,7 @@ def test_bf16_fp_mul_matches_gfloat(rounding, mode):
     from gfloat import RoundMode, encode_float, round_float
     from gfloat.formats import format_info_bfloat16
 
-    from arithbench.sim.vectors import float_corners
+    from arithbench.vectors import float_corners
 
     bf16 = float_format("bf16")
     rng = np.random.default_rng(11)
@@ -90,7 +90,7 @@ def test_tabulated_16bit_multiplier_equals_rounding_the_exact_product(fmt_name, 
     underflow, zeros and specials as whole-array arithmetic): it must equal packing the exact
     product (codec.pack, the one rounding definition) for every output format kind."""
     from arithbench.models.codec import pack, split
-    from arithbench.sim.vectors import float_corners
+    from arithbench.vectors import float_corners
 
     fmt = float_format(fmt_name)
     rng = np.random.default_rng(len(fmt_name))

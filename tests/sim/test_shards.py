@@ -10,7 +10,7 @@ import pytest
 
 from arithbench.catalog import VectorPlan, configure
 from arithbench.sim.shards import _total, verify_sharded
-from arithbench.sim.vectors import exhaustive, grid_slice
+from arithbench.vectors import exhaustive, grid_slice
 
 
 def test_grid_slices_are_the_exhaustive_order():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UsageError
-from ..models.formats import FloatFormat
+from .errors import UsageError
+from .models.formats import FloatFormat
 
 #: Largest input space ``--vectors exhaustive`` accepts on one machine (2**24 vectors).
 MAX_EXHAUSTIVE_BITS = 24
@@ -38,7 +38,7 @@ def grid_slice(widths: dict[str, int], start: int, stop: int) -> dict[str, np.nd
 def float_corners(fmt: FloatFormat) -> np.ndarray:
     """Codes worth crossing with each other: zeros, subnormal and normal extremes, +-1, powers
     of two, mantissas with walking ones, filled-from-top and trailing ones, inf and NaN."""
-    m, e = fmt.man_bits, fmt.exp_bits
+    m = fmt.man_bits
     mantissas = {0, 1, fmt.man_max_code, fmt.man_max_code - 1 if m else 0}
     mantissas |= {1 << i for i in range(m)}  # walking ones
     mantissas |= {fmt.man_max_code ^ ((1 << i) - 1) for i in range(m)}  # filled from the top
