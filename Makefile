@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PREREQS := g++:g++ make:make perl:perl iverilog:iverilog yosys:yosys sta:opensta ccache:ccache \
 	chromium:chromium /usr/share/qflow/tech/osu018/osu018_stdcells.lib:qflow-tech-osu018
 
-.PHONY: setup prereqs report test clean
+.PHONY: setup prereqs report test test-fast clean
 
 setup: prereqs $(VENV)/.installed
 
@@ -39,6 +39,10 @@ report: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Models, command line, API and a few RTL co-simulations (see the smoke marker): minutes, not half an hour.
+test-fast: setup
+	$(PY) -m pytest -q -m "smoke or not (sim or synth or proof or browser)"
 
 clean:
 	rm -rf build

@@ -5,8 +5,11 @@ import pytest
 from arithbench.catalog import configure
 from arithbench.sim.verify import verify
 
+#: Kept in the fast tier (`make test-fast`): one multiplier, one MAC, one block unit.
+SMOKE = pytest.mark.smoke
+
 CONFIGS = [
-    ("fp_mul", {"fmt": "e4m3", "sat": "true"}),
+    pytest.param("fp_mul", {"fmt": "e4m3", "sat": "true"}, marks=SMOKE),
     ("fp_mul", {"fmt": "e4m3", "sat": "false"}),
     ("fp_mul", {"fmt": "e5m2", "sat": "true"}),
     ("fp_mul", {"fmt": "e5m2", "sat": "false"}),
@@ -116,7 +119,7 @@ def test_integer_macs_on_icarus(unit, sat, build_root):
 
 
 FP_MACS = [
-    ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}),
+    pytest.param("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}, marks=SMOKE),
     ("fp8_mac", {"fmt": "e5m2", "acc": "fp32"}),
     ("fp8_mac", {"fmt": "e4m3", "acc": "fp16"}),
     ("fp8_mac", {"fmt": "e5m2", "acc": "fp16", "sat": "true"}),
@@ -203,7 +206,7 @@ def test_bfp_dot(params, sim, build_root):
     assert verdict.mismatches == 0, verdict.counterexamples
 
 
-BLOCK_EXHAUSTIVE = [("mx_dot", {"elem": "e2m1", "k": "2"}), ("bfp_dot", {"k": "2", "p": "4", "out": "int"}),
+BLOCK_EXHAUSTIVE = [pytest.param("mx_dot", {"elem": "e2m1", "k": "2"}, marks=SMOKE), ("bfp_dot", {"k": "2", "p": "4", "out": "int"}),
                     ("bfp_dot", {"k": "2", "p": "4", "out": "fp32"}),
                     ("bfp_dot", {"k": "2", "p": "4", "out": "fp32", "round": "rdn"}),
                     ("mx_dot", {"elem": "e2m1", "k": "2", "round": "rdn"}),
