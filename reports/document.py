@@ -70,7 +70,8 @@ def to_markdown(blocks: list[Block]) -> str:
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; display: block; max-width: 100%;
+        overflow-x: auto; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
 .source { color: #666; font-size: 0.85em; font-style: italic; }
@@ -93,8 +94,12 @@ def to_html(blocks: list[Block], title: str) -> str:
                 out.append("<tr>" + "".join(f"<td>{html.escape(fmt_value(r[c]))}</td>" for c in b.columns) + "</tr>")
             out.append(f"</tbody></table><p class=\"source\">Source: {html.escape(b.source)}</p>")
         elif isinstance(b, Image):
-            data = base64.b64encode(b.path.read_bytes()).decode()
-            out.append(f"<figure><img alt=\"{html.escape(b.caption)}\" src=\"data:image/png;base64,{data}\">"
+            png = base64.b64encode(b.path.read_bytes()).decode()
+            svg = b.path.with_suffix(".svg")
+            vector = (f"<source type=\"image/svg+xml\" srcset=\"data:image/svg+xml;base64,"
+                      f"{base64.b64encode(svg.read_bytes()).decode()}\">" if svg.exists() else "")
+            out.append(f"<figure><picture>{vector}<img alt=\"{html.escape(b.caption)}\" "
+                       f"src=\"data:image/png;base64,{png}\"></picture>"
                        f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
     out.append("</body></html>")
     return "\n".join(out)

@@ -15,8 +15,10 @@ def pyplot():
 
 
 def save(plt, fig, path: Path) -> None:
+    """The figure as ``path`` (PNG, 150 dpi) and beside it as SVG (what the HTML report shows)."""
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    fig.savefig(path, dpi=150)
+    fig.savefig(path.with_suffix(".svg"))
     plt.close(fig)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import os
+import platform
+import subprocess
 import sys
 import time
 from importlib import metadata
@@ -26,6 +29,7 @@ from .area import tool_version
 from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .cache import cached
+from .findings import findings
 from .costs import cost_claims, unit_costs
 from . import block_error, dot_error
 from .claims import block_claims, dfp_claims
@@ -115,6 +119,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                                        lambda: unit_costs(config, flow=flow, root=root)))
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["provenance"] = provenance(sim, command, flow)
+    results["findings"] = findings(results)
     return results, histograms
 
 
@@ -132,7 +137,39 @@ def provenance(sim: str, command: str, flow: str) -> dict:
             "command": command, "simulator": sim_version(sim), "seed": SEED,
             "cost_flow": f"{flow} ({tool_version(flow)})",
             "error_samples": ERROR_SAMPLES, "study_samples": STUDY_SAMPLES,
-            "python": sys.version.split()[0], "versions": versions}
+            "python": sys.version.split()[0], "versions": versions, "commit": _commit(), "machine": _machine()}
+
+
+def _commit() -> str:
+    """The git commit arithbench runs from (with "+ changes" when the tree differs), or why not."""
+    here = Path(__file__).resolve().parent
+    head = subprocess.run(["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                          text=True, check=False)
+    if head.returncode:
+        return "not a git checkout (installed package)"
+    dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return head.stdout.strip() + (" + uncommitted changes" if dirty else "")
+
+
+def _machine() -> str:
+    """CPU model, cores and memory of this machine."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        import psutil
+
+        memory = f", {psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except ImportError:
+        pass
+    return f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}"
 
 
 def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
@@ -152,7 +189,18 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
     prov = results["provenance"]
     out: list[doc.Block] = [
         doc.Heading("arithbench comparison report", 1),
-        doc.Text(f"Generated {prov['date']} by `{prov['command']}` (arithbench {prov['versions']['arithbench']})."),
+        doc.Text(f"Generated {prov['date']} by `{prov['command']}` (arithbench {prov['versions']['arithbench']}, "
+                 f"commit {prov['commit']}, on {prov['machine']})."),
+        doc.Heading("Summary"),
+        *([doc.Table(results["findings"], ("finding", "source"), "computed from the tables below "
+                     "(arithbench.reports.findings)")] if results["findings"] else []),
+        *([doc.Image(plots["error_vs_area"], "Mean relative error (N(0,1) inputs) against area; Pareto front "
+                     "in red")] if "error_vs_area" in plots else []),
+        doc.Table([{"sensitivity": "", **c} for c in results["claims"]], ("claim", "basis", "figure", "verdict",
+                                                                          "sensitivity"),
+                  "the tables below: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
+                  "25% of the reference's mean relative error; cost verdicts: 'holds' inside the claimed range, "
+                  "'holds with conditions' within a factor of 2 of it, else 'does not hold'"),
         doc.Heading("Verification"),
         doc.Text("Each unit's Verilog (generated from Amaranth) co-simulated under cocotb against its golden "
                  "NumPy model, every output compared bit for bit."),
@@ -235,21 +283,14 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Table(cost_rows(results["costs"]), COST_COLUMNS,
                   f"`arithbench cost` (arithbench.reports.area, arithbench.reports.energy), cost flow "
                   f"{prov['cost_flow']}; activity on {ACTIVITY_VECTORS:,} operations per data set, seed {prov['seed']}"),
-        *[doc.Image(plots[k], caption) for k, caption in (
-            ("error_vs_area", "Mean relative error (N(0,1) inputs) against area; Pareto front in red"),
-            ("error_vs_energy", "Mean relative error (N(0,1) inputs) against activity energy; Pareto front in red"))
-          if k in plots],
-        doc.Heading("Claims"),
-        doc.Table([{"sensitivity": "", **c} for c in results["claims"]], ("claim", "basis", "figure", "verdict",
-                                                                          "sensitivity"),
-                  "the tables above: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
-                  "25% of the reference's mean relative error; cost verdicts: 'holds' inside the claimed range, "
-                  "'holds with conditions' within a factor of 2 of it, else 'does not hold'"),
+        *([doc.Image(plots["error_vs_energy"], "Mean relative error (N(0,1) inputs) against energy per "
+                     "operation; Pareto front in red")] if "error_vs_energy" in plots else []),
         doc.Heading("Provenance"),
         doc.Table([{"item": k, "value": v} for k, v in prov["versions"].items()]
                   + [{"item": "simulator", "value": prov["simulator"]},
                      {"item": "cost flow", "value": prov["cost_flow"]}, {"item": "python", "value": prov["python"]},
                      {"item": "seed", "value": prov["seed"]}, {"item": "command", "value": prov["command"]},
+                     {"item": "commit", "value": prov["commit"]}, {"item": "machine", "value": prov["machine"]},
                      {"item": "date", "value": prov["date"]}],
                   ("item", "value"), "the environment this report ran in"),
     ]

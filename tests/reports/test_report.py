@@ -60,11 +60,15 @@ def test_report_sections_are_filled(report):
     out, results = report
     for name in ("index.html", "REPORT.md", "results.json", "verification.csv", "unit_error.csv",
                  "lmul_error.csv", "claims.csv", "costs.csv", "error_histograms.png", "error_vs_area.png",
+                 "error_vs_area.svg",
                  "error_vs_energy.png"):
         assert (out / name).stat().st_size > 0, name
     assert all(r["mismatches"] == 0 for r in results["verification"])
     assert {r["verdict"] for r in results["claims"]} <= {"holds", "holds with conditions", "does not hold"}
-    assert results["provenance"]["versions"]["amaranth"]
+    assert results["provenance"]["versions"]["amaranth"] and results["provenance"]["machine"]
+    headings = [line for line in (out / "REPORT.md").read_text().splitlines() if line.startswith("## ")]
+    assert headings[0] == "## Summary"  # findings first
+    assert results["findings"] and all(f["finding"] in (out / "REPORT.md").read_text() for f in results["findings"])
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -73,14 +77,17 @@ _CHECK = """<script>
 window.addEventListener('load', () => {
   const imgs = [...document.images];
   const ok = imgs.filter(i => i.complete && i.naturalWidth > 0).length;
+  const svg = imgs.filter(i => i.currentSrc.startsWith('data:image/svg')).length;
   document.body.setAttribute('data-images', ok + '/' + imgs.length);
+  document.body.setAttribute('data-svg', String(svg));
+  document.body.setAttribute('data-width', String(document.documentElement.scrollWidth));
 });
 </script></body>"""
 
 
 @pytest.mark.sim
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
-def test_html_loads_offline_and_every_image_renders(report, tmp_path):
+def test_html_loads_offline_every_plot_renders_as_svg_and_fits_1400_px(report, tmp_path):
     out, _ = report
     page = tmp_path / "page.html"
     page.write_text((out / "index.html").read_text().replace("</body>", _CHECK))
@@ -88,11 +95,13 @@ def test_html_loads_offline_and_every_image_renders(report, tmp_path):
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+         "--virtual-time-budget=5000", "--window-size=1400,900", "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120)
     match = re.search(r'data-images="(\d+)/(\d+)"', done.stdout)
     assert match, done.stderr[-2000:]
     assert match[1] == match[2] and int(match[2]) >= 3
+    assert re.search(r'data-svg="(\d+)"', done.stdout)[1] == match[2]  # every plot shown as SVG
+    assert int(re.search(r'data-width="(\d+)"', done.stdout)[1]) <= 1400  # nothing overflows a 1400 px window
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
 
