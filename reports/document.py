@@ -23,6 +23,23 @@ def fmt_value(v) -> str:
     return str(v)
 
 
+#: Column titles where the key alone says too little; other keys show with spaces for "_".
+TITLES = {
+    "area_um2": "area um2", "delay_ns": "delay ns", "fmax_mhz": "fmax MHz", "leakage_nw": "leakage nW",
+    "energy_pj_normal": "energy pJ, normal data (Liberty)", "energy_table_pj": "energy pJ (operation table)",
+    "energy_table_ops": "operations priced", "energy_activity_pj_uniform": "energy pJ (activity, uniform codes)",
+    "energy_activity_pj_normal": "energy pJ (activity, normal data)", "mean_rel": "mean rel. error",
+    "max_rel": "max rel. error", "frac_exact": "fraction exact", "sim_s": "simulation s", "wall_s": "wall s",
+    "vectors_per_s": "vectors/s", "mean_err": "mean error", "max_err": "max error",
+    "quant_err_plain": "quantization error", "quant_err_reordered": "quantization error, reordered",
+    "dot_err_plain": "dot error", "dot_err_reordered": "dot error, reordered",
+}
+
+
+def column_title(column: str) -> str:
+    return TITLES.get(column, column.replace("_", " "))
+
+
 @dataclass
 class Heading:
     text: str
@@ -58,7 +75,7 @@ def to_markdown(blocks: list[Block]) -> str:
         elif isinstance(b, Text):
             out.append(f"{b.text}\n")
         elif isinstance(b, Table):
-            out.append("| " + " | ".join(b.columns) + " |")
+            out.append("| " + " | ".join(column_title(c) for c in b.columns) + " |")
             out.append("|" + "---|" * len(b.columns))
             for r in b.rows:
                 out.append("| " + " | ".join(fmt_value(r[c]) for c in b.columns) + " |")
@@ -88,7 +105,7 @@ def to_html(blocks: list[Block], title: str) -> str:
         elif isinstance(b, Text):
             out.append(f"<p>{html.escape(b.text)}</p>")
         elif isinstance(b, Table):
-            out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in b.columns)
+            out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(column_title(c))}</th>" for c in b.columns)
                        + "</tr></thead><tbody>")
             for r in b.rows:
                 out.append("<tr>" + "".join(f"<td>{html.escape(fmt_value(r[c]))}</td>" for c in b.columns) + "</tr>")

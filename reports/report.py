@@ -75,10 +75,10 @@ def select_units(names: list[str] | None):
 
 
 def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018") -> tuple[dict, dict]:
-    """Run everything; returns (results, relative errors per module for the histograms)."""
+    """Run everything; returns (results, relative errors per module for the distribution plot)."""
     results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "dot_error": [], "dfp_error": [],
                      "block_error": block_error.rows(seed=SEED), "costs": [], "claims": []}
-    histograms: dict[str, np.ndarray] = {}
+    errors: dict[str, np.ndarray] = {}
     for i, config in enumerate(configs, 1):
         name = config.module_name
         _log(f"[{i}/{len(configs)}] {name}: verifying on {sim}")
@@ -98,7 +98,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                          lambda: _unit_error(config, dataset))
             results["unit_error"].append({"unit": name, "data": dataset, **row["stats"]})
             if dataset == "normal":
-                histograms[name] = np.asarray(row["hist"])
+                errors[name] = np.asarray(row["rel"])
     if any(c.spec.name == "lmul" for c in configs):
         _log(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)")
         rows = cached(root, "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED},
@@ -120,13 +120,13 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["provenance"] = provenance(sim, command, flow)
     results["findings"] = findings(results)
-    return results, histograms
+    return results, errors
 
 
 def _unit_error(config, dataset: str) -> dict:
-    """Statistics plus a 200-bin histogram-ready sample (clipped relative errors) of one unit."""
+    """Statistics plus the first 20,000 relative errors of one unit (for the distribution plot)."""
     stats, rel = unit_error(config, dataset, ERROR_SAMPLES, SEED)
-    return {"stats": stats, "hist": np.clip(rel, -0.5, 0.5)[:20_000].tolist()}
+    return {"stats": stats, "rel": rel[:20_000].tolist()}
 
 
 def provenance(sim: str, command: str, flow: str) -> dict:
@@ -172,16 +172,24 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}"
 
 
-def histogram_plot(histograms: dict[str, np.ndarray], path: Path) -> None:
+def error_cdf_plot(errors: dict[str, np.ndarray], path: Path) -> None:
+    """Cumulative distribution of log10 |relative error| per unit on one log axis: a unit that
+    is exact on a share of its inputs starts at that share (no fake spikes from clipping)."""
     plt = pyplot()
-    names = list(histograms)
-    fig, axes = plt.subplots(len(names), 1, figsize=(8, 1.8 * len(names)), sharex=True, squeeze=False)
-    bins = np.linspace(-0.5, 0.5, 101)
-    for ax, name in zip(axes[:, 0], names):
-        ax.hist(np.clip(histograms[name], -0.5, 0.5), bins=bins, color="#4472c4")
-        ax.set_ylabel("count")
-        ax.set_title(name, fontsize=9, loc="left")
-    axes[-1, 0].set_xlabel("relative error (approx - exact) / |exact|, clipped to ±0.5")
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    magnitudes = {name: np.abs(np.asarray(rel, np.float64)) for name, rel in errors.items()}
+    magnitudes = {name: m[np.isfinite(m)] for name, m in magnitudes.items()}
+    smallest = min((m[m > 0].min() for m in magnitudes.values() if (m > 0).any()), default=1e-3)
+    floor = np.floor(np.log10(smallest)) - 1  # exact results sit one decade left of the smallest error
+    for name, rel in magnitudes.items():
+        if not len(rel):
+            continue
+        x = np.sort(np.log10(np.maximum(rel, 10.0**floor)))
+        ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", label=name)
+    ax.set_xlabel(f"log10 |relative error| (exact results at {floor:.0f})")
+    ax.set_ylabel("fraction of inputs")
+    ax.set_xlim(floor - 0.5, None)
+    ax.legend(fontsize=7, ncol=2)
     save(plt, fig, path)
 
 
@@ -218,8 +226,9 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                                           "frac_exact"),
                   f"golden models (arithbench.reports.unit_error), {prov['error_samples']:,} samples, seed {prov['seed']}"),
     ]
-    if "histograms" in plots:
-        out.append(doc.Image(plots["histograms"], "Relative error per unit: the first 20,000 N(0,1) inputs quantized to the unit's format"))
+    if "error_cdf" in plots:
+        out.append(doc.Image(plots["error_cdf"], "Cumulative distribution of log10 |relative error| per unit: the "
+                             "first 20,000 N(0,1) inputs quantized to the unit's format"))
     if results["lmul_error"]:
         out += [
             doc.Heading("L-Mul against fp8 multiplication"),
@@ -313,15 +322,18 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
     err = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
     pts = [(c[cost_key], err[c["unit"]], c["unit"]) for c in cost_rows(results["costs"]) if c["unit"] in err]
     front = sorted((pts[i] for i in pareto([(x, y) for x, y, _ in pts])), key=lambda p: p[0])
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.scatter([p[0] for p in pts], [p[1] for p in pts], color="#4472c4")
-    for x, y, name in pts:
-        ax.annotate(name, (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
-    ax.plot([p[0] for p in front], [p[1] for p in front], color="#c00000", marker="o", linestyle="--",
-            label="Pareto front")
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    markers = "osD^vP*Xh<>"
+    for i, (x, y, name) in enumerate(pts):  # a legend, not labels on the points: they would overlap
+        ax.scatter([x], [y], marker=markers[i % len(markers)], s=40, label=name, zorder=3)
+    ax.plot([p[0] for p in front], [p[1] for p in front], color="#c00000", linestyle="--", label="Pareto front")
+    for axis, values in ((ax.set_xscale, [p[0] for p in pts]), (ax.set_yscale, [p[1] for p in pts])):
+        positive = [v for v in values if v and v > 0]
+        if positive and max(positive) / min(positive) > 10 and len(positive) == len(values):
+            axis("log")  # values spanning decades
     ax.set_xlabel(xlabel)
     ax.set_ylabel("mean relative error, N(0,1) inputs")
-    ax.legend()
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     save(plt, fig, path)
 
 
@@ -361,13 +373,13 @@ def write_csv(rows: list[dict], path: Path) -> None:
         writer.writerows(rows)
 
 
-def write(results: dict, histograms: dict, out_dir: Path) -> None:
+def write(results: dict, errors: dict, out_dir: Path) -> None:
     """Write everything into a temporary folder, then move it into place in one rename."""
     with output_dir(out_dir, "report") as tmp:
         plots = {}
-        if histograms:
-            plots["histograms"] = tmp / "error_histograms.png"
-            histogram_plot(histograms, plots["histograms"])
+        if errors:
+            plots["error_cdf"] = tmp / "error_cdf.png"
+            error_cdf_plot(errors, plots["error_cdf"])
         if results["block_error"]:
             plots["block_error"] = tmp / "block_reordering.png"
             block_plot(results["block_error"], plots["block_error"])
@@ -397,8 +409,8 @@ def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command
         flow: str = "osu018") -> dict:
     start = time.perf_counter()
     configs = select_units(units)
-    results, histograms = collect(configs, sim=sim, root=root, command=command, flow=flow)
+    results, errors = collect(configs, sim=sim, root=root, command=command, flow=flow)
     results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)
-    write(results, histograms, out_dir)
+    write(results, errors, out_dir)
     _log(f"report written to {out_dir}/index.html and REPORT.md in {results['provenance']['seconds']} s")
     return results

@@ -59,7 +59,7 @@ def test_every_number_in_the_markdown_is_in_results_json(report):
 def test_report_sections_are_filled(report):
     out, results = report
     for name in ("index.html", "REPORT.md", "results.json", "verification.csv", "unit_error.csv",
-                 "lmul_error.csv", "claims.csv", "costs.csv", "error_histograms.png", "error_vs_area.png",
+                 "lmul_error.csv", "claims.csv", "costs.csv", "error_cdf.png", "error_vs_area.png",
                  "error_vs_area.svg",
                  "error_vs_energy.png"):
         assert (out / name).stat().st_size > 0, name
