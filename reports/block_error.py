@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.block import (BFP_PRESETS, MX_ELEMENTS, SCALE_RULES, bfp_dequantize, bfp_quantize, mx_dequantize, mx_quantize,
-                            reorder_by_norm)
+from ..models.block import (BFP_PRESETS, MX_ELEMENTS, SCALE_RULES, bfp_dequantize, bfp_quantize, mx_dequantize,
+                            mx_element, mx_quantize, reorder_by_norm)
 
 
 FORMATS = ("bfp12", "bfp16", *(f"mx {e}" for e in MX_ELEMENTS),
@@ -48,6 +48,14 @@ def quantize(x: np.ndarray, fmt: str) -> np.ndarray:
     return mx_dequantize(scale, codes, elem).reshape(x.shape)
 
 
+def bits_per_element(fmt: str) -> float:
+    """Storage per element, the shared scale or exponent included: BFP ``p + 8/k``, MX element
+    bits + 8/32."""
+    if fmt in BFP_PRESETS:
+        return BFP_PRESETS[fmt].bits_per_element
+    return mx_element(fmt.split()[1]).bits + 8 / 32
+
+
 def rows(n_rows: int = 256, channels: int = 512, seed: int = 1) -> list[dict]:
     out = []
     for dataset in DATASETS:
@@ -56,7 +64,7 @@ def rows(n_rows: int = 256, channels: int = 512, seed: int = 1) -> list[dict]:
         norms = np.linalg.norm(keys, axis=1) * np.linalg.norm(query, axis=1)
         perm = reorder_by_norm(keys)
         for fmt in FORMATS:
-            row = {"format": fmt, "data": dataset}
+            row = {"format": fmt, "data": dataset, "bits_per_element": bits_per_element(fmt)}
             for label, p in (("plain", slice(None)), ("reordered", perm)):
                 qk = quantize(keys[:, p], fmt)
                 row[f"quant_err_{label}"] = float(np.mean(np.abs(qk - keys[:, p])) / np.mean(np.abs(keys)))
@@ -65,4 +73,5 @@ def rows(n_rows: int = 256, channels: int = 512, seed: int = 1) -> list[dict]:
     return out
 
 
-COLUMNS = ("format", "data", "quant_err_plain", "quant_err_reordered", "dot_err_plain", "dot_err_reordered")
+COLUMNS = ("format", "data", "bits_per_element", "quant_err_plain", "quant_err_reordered", "dot_err_plain",
+           "dot_err_reordered")

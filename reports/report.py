@@ -270,7 +270,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Table(results["block_error"], block_error.COLUMNS,
                   f"`arithbench error block --seed {prov['seed']}` (arithbench.reports.block_error; models "
                   "checked against gfloat's quantize_block)"),
-        *([doc.Image(plots["block_error"], "Quantization error with and without channel reordering, outlier data")]
+        *([doc.Image(plots["block_error"], "K-cache dot-product error against bits per element, outlier data, "
+                                             "with and without channel reordering")]
           if "block_error" in plots else []),
         doc.Heading("Area and energy"),
         doc.Text("Area and timing: Yosys 0.23 with ABC maps each unit onto the OSU 0.18 um standard cells "
@@ -338,15 +339,22 @@ def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None
 
 
 def block_plot(rows: list[dict], path: Path) -> None:
+    """K-cache dot-product error against bits per element (outlier data, OCP scale rule): filled
+    markers with channels as they are, hollow ones reordered by norm (the claim's axis)."""
     plt = pyplot()
-    data = [r for r in rows if r["data"] == "outliers" and len(r["format"].split()) < 3]  # OCP scale rule only
-    x = np.arange(len(data))
-    fig, ax = plt.subplots(figsize=(8, 4))
-    ax.bar(x - 0.2, [r["quant_err_plain"] for r in data], 0.4, label="channels as they are")
-    ax.bar(x + 0.2, [r["quant_err_reordered"] for r in data], 0.4, label="reordered by norm")
-    ax.set_xticks(x, [r["format"] for r in data], fontsize=8)
-    ax.set_ylabel("mean |q - x| / mean |x|")
-    ax.legend()
+    data = [r for r in rows if r["data"] == "outliers" and len(r["format"].split()) < 3]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, r in enumerate(data):
+        color, x = colors[i % len(colors)], r["bits_per_element"] + 0.06 * (i % 3 - 1)  # apart where bits tie
+        ax.plot([x, x], [r["dot_err_plain"], r["dot_err_reordered"]], color=color, lw=0.8)
+        ax.scatter([x], [r["dot_err_plain"]], color=color, marker="o", label=r["format"], zorder=3)
+        ax.scatter([x], [r["dot_err_reordered"]], facecolors="none", edgecolors=color, marker="s", zorder=3)
+    ax.set_yscale("log")
+    ax.set_xlabel("bits per element (shared exponent or scale included)")
+    ax.set_ylabel("K-cache dot error, |approx - exact| / (||k|| ||q||)")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              title="filled: as they are\nhollow: reordered", title_fontsize=7)
     save(plt, fig, path)
 
 
