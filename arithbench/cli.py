@@ -517,14 +517,16 @@ def cmd_cost(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from .reports.costs import cost_claims
+    from .reports.costs import VERDICT_RULE, cost_claims
 
     rows = cost_claims(flow=_flow(args.flow), root=_writable_dir(Path(args.build)))
     if args.json:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"[{r['verdict']}] {r['claim']}\n    {r['figure']}  ({r['basis']}; {r['sensitivity']})")
+        print(f"[{r['verdict']}] {r['claim']}\n    claimed {r['claimed']}, measured {r['measured']}: {r['figure']}"
+              f"  ({r['basis']}; {r['sensitivity']})")
+    print(f"\n{VERDICT_RULE[0].upper()}{VERDICT_RULE[1:]}.")
     return 0
 
 

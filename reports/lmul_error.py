@@ -63,25 +63,33 @@ def all_pairs_rows() -> list[dict]:
 
 
 def claims(rows: list[dict]) -> list[dict]:
-    """The paper's precision claims, judged on mean relative error per sampled distribution.
-
-    "Comparable" is taken as within 25% of the reference's mean relative error.
-    """
+    """The paper's precision claims, judged on the ratio of mean relative errors per sampled
+    distribution: "comparable" is a ratio of at most 1.25, "more precise" one below 1. The
+    paper's setting (L-Mul on e8mM operands, 9 and 13 bits) differs from the units built (L-Mul
+    on the 8-bit format itself), so where the rows are there, the built unit is judged too."""
     by = {(r["method"], r["data"]): r for r in rows}
+    settings = [(f"{dist} inputs", "lmul m=4", "lmul m=3", dist, "L-Mul on e8m{m} operands (the paper's)")
+                for dist in DISTRIBUTIONS]
+    settings += [(f"every pair of {fmt} codes", f"lmul {fmt}", f"lmul {fmt}", f"all {fmt} pairs",
+                  f"L-Mul on {fmt} operands (the unit built)") for fmt in ("e4m3",) if ("lmul e4m3", "all e4m3 pairs") in by]
     out = []
-    for dist in DISTRIBUTIONS:
-        l4, e4 = by[("lmul m=4", dist)]["mean_rel"], by[("fp8 e4m3", dist)]["mean_rel"]
-        ok = l4 <= 1.25 * e4
+    for data, m4, _, key, operands in settings:
+        l4, e4 = by[(m4, key)]["mean_rel"], by[("fp8 e4m3", key)]["mean_rel"]
         out.append({
             "claim": "L-Mul with a 4-bit mantissa is comparable in precision to fp8 e4m3 multiplication (Luo & Sun)",
-            "basis": f"mean relative error, {dist} inputs",
-            "figure": f"mean rel. error {l4:.4g} (L-Mul m=4) vs {e4:.4g} (e4m3); ratio {l4 / e4:.2f}",
-            "verdict": "holds" if ok else "does not hold",
+            "basis": f"mean relative error, {data}",
+            "claimed": "L-Mul/e4m3 error at most 1.25x",
+            "measured": f"{l4 / e4:.2f}x ({operands.format(m=4)} vs e4m3)",
+            "figure": f"mean rel. error {l4:.4g} ({m4}) vs {e4:.4g} (e4m3); ratio {l4 / e4:.2f}",
+            "verdict": "holds" if l4 <= 1.25 * e4 else "does not hold",
         })
-        l3, e5 = by[("lmul m=3", dist)]["mean_rel"], by[("fp8 e5m2", dist)]["mean_rel"]
+    for data, _, m3, key, operands in settings[:len(DISTRIBUTIONS)]:
+        l3, e5 = by[(m3, key)]["mean_rel"], by[("fp8 e5m2", key)]["mean_rel"]
         out.append({
             "claim": "L-Mul with a 3-bit mantissa is more precise than fp8 e5m2 multiplication (Luo & Sun)",
-            "basis": f"mean relative error, {dist} inputs",
+            "basis": f"mean relative error, {data}",
+            "claimed": "L-Mul/e5m2 error below 1x",
+            "measured": f"{l3 / e5:.2f}x ({operands.format(m=3)} vs e5m2)",
             "figure": f"mean rel. error {l3:.4g} (L-Mul m=3) vs {e5:.4g} (e5m2); ratio {l3 / e5:.2f}",
             "verdict": "holds" if l3 < e5 else "does not hold",
         })

@@ -30,7 +30,7 @@ from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .cache import cached
 from .findings import findings
-from .costs import cost_claims, unit_costs
+from .costs import VERDICT_RULE, cost_claims, unit_costs
 from . import block_error, dot_error
 from .claims import block_claims, dfp_claims
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
@@ -204,11 +204,10 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                      "(arithbench.reports.findings)")] if results["findings"] else []),
         *([doc.Image(plots["error_vs_area"], "Mean relative error (N(0,1) inputs) against area; Pareto front "
                      "in red")] if "error_vs_area" in plots else []),
-        doc.Table([{"sensitivity": "", **c} for c in results["claims"]], ("claim", "basis", "figure", "verdict",
-                                                                          "sensitivity"),
+        doc.Table([{"sensitivity": "", "claimed": "", "measured": "", **c} for c in results["claims"]],
+                  ("claim", "basis", "claimed", "measured", "figure", "verdict", "sensitivity"),
                   "the tables below: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
-                  "25% of the reference's mean relative error; cost verdicts: 'holds' inside the claimed range, "
-                  "'holds with conditions' within a factor of 2 of it, else 'does not hold'"),
+                  f"25% of the reference's mean relative error; cost {VERDICT_RULE}"),
         doc.Heading("Verification"),
         doc.Text("Each unit's Verilog (generated from Amaranth) co-simulated under cocotb against its golden "
                  "NumPy model, every output compared bit for bit."),
