@@ -19,7 +19,7 @@ def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
     ``rbits``-bit integers per vector). ``sat`` None: ``out``'s default.
 
     NaN in, or inf times zero, gives the canonical NaN; inf times anything else is an exact
-    infinity, which ``encode`` maps by ``out``'s policy and ``sat`` (OCP conversion rules).
+    infinity, which ``pack`` maps by ``out``'s policy and ``sat`` (OCP conversion rules).
     """
     sat = out.saturates_by_default if sat is None else sat
 
@@ -92,7 +92,10 @@ def _tabulated(fmt, out, a, b, rounding, sat, compute):
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     words = _operand_words(fmt)
     w, mo = fmt.man_bits + 1, out.man_bits
-    products = [_rounded_products(fmt, out, rounding, neg) for neg in (False, True)]
+    mask = (1 << w) - 1
+    # Only the directed modes round by sign: the others share one table.
+    products = [_rounded_products(fmt, out, rounding, neg)
+                for neg in ((False, True) if rounding in ("rup", "rdn") else (False,))]
     big = out.inf_code if out.has_inf else out.nan_code
     # Overflow and deep-underflow codes of each sign (magnitudes; the sign is attached last).
     overflow = [out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
@@ -103,10 +106,9 @@ def _tabulated(fmt, out, a, b, rounding, sat, compute):
     for start in range(0, len(a), _CHUNK):
         wa, wb = words[a[start:start + _CHUNK]], words[b[start:start + _CHUNK]]
         negative = ((wa ^ wb) >> _NEG) & 1
-        mask = (1 << w) - 1
         index = ((wa & mask) << w) | (wb & mask)
-        entry = products[0][index] if products[0] is products[1] or rounding not in ("rup", "rdn") \
-            else np.where(negative == 1, products[1][index], products[0][index])
+        entry = products[0][index] if len(products) == 1 else np.where(negative == 1, products[1][index],
+                                                                        products[0][index])
         biased = (((wa >> _EXP_SHIFT) & 511) + ((wb >> _EXP_SHIFT) & 511) - 2 * _EXP_OFFSET
                   + (entry >> _lead_shift(out)) + out.bias)
         mantissa = entry & out.man_max_code
