@@ -116,14 +116,7 @@ class Unit:
 
     def ports(self) -> list[dict]:
         """``[{"name", "dir", "width"}]`` of the generated module."""
-        from .rtl.emit import ports
-
-        component = self.config.component()
-        component._MustUse__silence = True  # built for its signature only: no unused-elaboratable warning
-        described = ports(component)
-        if self.config.sequential:
-            described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
-        return described
+        return self.config.ports()
 
     def verilog(self) -> str:
         """The unit's Verilog (one module named :attr:`module_name`, and its submodules)."""

@@ -34,8 +34,12 @@ class UnitSpec:
     count when the user gives none (None: exhaustive). ``port_formats(cfg)`` maps port names
     to formats, so counterexamples can show values as well as codes. ``exact(cfg, values)``
     gives the exact result (float64) of decoded input values: the reference of error tables.
-    ``normal_inputs(cfg, n, seed)`` gives inputs made from N(0,1) data, for units whose inputs
-    are not plain per-port formats (blocks). ``grid(cfg)``, for units whose exhaustive plan is
+    ``block_inputs(cfg, x, y)`` converts two ``(n, macs)`` float64 arrays into the inputs of
+    ``n`` operations, for units whose inputs are blocks rather than plain per-port formats.
+    ``role`` says how the unit is compared with others (``"multiplier"``: ``y = a*b``;
+    ``"mac"``: ``y = c + sum(a_i*b_i)``, chained into dot products; ``"block"``: a dot product
+    of two blocks), and ``macs(cfg)`` how many multiply-accumulates one operation does, so
+    that costs compare per multiply-accumulate. ``grid(cfg)``, for units whose exhaustive plan is
     every combination of their input codes, gives those inputs' widths, so that sharded runs
     can make any slice of the space (:func:`arithbench.vectors.grid_slice`), or None for
     configurations whose plan is not such a grid.
@@ -50,7 +54,9 @@ class UnitSpec:
     default_vectors: Callable[[dict], int | None]
     port_formats: Callable[[dict], dict] = lambda cfg: {}
     exact: Callable[[dict, dict], np.ndarray] | None = None
-    normal_inputs: Callable[[dict, int, int], dict] | None = None
+    block_inputs: Callable[[dict, np.ndarray, np.ndarray], dict] | None = None
+    role: str | None = None
+    macs: Callable[[dict], int] = lambda cfg: 1
     costs: dict = field(default_factory=dict)
     check: Callable[[dict], None] | None = None
     grid: Callable[[dict], dict[str, int]] | None = None
@@ -149,6 +155,17 @@ class UnitConfig:
             return Pipelined(self.spec.component(self.values), self.stages)
         return self.spec.component(self.values)
 
+    def ports(self) -> list[dict]:
+        """``[{"name", "dir", "width"}]`` of the generated module."""
+        from .rtl.emit import ports
+
+        component = self.component()
+        component._MustUse__silence = True  # built for its signature only: no unused-elaboratable warning
+        described = ports(component)
+        if self.sequential:
+            described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
+        return described
+
     def model(self, inputs: Inputs, lanes: int = 1) -> Inputs:
         """Golden outputs; a clocked unit's depend on how vectors are dealt to ``lanes``."""
         if self.clocked:
@@ -173,14 +190,24 @@ class UnitConfig:
         ``UnitSpec.grid``), else None."""
         return None if self.spec.grid is None or self.clocked else self.spec.grid(self.values)
 
+    def macs(self) -> int:
+        """Multiply-accumulates per operation (a block dot product of k elements does k)."""
+        return self.spec.macs(self.values)
+
     def default_count(self) -> int | None:
         return self.spec.default_vectors(self.values)
 
+    def assignments(self) -> dict[str, str]:
+        """Every parameter as text: ``configure(spec.name, assignments())`` makes this again."""
+        return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.items}
+
     def describe(self) -> str:
         """The unit and its parameters as ``arithbench verify`` arguments."""
-        def text(v):
-            return str(v).lower() if isinstance(v, bool) else str(v)
-        return f"{self.spec.name} " + " ".join(f"-p {k}={text(v)}" for k, v in self.items)
+        return f"{self.spec.name} " + " ".join(f"-p {k}={v}" for k, v in self.assignments().items())
+
+    def __reduce__(self):
+        """Pickled as its name and parameters (the spec holds functions), for worker processes."""
+        return configure, (self.spec.name, self.assignments())
 
 
 _UNITS: dict[str, UnitSpec] = {}

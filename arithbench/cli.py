@@ -408,7 +408,7 @@ def cmd_report(args) -> int:
     out = check_output_dir(Path(args.output), "report")
     prepare(args.sim)
     run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.flow),
-        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
+        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv), workers=args.workers)
     return 0
 
 
@@ -603,6 +603,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
+    p.add_argument("--workers", type=_int_in(1, 256), help="processes to run in (default: one per CPU)")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")

@@ -18,7 +18,7 @@ def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("b
     area = synthesize(config, flow=flow, root=root)
     table_pj, ops = table_estimate(config)
     result = {k: v for k, v in area.items() if k != "dir"}
-    result.update({"energy_table_pj": table_pj, "energy_table_ops": ops})
+    result.update({"energy_table_pj": table_pj, "energy_table_ops": ops, "macs_per_op": config.macs()})
     for dataset in DATASETS if not config.sequential else ():  # priced for combinational units only
         if flow == "osu018":
             result[f"energy_pj[{dataset}]"] = liberty_energy(config, dataset, root=root)["energy_pj"]
@@ -51,13 +51,9 @@ def _times(low: float, high: float) -> str:
     return f"{low:.3g}x or more" if high == float("inf") else f"{low:.3g}x to {high:.3g}x"
 
 
-def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dict]:
-    """Each cost claim, our figure, which estimate, and a verdict.
-
-    Element-wise claims compare the multipliers; dot-product and FP8-versus-INT8 claims compare
-    the MAC units (fp32 and int32 accumulators). Verdicts follow :func:`_verdict`.
-    """
-    costs = {name: unit_costs(configure(*spec), flow=flow, root=root) for name, spec in {
+def claim_configs() -> dict[str, UnitConfig]:
+    """The configurations the cost claims compare, by the names :func:`cost_claims` uses."""
+    return {name: configure(*spec) for name, spec in {
         "fp_e4m3": ("fp_mul", {"fmt": "e4m3"}), "fp_e5m2": ("fp_mul", {"fmt": "e5m2"}),
         "lmul_e4m3": ("lmul", {"fmt": "e4m3"}), "lmul_e5m2": ("lmul", {"fmt": "e5m2"}),
         "int8": ("int_mul", {"width": "8"}), "int8_mac": ("int8_mac", {}),
@@ -65,6 +61,15 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
         "fp8_mac_e5m2": ("fp8_mac", {"fmt": "e5m2", "acc": "fp32"}),
         "lmul_mac_e4m3": ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
         "lmul_mac_e5m2": ("lmul_mac", {"fmt": "e5m2", "acc": "fp32"})}.items()}
+
+
+def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dict]:
+    """Each cost claim, our figure, which estimate, and a verdict.
+
+    Element-wise claims compare the multipliers; dot-product and FP8-versus-INT8 claims compare
+    the MAC units (fp32 and int32 accumulators). Verdicts follow :func:`_verdict`.
+    """
+    costs = {name: unit_costs(config, flow=flow, root=root) for name, config in claim_configs().items()}
     rows = []
     for fmt in ("e4m3", "e5m2"):
         fp, lm = costs[f"fp_{fmt}"], costs[f"lmul_{fmt}"]

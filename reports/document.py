@@ -13,11 +13,14 @@ from pathlib import Path
 
 
 def fmt_value(v) -> str:
-    """How every number appears in a report: 4 significant digits, thousands separators."""
+    """How every number appears in a report: 4 significant digits, whole numbers from 10,000 to
+    a billion with thousands separators (no exponents there), "-" for a figure that does not apply."""
+    if v is None:
+        return "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return f"{v:,.0f}" if 1e4 <= abs(v) < 1e9 else f"{v:.4g}"
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
@@ -25,14 +28,19 @@ def fmt_value(v) -> str:
 
 #: Column titles where the key alone says too little; other keys show with spaces for "_".
 TITLES = {
-    "area_um2": "area um2", "delay_ns": "delay ns", "fmax_mhz": "fmax MHz", "leakage_nw": "leakage nW",
-    "energy_pj_normal": "energy pJ, normal data (Liberty)", "energy_table_pj": "energy pJ (operation table)",
-    "energy_table_ops": "operations priced", "energy_activity_pj_uniform": "energy pJ (activity, uniform codes)",
-    "energy_activity_pj_normal": "energy pJ (activity, normal data)", "mean_rel": "mean rel. error",
-    "max_rel": "max rel. error", "frac_exact": "fraction exact", "sim_s": "simulation s", "wall_s": "wall s",
-    "vectors_per_s": "vectors/s", "mean_err": "mean error", "max_err": "max error",
-    "quant_err_plain": "quantization error", "quant_err_reordered": "quantization error, reordered",
-    "dot_err_plain": "dot error", "dot_err_reordered": "dot error, reordered",
+    "area_um2": "area (um^2)", "delay_ns": "delay (ns)", "fmax_mhz": "fmax (MHz)", "leakage_nw": "leakage (nW)",
+    "energy_pj_normal": "energy (pJ/op), N(0,1), Liberty", "energy_table_pj": "energy (pJ/op), operation table",
+    "energy_table_ops": "operations priced", "energy_activity_pj_uniform": "energy (pJ/op), activity, uniform codes",
+    "energy_activity_pj_normal": "energy (pJ/op), activity, N(0,1)", "mean_rel": "mean rel. error",
+    "max_rel": "max rel. error", "mean_ulp": "mean error (ulp)", "frac_exact": "fraction exact",
+    "sim_s": "simulation (s)", "wall_s": "wall (s)", "vectors_per_s": "vectors/s", "mean_err": "mean error",
+    "max_err": "max error", "median_err": "median error", "p90_err": "90th percentile error",
+    "frac_overflowed": "share overflowed", "quant_err_plain": "quantization error",
+    "quant_err_reordered": "quantization error, reordered", "dot_err_plain": "dot error",
+    "dot_err_reordered": "dot error, reordered", "err_normal": "error, N(0,1)", "err_student_t3": "error, Student t3",
+    "area_per_mac_um2": "area (um^2/MAC)", "energy_per_mac_pj": "energy (pJ/MAC), Liberty",
+    "macs_per_op": "MACs per op", "bits_per_element": "bits per element", "transistors": "transistors",
+    "q10_err": "10th percentile error", "q90_err": "90th percentile error",
 }
 
 

@@ -19,42 +19,11 @@ def _name(unit: str, params: dict) -> str:
 
 
 def findings(results: dict) -> list[dict]:
-    """``[{"finding", "source"}]``: multipliers, MACs, FP8 against INT8, the claims' tally."""
-    costs = {c["unit"]: c for c in results["costs"]}
-    error = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
-    out = []
-
-    fp, lm = _name("fp_mul", {"fmt": "e4m3"}), _name("lmul", {"fmt": "e4m3"})
-    if fp in costs and lm in costs and costs[fp].get("area_um2") and fp in error and lm in error:
-        area, energy = costs[fp]["area_um2"] / costs[lm]["area_um2"], None
-        if costs[fp].get("energy_pj[normal]"):
-            energy = costs[fp]["energy_pj[normal]"] / costs[lm]["energy_pj[normal]"]
-        out.append({
-            "finding": f"The e4m3 L-Mul unit is {area:.1f}x smaller than the e4m3 float multiplier "
-                       f"({costs[lm]['area_um2']:,.0f} vs {costs[fp]['area_um2']:,.0f} um^2)"
-                       + (f" and takes {energy:.1f}x less energy per product" if energy else "")
-                       + f", at {error[lm] / error[fp]:.1f}x its mean relative error on N(0,1) operands "
-                       f"({error[lm]:.3g} vs {error[fp]:.3g}).",
-            "source": "Area and energy (cell-mapped, Liberty) and Error per unit tables"})
-
-    fmac, lmac = _name("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}), _name("lmul_mac", {"fmt": "e4m3", "acc": "fp32"})
-    if fmac in costs and lmac in costs and costs[fmac].get("energy_pj[normal]"):
-        saving = 1 - costs[lmac]["energy_pj[normal]"] / costs[fmac]["energy_pj[normal]"]
-        area = 1 - costs[lmac]["area_um2"] / costs[fmac]["area_um2"]
-        out.append({
-            "finding": f"Into an fp32 accumulator, an L-Mul MAC takes {_less_more(saving)} energy than the fp8 MAC "
-                       f"({costs[lmac]['energy_pj[normal]']:.3g} vs {costs[fmac]['energy_pj[normal]']:.3g} pJ per "
-                       f"multiply-accumulate) and {_less_more(area)} area: the accumulator dominates both.",
-            "source": "Area and energy table (Liberty energy on N(0,1) operands)"})
-
-    imac = _name("int8_mac", {})
-    if fmac in costs and imac in costs and costs[fmac].get("area_um2"):
-        over = costs[fmac]["area_um2"] / costs[imac]["area_um2"]
-        out.append({
-            "finding": f"The fp8 e4m3 MAC into fp32 is {over:.1f}x the area of the int8 MAC into int32 "
-                       f"({costs[fmac]['area_um2']:,.0f} vs {costs[imac]['area_um2']:,.0f} um^2).",
-            "source": "Area and energy table"})
-
+    """``[{"finding", "source"}]`` from the like-with-like comparison (end-to-end error, costs per
+    multiply-accumulate): multipliers, integer against float, MACs, block formats, the claims' tally."""
+    rows = {r["unit"]: r for r in results.get("comparison", [])}
+    out = [{"finding": text, "source": source} for finding, source in FINDINGS
+           if (text := finding(rows)) is not None]
     if results["claims"]:
         tally = Counter(c["verdict"] for c in results["claims"])
         out.append({
@@ -62,6 +31,84 @@ def findings(results: dict) -> list[dict]:
                        + ", ".join(f"'{v}' {tally[v]}" for v in VERDICTS if tally[v]) + " (table below).",
             "source": "Claims table"})
     return out
+
+
+def _rows(rows: dict, units: tuple, keys: tuple = ("area_per_mac_um2", "err_normal")) -> list[dict] | None:
+    """The rows of ``units`` (unit, params), or None when one is missing or lacks one of ``keys``."""
+    names = [_name(u, p) for u, p in units]
+    if all(n in rows and all(rows[n].get(k) is not None for k in keys) for n in names):
+        return [rows[n] for n in names]
+    return None
+
+
+def _multipliers(rows: dict) -> str | None:
+    if not (found := _rows(rows, (("fp_mul", {"fmt": "e4m3"}), ("lmul", {"fmt": "e4m3"})))):
+        return None
+    f, m = found
+    energy = (f["energy_per_mac_pj"] / m["energy_per_mac_pj"]
+              if f.get("energy_per_mac_pj") and m.get("energy_per_mac_pj") else None)
+    return (f"The e4m3 L-Mul unit is {f['area_per_mac_um2'] / m['area_per_mac_um2']:.1f}x smaller than the e4m3 "
+            f"float multiplier ({m['area_per_mac_um2']:,.0f} vs {f['area_per_mac_um2']:,.0f} um^2)"
+            + (f" and takes {energy:.1f}x less energy per product" if energy else "")
+            + f", at {m['err_normal'] / f['err_normal']:.1f}x its end-to-end error on N(0,1) data "
+            f"({m['err_normal']:.3g} vs {f['err_normal']:.3g} mean relative error).")
+
+
+def _int_against_float(rows: dict) -> str | None:
+    if not (found := _rows(rows, (("fp_mul", {"fmt": "e4m3"}), ("int_mul", {"width": "8"})),
+                           ("err_normal", "err_student_t3"))):
+        return None
+    f, i = found
+    return (f"With one per-tensor scale, int8 products are {_ratio(i['err_normal'], f['err_normal'])} e4m3's on "
+            f"N(0,1) data ({i['err_normal']:.3g} vs {f['err_normal']:.3g}) but "
+            f"{_ratio(i['err_student_t3'], f['err_student_t3'])} on heavy-tailed data "
+            f"({i['err_student_t3']:.3g} vs {f['err_student_t3']:.3g}): outliers take the range.")
+
+
+FP8_MAC, INT8_MAC = ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}), ("int8_mac", {})
+
+
+def _lmul_macs(rows: dict) -> str | None:
+    if not (found := _rows(rows, (FP8_MAC, ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"})),
+                           ("energy_per_mac_pj", "area_per_mac_um2", "err_normal"))):
+        return None
+    f, m = found
+    return (f"Into an fp32 accumulator, an L-Mul MAC takes "
+            f"{_less_more(1 - m['energy_per_mac_pj'] / f['energy_per_mac_pj'])} energy than the fp8 MAC "
+            f"({m['energy_per_mac_pj']:.3g} vs {f['energy_per_mac_pj']:.3g} pJ per multiply-accumulate) and "
+            f"{_less_more(1 - m['area_per_mac_um2'] / f['area_per_mac_um2'])} area (the accumulator dominates both), "
+            f"at {m['err_normal'] / f['err_normal']:.1f}x its dot-product error.")
+
+
+def _fp8_against_int8_macs(rows: dict) -> str | None:
+    if not (found := _rows(rows, (FP8_MAC, INT8_MAC))):
+        return None
+    f, i = found
+    return (f"The fp8 e4m3 MAC into fp32 is {f['area_per_mac_um2'] / i['area_per_mac_um2']:.1f}x the area of the int8 "
+            f"MAC into int32 ({f['area_per_mac_um2']:,.0f} vs {i['area_per_mac_um2']:,.0f} um^2); its dot products "
+            f"(length 256) are {_ratio(f['err_normal'], i['err_normal'])} the int8 ones on N(0,1) data "
+            f"({f['err_normal']:.3g} vs {i['err_normal']:.3g}).")
+
+
+def _block_formats(rows: dict) -> str | None:
+    if not (found := _rows(rows, (("bfp_dot", {"k": "16", "p": "4"}), ("mx_dot", {"elem": "e4m3", "k": "32"})),
+                           ("energy_per_mac_pj", "err_normal"))):
+        return None
+    b, x = found
+    return (f"Per multiply-accumulate, the bfp12 block unit ({b['bits_per_element']:.3g} bits per element) takes "
+            f"{b['energy_per_mac_pj']:.3g} pJ against {x['energy_per_mac_pj']:.3g} for MXFP8 "
+            f"({x['bits_per_element']:.3g} bits), at {b['err_normal'] / x['err_normal']:.1f}x its block "
+            f"dot-product error ({b['err_normal']:.3g} vs {x['err_normal']:.3g}).")
+
+
+FINDINGS = ((_multipliers, "Like with like table"), (_int_against_float, "End-to-end error table"),
+            (_lmul_macs, "Like with like table"), (_fp8_against_int8_macs, "Like with like table"),
+            (_block_formats, "Like with like table"))
+
+
+def _ratio(a: float, b: float) -> str:
+    """``a`` against ``b`` in words: "3.0x" or "0.5x"."""
+    return f"{a / b:.2g}x" if b else "unbounded against"
 
 
 def _less_more(saving: float) -> str:

@@ -14,6 +14,7 @@ import platform
 import subprocess
 import sys
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -30,12 +31,14 @@ from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .cache import cached
 from .findings import findings
-from .costs import VERDICT_RULE, cost_claims, unit_costs
+from .costs import VERDICT_RULE, claim_configs, cost_claims, unit_costs
 from . import block_error, dot_error
 from .claims import block_claims, dfp_claims
 from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
-from .plots import pareto, pyplot, save
+from .plots import pyplot, save
 from .unit_error import DATASETS, unit_error
+from . import comparison, end_to_end
+from .end_to_end import SYNTHETIC, Data
 
 #: The default set of unit configurations (grows as units land).
 DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
@@ -74,59 +77,140 @@ def select_units(names: list[str] | None):
     return configs
 
 
-def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018") -> tuple[dict, dict]:
-    """Run everything; returns (results, relative errors per module for the distribution plot)."""
-    results: dict = {"verification": [], "unit_error": [], "lmul_error": [], "dot_error": [], "dfp_error": [],
-                     "block_error": block_error.rows(seed=SEED), "costs": [], "claims": []}
-    errors: dict[str, np.ndarray] = {}
-    for i, config in enumerate(configs, 1):
-        name = config.module_name
-        _log(f"[{i}/{len(configs)}] {name}: verifying on {sim}")
-        v = verify(config, sim=sim, root=root)
-        _log(f"    {v.summary()}")
-        if not v.passed:
-            raise UsageError(f"{name} failed verification; run `arithbench verify {config.describe()}` for counterexamples")
-        results["verification"].append({
-            "unit": name, "simulator": sim, "vectors": v.vectors,
-            "coverage": "exhaustive" if v.exhaustive else f"corners + random (seed {v.seed})",
-            "mismatches": v.mismatches, "sim_s": round(v.sim_seconds, 3), "wall_s": round(v.wall_seconds, 2),
-            "vectors_per_s": round(v.rate)})
-        # Block units: only N(0,1) blocks (raw random codes overflow fp32 and say nothing).
-        datasets = ("normal",) if config.spec.normal_inputs else DATASETS
-        for dataset in datasets if config.spec.exact else ():
-            row = cached(root, "unit_error", {"unit": name, "data": dataset, "n": ERROR_SAMPLES, "seed": SEED},
-                         lambda: _unit_error(config, dataset))
-            results["unit_error"].append({"unit": name, "data": dataset, **row["stats"]})
-            if dataset == "normal":
-                errors[name] = np.asarray(row["rel"])
-    if any(c.spec.name == "lmul" for c in configs):
-        _log(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)")
-        rows = cached(root, "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED},
-                      lambda: sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows())
-        results["lmul_error"] = rows
-        results["claims"] += lmul_claims(rows)
-    if any(c.spec.name.endswith(("_mac", "_fma")) for c in configs):
-        _log(f"dot-product error study ({DOT_TRIALS} trials per length)")
-        results["dot_error"] = cached(root, "dot_error", {"trials": DOT_TRIALS, "seed": SEED},
-                                      lambda: dot_error.rows(DOT_TRIALS, SEED))
-        results["dfp_error"] = cached(root, "dfp_error", {"trials": DOT_TRIALS, "seed": SEED},
-                                      lambda: dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096)))
-        results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
+def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018",
+            workers: int | None = None, data: tuple[Data, ...] = SYNTHETIC) -> tuple[dict, dict]:
+    """Run everything; returns (results, end-to-end errors on N(0,1) data per module, with its
+    class, for the distribution plot). ``data``: the data sets of the end-to-end error.
+
+    The verifications, error studies and cost flows are independent, so they run in ``workers``
+    processes (default: one per CPU); each caches its result under ``root`` as it would alone.
+    """
+    has_macs = any(c.spec.name.endswith(("_mac", "_fma")) for c in configs)
+    extra = [c for c in claim_configs().values() if c not in configs]
+    with Tasks(workers or os.cpu_count() or 1) as tasks:
+        costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
+                 for c in sorted((*configs, *extra), key=_input_bits, reverse=True)}  # the longest tasks first
+        verified = [tasks.submit(f"{c.module_name}: verify on {sim}", _verification, c, sim, root)
+                    for c in configs]
+        unit_errors = [(c, d, tasks.submit(f"{c.module_name}: error on {d}", _unit_error, c, d, root))
+                       for c in configs if c.spec.exact
+                       # Block units: only N(0,1) blocks (raw random codes overflow fp32 and say nothing).
+                       for d in (("normal",) if c.spec.block_inputs else DATASETS)]
+        e2e = [(c, d, tasks.submit(f"{c.module_name}: end-to-end error on {d.name}", _end_to_end, c, d, root))
+               for c in configs if c.spec.role for d in data]
+        lmul = (tasks.submit(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)", cached, root,
+                             "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED}, _lmul_rows)
+                if any(c.spec.name == "lmul" for c in configs) else None)
+        dots = (tasks.submit(f"dot-product error study ({DOT_TRIALS} trials per length)", cached, root, "dot_error",
+                             {"trials": DOT_TRIALS, "seed": SEED}, _dot_rows) if has_macs else None)
+        dfp = (tasks.submit("DFP16 partial-sum bound study", cached, root, "dfp_error",
+                            {"trials": DOT_TRIALS, "seed": SEED}, _dfp_rows) if has_macs else None)
+        blocks_ = tasks.submit("block-format study", cached, root, "block_error", {"seed": SEED}, _block_rows)
+
+        results: dict = {"verification": [v.result() for v in verified], "unit_error": [], "lmul_error": [],
+                         "dot_error": [], "dfp_error": [], "block_error": blocks_.result(),
+                         "costs": [costs[c.module_name].result() for c in configs], "claims": []}
+        for c in extra:
+            costs[c.module_name].result()  # the claims' own configurations, now in the cache
+        for config, dataset, future in unit_errors:
+            results["unit_error"].append({"unit": config.module_name, "data": dataset, **future.result()})
+        errors: dict[str, tuple[str, np.ndarray]] = {}
+        results["end_to_end"] = []
+        for config, d, future in e2e:
+            row = future.result()
+            results["end_to_end"].append(row["stats"])
+            if d.name == "normal":
+                errors[config.module_name] = (row["stats"]["class"], np.asarray(row["errors"]))
+        if lmul is not None:
+            results["lmul_error"] = lmul.result()
+            results["claims"] += lmul_claims(results["lmul_error"])
+        if has_macs:
+            results["dot_error"], results["dfp_error"] = dots.result(), dfp.result()
+            results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
     results["claims"] += block_claims(results["block_error"])
-    _log(f"area, timing and energy (cost flow {flow}, gate-level switching activity)")
-    for config in configs:
-        results["costs"].append(cached(root, "costs", {"unit": config.module_name, "flow": flow},
-                                       lambda: unit_costs(config, flow=flow, root=root)))
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
+    results["comparison"] = comparison.rows(results["end_to_end"], results["costs"])
     results["provenance"] = provenance(sim, command, flow)
     results["findings"] = findings(results)
     return results, errors
 
 
-def _unit_error(config, dataset: str) -> dict:
-    """Statistics plus the first 20,000 relative errors of one unit (for the distribution plot)."""
-    stats, rel = unit_error(config, dataset, ERROR_SAMPLES, SEED)
-    return {"stats": stats, "rel": rel[:20_000].tolist()}
+class Tasks:
+    """A process pool that logs each task as it finishes and, when one fails, cancels the rest."""
+
+    def __init__(self, workers: int):
+        self.workers, self.pending, self.done, self.start = workers, 0, 0, time.perf_counter()
+
+    def __enter__(self) -> "Tasks":
+        self.pool = ProcessPoolExecutor(self.workers)
+        _log(f"running in {self.workers} processes")
+        return self
+
+    def submit(self, label: str, fn, *args) -> Future:
+        future = self.pool.submit(fn, *args)
+        self.pending += 1
+        future.add_done_callback(lambda f: self._finished(label, f))
+        return future
+
+    def _finished(self, label: str, future: Future) -> None:
+        self.done += 1
+        status = "" if future.cancelled() or future.exception() is None else " FAILED"
+        _log(f"[{self.done}/{self.pending}] {label}{status} ({time.perf_counter() - self.start:.0f} s)")
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+
+
+def _input_bits(config) -> int:
+    """Input bits of the unit: a rough measure of how long its cost flow takes."""
+    return sum(p["width"] for p in config.ports() if p["dir"] == "in")
+
+
+def _verification(config, sim: str, root: Path) -> dict:
+    """One unit's verification row; a unit that fails stops the report."""
+    v = verify(config, sim=sim, root=root)
+    if not v.passed:
+        raise UsageError(f"{config.module_name} failed verification; run `arithbench verify {config.describe()}` "
+                         "for counterexamples")
+    return {"unit": config.module_name, "simulator": sim, "vectors": v.vectors,
+            "coverage": "exhaustive" if v.exhaustive else f"corners + random (seed {v.seed})",
+            "mismatches": v.mismatches, "sim_s": round(v.sim_seconds, 3), "wall_s": round(v.wall_seconds, 2),
+            "vectors_per_s": round(v.rate)}
+
+
+def _costs(config, flow: str, root: Path) -> dict:
+    return cached(root, "costs", {"unit": config.module_name, "flow": flow},
+                  lambda: unit_costs(config, flow=flow, root=root))
+
+
+def _unit_error(config, dataset: str, root: Path) -> dict:
+    return cached(root, "unit_error", {"unit": config.module_name, "data": dataset, "n": ERROR_SAMPLES,
+                                       "seed": SEED}, lambda: unit_error(config, dataset, ERROR_SAMPLES, SEED)[0])
+
+
+def _end_to_end(config, data: Data, root: Path) -> dict:
+    """The end-to-end row of one unit plus its first 20,000 errors (for the distribution plot)."""
+    def compute():
+        stats, err = end_to_end.row(config, data, SEED)
+        return {"stats": stats, "errors": err[:20_000].tolist()}
+    key = {"unit": config.module_name, "data": data.name, "seed": SEED, "values": data.digest()}
+    return cached(root, "end_to_end", key, compute)
+
+
+def _lmul_rows() -> list[dict]:
+    return sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
+
+
+def _dot_rows() -> list[dict]:
+    return dot_error.rows(DOT_TRIALS, SEED)
+
+
+def _dfp_rows() -> list[dict]:
+    return dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096))
+
+
+def _block_rows() -> list[dict]:
+    return block_error.rows(seed=SEED)
 
 
 def provenance(sim: str, command: str, flow: str) -> dict:
@@ -172,27 +256,6 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}"
 
 
-def error_cdf_plot(errors: dict[str, np.ndarray], path: Path) -> None:
-    """Cumulative distribution of log10 |relative error| per unit on one log axis: a unit that
-    is exact on a share of its inputs starts at that share (no fake spikes from clipping)."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    magnitudes = {name: np.abs(np.asarray(rel, np.float64)) for name, rel in errors.items()}
-    magnitudes = {name: m[np.isfinite(m)] for name, m in magnitudes.items()}
-    smallest = min((m[m > 0].min() for m in magnitudes.values() if (m > 0).any()), default=1e-3)
-    floor = np.floor(np.log10(smallest)) - 1  # exact results sit one decade left of the smallest error
-    for name, rel in magnitudes.items():
-        if not len(rel):
-            continue
-        x = np.sort(np.log10(np.maximum(rel, 10.0**floor)))
-        ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", label=name)
-    ax.set_xlabel(f"log10 |relative error| (exact results at {floor:.0f})")
-    ax.set_ylabel("fraction of inputs")
-    ax.set_xlim(floor - 0.5, None)
-    ax.legend(fontsize=7, ncol=2)
-    save(plt, fig, path)
-
-
 def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
     prov = results["provenance"]
     out: list[doc.Block] = [
@@ -202,12 +265,42 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Heading("Summary"),
         *([doc.Table(results["findings"], ("finding", "source"), "computed from the tables below "
                      "(arithbench.reports.findings)")] if results["findings"] else []),
-        *([doc.Image(plots["error_vs_area"], "Mean relative error (N(0,1) inputs) against area; Pareto front "
-                     "in red")] if "error_vs_area" in plots else []),
+        *([doc.Image(plots["error_vs_area"], "End-to-end error (N(0,1) data) against area per multiply-"
+                     "accumulate, one panel per class; Pareto front dashed red")] if "error_vs_area" in plots else []),
         doc.Table([{"sensitivity": "", "claimed": "", "measured": "", **c} for c in results["claims"]],
                   ("claim", "basis", "claimed", "measured", "figure", "verdict", "sensitivity"),
                   "the tables below: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
                   f"25% of the reference's mean relative error; cost {VERDICT_RULE}"),
+    ]
+    if results["comparison"]:
+        out += [
+            doc.Heading("Like with like"),
+            doc.Text("Units are compared within their class: multipliers per product; MACs into the same "
+                     f"accumulator as dot products of length {end_to_end.LENGTH}; block dot products per block. "
+                     "The error is end to end: N(0,1) or heavy-tailed (Student t, 3 degrees of freedom) data "
+                     "quantized into the unit's input formats (floats RNE, saturating; integers with a symmetric "
+                     "per-tensor scale for multipliers, per-vector for MACs; block units with their own shared "
+                     "exponent or scale), put through the golden model, against exact arithmetic on the "
+                     "unquantized data; relative error per product, |error| / (||x|| ||y||) per dot product. "
+                     "Costs are per multiply-accumulate: a block unit's area and energy divided by its block "
+                     "size, int16_fma's by its two products."),
+            doc.Table(results["comparison"], comparison.COLUMNS,
+                      "the End-to-end error table below and the Area and energy table (Liberty energy on N(0,1) "
+                      "operands), divided by macs_per_op"),
+            *([doc.Image(plots["error_vs_energy"], "End-to-end error (N(0,1) data) against energy per multiply-"
+                         "accumulate, one panel per class")] if "error_vs_energy" in plots else []),
+            doc.Heading("End-to-end error"),
+            doc.Table(results["end_to_end"], ("unit", "class", "data", "measure", "n", "mean_err", "median_err",
+                                              "p90_err", "max_err", "frac_overflowed"),
+                      f"arithbench.reports.end_to_end: {end_to_end.N_PRODUCTS:,} products, {end_to_end.TRIALS:,} "
+                      f"dot products or {end_to_end.N_BLOCKS:,} blocks per data set, seed {prov['seed']}; "
+                      "frac_overflowed: share of dot products whose integer accumulator overflowed on the way "
+                      "(it wraps, so the final sum can still be right)"),
+        ]
+        if "error_cdf" in plots:
+            out.append(doc.Image(plots["error_cdf"], "Cumulative distribution of log10 end-to-end error per unit "
+                                 "(N(0,1) data, first 20,000 products or dot products), one panel per class"))
+    out += [
         doc.Heading("Verification"),
         doc.Text("Each unit's Verilog (generated from Amaranth) co-simulated under cocotb against its golden "
                  "NumPy model, every output compared bit for bit."),
@@ -215,19 +308,17 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                                             "wall_s", "vectors_per_s"),
                   f"`arithbench verify`, lane-packed cocotb bench on {prov['simulator']}; sim_s is the bench's "
                   "drive/step/read loop, wall_s the whole simulator process"),
-        doc.Heading("Error per unit"),
-        doc.Text("Each unit's output against the exact result of the same input codes (so input quantization "
-                 "is not counted): 'uniform codes' is every 8-bit operand pair, 'normal' is N(0,1) samples "
-                 "quantized to the input format (for the block units, N(0,1) blocks converted to the block "
-                 "format; their error is the final fp32 rounding). Relative errors exclude zero and "
-                 "non-finite exact results."),
+        doc.Heading("Arithmetic error per unit (same input codes)"),
+        doc.Text("The verification side: each unit's output against the exact result of the same input codes, "
+                 "so input quantization is not counted and exact units (integer multipliers and MACs) show 0; "
+                 "compare units with the end-to-end error above. 'uniform codes' is every 8-bit operand pair, "
+                 "'normal' N(0,1) samples quantized to the input format (block units: N(0,1) blocks; their "
+                 "error is the final fp32 rounding). Relative errors exclude zero and non-finite exact results; "
+                 "a MAC's relative error is per step, against c + a*b."),
         doc.Table(results["unit_error"], ("unit", "data", "n", "mean_rel", "max_rel", "mean_ulp", "bias",
                                           "frac_exact"),
                   f"golden models (arithbench.reports.unit_error), {prov['error_samples']:,} samples, seed {prov['seed']}"),
     ]
-    if "error_cdf" in plots:
-        out.append(doc.Image(plots["error_cdf"], "Cumulative distribution of log10 |relative error| per unit: the "
-                             "first 20,000 N(0,1) inputs quantized to the unit's format"))
     if results["lmul_error"]:
         out += [
             doc.Heading("L-Mul against fp8 multiplication"),
@@ -317,26 +408,6 @@ def cost_rows(costs: list[dict]) -> list[dict]:
              "energy_activity_pj_normal": c.get("energy_activity_pj[normal]")} for c in costs]
 
 
-def tradeoff_plot(results: dict, cost_key: str, xlabel: str, path: Path) -> None:
-    plt = pyplot()
-    err = {r["unit"]: r["mean_rel"] for r in results["unit_error"] if r["data"] == "normal"}
-    pts = [(c[cost_key], err[c["unit"]], c["unit"]) for c in cost_rows(results["costs"]) if c["unit"] in err]
-    front = sorted((pts[i] for i in pareto([(x, y) for x, y, _ in pts])), key=lambda p: p[0])
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    markers = "osD^vP*Xh<>"
-    for i, (x, y, name) in enumerate(pts):  # a legend, not labels on the points: they would overlap
-        ax.scatter([x], [y], marker=markers[i % len(markers)], s=40, label=name, zorder=3)
-    ax.plot([p[0] for p in front], [p[1] for p in front], color="#c00000", linestyle="--", label="Pareto front")
-    for axis, values in ((ax.set_xscale, [p[0] for p in pts]), (ax.set_yscale, [p[1] for p in pts])):
-        positive = [v for v in values if v and v > 0]
-        if positive and max(positive) / min(positive) > 10 and len(positive) == len(values):
-            axis("log")  # values spanning decades
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("mean relative error, N(0,1) inputs")
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    save(plt, fig, path)
-
-
 def block_plot(rows: list[dict], path: Path) -> None:
     """K-cache dot-product error against bits per element (outlier data, OCP scale rule): filled
     markers with channels as they are, hollow ones reordered by norm (the claim's axis)."""
@@ -386,25 +457,26 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
         plots = {}
         if errors:
             plots["error_cdf"] = tmp / "error_cdf.png"
-            error_cdf_plot(errors, plots["error_cdf"])
+            comparison.cdf_plot(errors, plots["error_cdf"])
         if results["block_error"]:
             plots["block_error"] = tmp / "block_reordering.png"
             block_plot(results["block_error"], plots["block_error"])
         if results["dot_error"]:
             plots["dot_error"] = tmp / "dot_error_vs_length.png"
             dot_plot(results["dot_error"], plots["dot_error"])
-        if results["costs"]:
+        if results["comparison"]:
             plots["error_vs_area"] = tmp / "error_vs_area.png"
             real = results["costs"][0]["area_um2"] is not None
-            tradeoff_plot(results, "area_um2" if real else "transistors",
-                          "area, um^2 (OSU 0.18 um cells)" if real else "transistors (CMOS weights; fallback flow)",
-                          plots["error_vs_area"])
+            comparison.class_plot(results["comparison"], "area_per_mac_um2" if real else "transistors_per_mac",
+                                  "area per MAC, um^2 (OSU 0.18 um)" if real else
+                                  "transistors per MAC (fallback flow)", plots["error_vs_area"])
             plots["error_vs_energy"] = tmp / "error_vs_energy.png"
-            tradeoff_plot(results, "energy_pj_normal" if real else "energy_activity_pj_normal",
-                          "pJ per operation (Liberty, OSU 0.18 um, N(0,1))" if real else
-                          "pJ per operation (switching activity, N(0,1); fallback flow)", plots["error_vs_energy"])
+            comparison.class_plot(results["comparison"], "energy_per_mac_pj" if real else "activity_per_mac_pj",
+                                  "pJ per MAC (Liberty, OSU 0.18 um)" if real else
+                                  "pJ per MAC (switching activity; fallback flow)", plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        for key in ("verification", "unit_error", "lmul_error", "dot_error", "dfp_error", "block_error", "claims"):
+        for key in ("verification", "unit_error", "end_to_end", "comparison", "lmul_error", "dot_error", "dfp_error",
+                    "block_error", "claims"):
             write_csv(results[key], tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)
@@ -413,10 +485,12 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
 
 
 def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str,
-        flow: str = "osu018") -> dict:
+        flow: str = "osu018", workers: int | None = None, data: tuple[Data, ...] = ()) -> dict:
+    """Collect and write the report; ``data``: the user's data sets, studied beside the synthetic ones."""
     start = time.perf_counter()
     configs = select_units(units)
-    results, errors = collect(configs, sim=sim, root=root, command=command, flow=flow)
+    results, errors = collect(configs, sim=sim, root=root, command=command, flow=flow, workers=workers,
+                              data=SYNTHETIC + tuple(data))
     results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)
     write(results, errors, out_dir)
     _log(f"report written to {out_dir}/index.html and REPORT.md in {results['provenance']['seconds']} s")

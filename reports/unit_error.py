@@ -36,8 +36,10 @@ def inputs_for(config: UnitConfig, dataset: str, n: int, seed: int, output: str 
     formats = config.port_formats()
     if dataset == "uniform codes":
         return config.vectors(VectorPlan(config.default_count() and n, seed))
-    if dataset == "normal" and config.spec.normal_inputs is not None:
-        return config.spec.normal_inputs(config.values, n, seed)
+    if dataset == "normal" and config.spec.block_inputs is not None:
+        rng = np.random.default_rng(seed)
+        x, y = (rng.standard_normal((n, config.macs())) for _ in "xy")
+        return config.spec.block_inputs(config.values, x, y)
     if dataset == "normal":
         ins = [p for p in formats if p != output]
         return {p: quantize(formats[p], sample("normal", n, seed + i)) for i, p in enumerate(ins)}

@@ -66,14 +66,13 @@ def _random_blocks(cfg, plan: VectorPlan):
     return out
 
 
-def _normal(cfg, n, seed):
-    """``n`` block pairs of N(0,1) values in BFP (RNE)."""
+def _block_inputs(cfg, x, y):
+    """Rows of ``x`` and ``y`` converted to BFP blocks (RNE)."""
     fmt = _fmt(cfg)
-    rng = np.random.default_rng(seed)
     out = {}
-    for side in "ab":
-        e, m = bfp_quantize(rng.standard_normal((n, fmt.k)), fmt)
-        out[f"e{side}"], out[side] = _pack(e[:, 0], m.reshape(n, fmt.k), fmt)
+    for side, data in zip("ab", (x, y)):
+        e, m = bfp_quantize(data, fmt)
+        out[f"e{side}"], out[side] = _pack(e[:, 0], m.reshape(len(data), fmt.k), fmt)
     return out
 
 
@@ -115,7 +114,9 @@ register(UnitSpec(
     component=lambda cfg: BfpDot(_fmt(cfg), cfg["out"], cfg["round"], cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: None if 2 * cfg["k"] * cfg["p"] <= 16 else 100_000,
-    normal_inputs=_normal,
+    block_inputs=_block_inputs,
+    role="block",
+    macs=lambda cfg: cfg["k"],
     exact=_exact,
     port_formats=lambda cfg: {"y": float_format("fp32")} if cfg["out"] == "fp32" else
     {"y": IntFormat(2 * cfg["p"] + cfg["k"].bit_length())},

@@ -80,6 +80,7 @@ def _ops(cfg):
 
 register(UnitSpec(
     name="fp8_mac",
+    role="mac",
     doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
     params=_params(),
     model=lambda cfg, v: {"y": fp_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
@@ -95,6 +96,7 @@ register(UnitSpec(
 
 register(UnitSpec(
     name="lmul_mac",
+    role="mac",
     doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
     params=_params(),
     model=lambda cfg, v: {"y": lmul_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],

@@ -36,6 +36,7 @@ def _ops(cfg):
 
 register(UnitSpec(
     name="fp_mul",
+    role="multiplier",
     doc="Float multiplier: exact product of two fmt codes, rounded once into out.",
     params=(
         Param("fmt", "format", "e4m3", "operand format", check=_check_format),

@@ -42,6 +42,8 @@ def _fma_model(cfg, v):
 
 register(UnitSpec(
     name="int16_fma",
+    role="mac",
+    macs=lambda cfg: 2,
     doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
     params=(SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
                                       "(0: never)", check=_check_bound, hint="0 or a positive count",
@@ -74,6 +76,7 @@ def _mac_model(cfg, v):
 
 register(UnitSpec(
     name="int8_mac",
+    role="mac",
     doc="y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners.",
     params=(SAT, CLOCKED),
     model=_mac_model,

@@ -14,6 +14,7 @@ def _fmt(cfg):
 
 register(UnitSpec(
     name="int_mul",
+    role="multiplier",
     doc="Integer multiplier: full 2*width-bit product, signed or unsigned.",
     params=(
         Param("width", "int", 8, "operand width in bits", choices=(4, 8, 16)),

@@ -30,6 +30,7 @@ def _offset(cfg):
 
 register(UnitSpec(
     name="lmul",
+    role="multiplier",
     doc="L-Mul: a*b approximated by adding the exponent+mantissa fields (Luo & Sun 2024).",
     params=(
         Param("fmt", "format", "e4m3", "operand and result format", check=_check_format),

@@ -64,12 +64,11 @@ def _blocks_of_codes(cfg, plan: VectorPlan):
             "a": join_codes(np.concatenate([ca, rca]), w), "b": join_codes(np.concatenate([cb, rcb]), w)}
 
 
-def _normal(cfg, n, seed):
-    """``n`` block pairs of N(0,1) values converted to MX."""
+def _block_inputs(cfg, x, y):
+    """Rows of ``x`` and ``y`` converted to MX blocks (the OCP scale rule, RNE elements)."""
     elem, k, w = cfg["elem"], cfg["k"], mx_element(cfg["elem"]).bits
-    rng = np.random.default_rng(seed)
-    sa, ca = mx_quantize(rng.standard_normal(n * k), elem, k)
-    sb, cb = mx_quantize(rng.standard_normal(n * k), elem, k)
+    sa, ca = mx_quantize(x.ravel(), elem, k)
+    sb, cb = mx_quantize(y.ravel(), elem, k)
     return {"sa": sa.astype(np.uint64), "sb": sb.astype(np.uint64), "a": join_codes(ca, w), "b": join_codes(cb, w)}
 
 
@@ -119,7 +118,9 @@ register(UnitSpec(
     vectors=_vectors,
     default_vectors=lambda cfg: None if 2 * cfg["k"] * mx_element(cfg["elem"]).bits <= 16 else 100_000,
     port_formats=lambda cfg: {"y": float_format("fp32")},
-    normal_inputs=_normal,
+    block_inputs=_block_inputs,
+    role="block",
+    macs=lambda cfg: cfg["k"],
     exact=_exact,
     costs={"ops": _ops},
 ))

@@ -1,4 +1,4 @@
-"""The report's findings: stated from the results' numbers, left out when their units are."""
+"""The report's findings: stated from the like-with-like rows' numbers, left out when their units are."""
 
 from arithbench.catalog import configure
 from arithbench.reports.findings import findings
@@ -8,40 +8,50 @@ def name(unit, **params):
     return configure(unit, params).module_name
 
 
-def results(costs, errors, claims=()):
-    return {"costs": [{"unit": u, **c} for u, c in costs.items()],
-            "unit_error": [{"unit": u, "data": "normal", "mean_rel": e} for u, e in errors.items()],
-            "claims": list(claims)}
+def results(rows, claims=()):
+    return {"comparison": [{"unit": u, **r} for u, r in rows.items()], "claims": list(claims)}
 
 
 def test_multiplier_finding_states_the_ratios_of_the_tables_numbers():
     fp, lm = name("fp_mul", fmt="e4m3"), name("lmul", fmt="e4m3")
-    found = findings(results({fp: {"area_um2": 3000.0, "energy_pj[normal]": 2.0},
-                              lm: {"area_um2": 1000.0, "energy_pj[normal]": 0.5}},
-                             {fp: 0.03, lm: 0.09}))
+    found = findings(results({fp: {"area_per_mac_um2": 3000.0, "energy_per_mac_pj": 2.0, "err_normal": 0.03},
+                              lm: {"area_per_mac_um2": 1000.0, "energy_per_mac_pj": 0.5, "err_normal": 0.09}}))
     assert found == [{"finding": "The e4m3 L-Mul unit is 3.0x smaller than the e4m3 float multiplier (1,000 vs "
-                                 "3,000 um^2) and takes 4.0x less energy per product, at 3.0x its mean relative "
-                                 "error on N(0,1) operands (0.09 vs 0.03).",
-                      "source": "Area and energy (cell-mapped, Liberty) and Error per unit tables"}]
+                                 "3,000 um^2) and takes 4.0x less energy per product, at 3.0x its end-to-end error "
+                                 "on N(0,1) data (0.09 vs 0.03 mean relative error).",
+                      "source": "Like with like table"}]
 
 
-def test_mac_findings_and_the_claims_tally():
+def test_integer_against_float_on_heavy_tails():
+    fp, i8 = name("fp_mul", fmt="e4m3"), name("int_mul", width="8")
+    found = findings(results({fp: {"err_normal": 0.045, "err_student_t3": 0.044},
+                              i8: {"err_normal": 0.079, "err_student_t3": 0.8}}))
+    assert "1.8x e4m3's on N(0,1) data (0.079 vs 0.045) but 18x on heavy-tailed data" in found[0]["finding"]
+
+
+def test_mac_block_findings_and_the_claims_tally():
     fmac, lmac, imac = (name("fp8_mac", fmt="e4m3", acc="fp32"), name("lmul_mac", fmt="e4m3", acc="fp32"),
                         name("int8_mac"))
-    found = findings(results({fmac: {"area_um2": 5000.0, "energy_pj[normal]": 10.0},
-                              lmac: {"area_um2": 4000.0, "energy_pj[normal]": 9.0},
-                              imac: {"area_um2": 2000.0, "energy_pj[normal]": 3.0}}, {},
-                             [{"verdict": "holds"}, {"verdict": "does not hold"}, {"verdict": "does not hold"}]))
+    bfp, mx = name("bfp_dot", k="16", p="4"), name("mx_dot", elem="e4m3", k="32")
+    found = findings(results({
+        fmac: {"area_per_mac_um2": 5000.0, "energy_per_mac_pj": 10.0, "err_normal": 0.002},
+        lmac: {"area_per_mac_um2": 4000.0, "energy_per_mac_pj": 9.0, "err_normal": 0.004},
+        imac: {"area_per_mac_um2": 2000.0, "energy_per_mac_pj": 3.0, "err_normal": 0.0005},
+        bfp: {"energy_per_mac_pj": 0.5, "err_normal": 0.03, "bits_per_element": 4.5},
+        mx: {"energy_per_mac_pj": 1.0, "err_normal": 0.006, "bits_per_element": 8.25}},
+        [{"verdict": "holds"}, {"verdict": "does not hold"}, {"verdict": "does not hold"}]))
     text = [f["finding"] for f in found]
     assert "takes 10% less energy than the fp8 MAC (9 vs 10 pJ per multiply-accumulate) and 20% less area" in text[0]
-    assert "is 2.5x the area of the int8 MAC" in text[1]
-    assert text[2] == "Of 3 checks of the papers' claims: 'holds' 1, 'does not hold' 2 (table below)."
-    more = findings(results({fmac: {"area_um2": 5000.0, "energy_pj[normal]": 10.0},
-                             lmac: {"area_um2": 5500.0, "energy_pj[normal]": 11.0}}, {}))
-    assert "takes 10% more energy than the fp8 MAC (11 vs 10 pJ" in more[0]["finding"]
+    assert "at 2.0x its dot-product error" in text[0]
+    assert "is 2.5x the area of the int8 MAC" in text[1] and "4x the int8 ones" in text[1]
+    assert "bfp12 block unit (4.5 bits per element) takes 0.5 pJ against 1 for MXFP8 (8.25 bits), at 5.0x" in text[2]
+    assert text[3] == "Of 3 checks of the papers' claims: 'holds' 1, 'does not hold' 2 (table below)."
 
 
-def test_findings_whose_units_are_missing_are_left_out():
-    assert findings(results({}, {})) == []
-    fp = name("fp_mul", fmt="e4m3")
-    assert findings(results({fp: {"area_um2": 3000.0}}, {fp: 0.03})) == []
+def test_findings_whose_units_or_figures_are_missing_are_left_out():
+    assert findings(results({})) == []
+    fp, lm = name("fp_mul", fmt="e4m3"), name("lmul", fmt="e4m3")
+    assert findings(results({fp: {"area_per_mac_um2": 3000.0, "err_normal": 0.03}})) == []
+    # the fallback flow has no cell area: no area finding
+    assert findings(results({fp: {"area_per_mac_um2": None, "err_normal": 0.03},
+                             lm: {"area_per_mac_um2": None, "err_normal": 0.09}})) == []

@@ -1,0 +1,162 @@
+"""Error end to end: real-valued data quantized into a unit's input formats, put through the
+unit's golden model, against exact arithmetic on the unquantized data. This is what choosing
+the unit costs in accuracy, input quantization included (the per-unit tables of
+:mod:`.unit_error` measure the arithmetic alone, so exact units such as int_mul show 0 there).
+
+Units are compared within their role (``UnitSpec.role``), each with its own measure:
+
+multiplier
+    ``N_PRODUCTS`` operand pairs, relative error ``|approx - x*y| / |x*y|``;
+mac
+    ``TRIALS`` dot products of length ``LENGTH``, built by chaining the unit's model from a zero
+    accumulator (one step takes as many elements as the unit has ``a`` ports), error
+    ``|approx - x.y| / (||x|| ||y||)``;
+block
+    ``N_BLOCKS`` dot products of one block pair (``k`` elements, the unit's own block conversion:
+    shared exponent or E8M0 scale), the same normalised error.
+
+Quantization into an input format: floats round to nearest even and saturate (the OCP
+formats' practice); integers take a symmetric scale ``max|x| / max_int``, per tensor for the
+multipliers and per vector for the MACs. Non-finite results count as infinite error.
+Data: ``normal`` N(0,1), ``student_t3`` (heavy-tailed), or the user's values, from which both
+operands are drawn at random (seeded) with replacement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..catalog import UnitConfig
+from ..models.codec import encode, round_signed, value
+from ..models.formats import FloatFormat, IntFormat
+from .error import DISTRIBUTIONS, sample
+
+N_PRODUCTS = 100_000
+LENGTH, TRIALS = 256, 1024
+N_BLOCKS = 20_000
+ROLES = ("multiplier", "mac", "block")
+
+
+@dataclass(frozen=True)
+class Data:
+    """A named data set: one of :data:`DISTRIBUTIONS`, or ``values`` given by the user."""
+
+    name: str
+    values: np.ndarray | None = None
+
+    def digest(self) -> str | None:
+        """Identifies the user's values (for caching), None for the synthetic sets."""
+        if self.values is None:
+            return None
+        return hashlib.sha256(np.ascontiguousarray(self.values, np.float64).tobytes()).hexdigest()[:16]
+
+    def draw(self, shape: tuple[int, ...], seed: int) -> np.ndarray:
+        n = int(np.prod(shape))
+        if self.values is None:
+            return sample(self.name, n, seed).reshape(shape)
+        return np.random.default_rng(seed).choice(self.values, n).reshape(shape)
+
+
+SYNTHETIC = tuple(Data(d) for d in DISTRIBUTIONS)
+
+
+def comparison_class(config: UnitConfig) -> str:
+    """The class a unit is compared within: multipliers, MACs into one accumulator format, or
+    block dot products."""
+    role = config.spec.role
+    if role == "mac":
+        return f"MACs into {config.port_formats()['y'].name}"
+    return {"multiplier": "multipliers", "block": "block dot products"}.get(role, "")
+
+
+def measure(config: UnitConfig) -> str:
+    """What the error figure of ``config``'s class is, in words."""
+    return {"multiplier": "relative error per product",
+            "mac": f"dot products of length {LENGTH}, |error| / (||x|| ||y||)",
+            "block": f"one block ({config.macs()} elements), |error| / (||x|| ||y||)"}[config.spec.role]
+
+
+def bits_per_element(config: UnitConfig) -> float:
+    """Input bits per element of one operand (shared exponents and scales included)."""
+    bits = sum(p["width"] for p in config.ports() if p["dir"] == "in" and p["name"] not in ("c", "r", "clk", "rst"))
+    return bits / 2 / config.macs()
+
+
+def _quantize(fmt, x: np.ndarray, axis: int | None) -> tuple[np.ndarray, np.ndarray | float]:
+    """Codes of ``x`` in ``fmt`` and the scale they are multiplied by (see the module docstring)."""
+    if isinstance(fmt, FloatFormat):
+        return encode(fmt, x, "rne", sat=True).astype(np.uint64), 1.0
+    assert isinstance(fmt, IntFormat)
+    scale = np.max(np.abs(x), axis=axis, keepdims=axis is not None) / fmt.max_value
+    scale = np.where(scale > 0, scale, 1.0)
+    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
+    return (q & ((1 << fmt.bits) - 1)).astype(np.uint64), scale
+
+
+def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
+    if config.values.get("round") != "sr":
+        return {}
+    return {"r": np.random.default_rng(seed + 7).integers(0, 1 << config.values["rbits"], n).astype(np.uint64)}
+
+
+def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
+    """The end-to-end error of every product or dot product (see the module docstring), and
+    for MACs with an overflow flag (``ovf``), whether it was raised on the way."""
+    formats, role, model = config.port_formats(), config.spec.role, config.spec.model
+    if role == "multiplier":
+        x, y = data.draw((N_PRODUCTS,), seed), data.draw((N_PRODUCTS,), seed + 1)
+        (qa, sa), (qb, sb) = _quantize(formats["a"], x, None), _quantize(formats["b"], y, None)
+        out = model(config.values, {"a": qa, "b": qb, **_random_bits(config, len(x), seed)})["y"]
+        with np.errstate(invalid="ignore", over="ignore"):
+            approx = value(formats["y"], out).astype(np.float64) * sa * sb
+        exact = x * y
+        keep = exact != 0
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            err = np.abs(approx[keep] - exact[keep]) / np.abs(exact[keep])
+        return np.where(np.isfinite(err), err, np.inf), None
+    if role == "mac":
+        a_ports = sorted(p for p in formats if p.startswith("a"))
+        b_ports = sorted(p for p in formats if p.startswith("b"))
+        x, y = data.draw((TRIALS, LENGTH), seed), data.draw((TRIALS, LENGTH), seed + 1)
+        (qa, sa), (qb, sb) = _quantize(formats[a_ports[0]], x, 1), _quantize(formats[b_ports[0]], y, 1)
+        acc = np.zeros(TRIALS, np.uint64)  # the code of +0 in every accumulator format
+        overflowed = None
+        for step in range(0, LENGTH, len(a_ports)):
+            inputs = {p: qa[:, step + j] for j, p in enumerate(a_ports)}
+            inputs |= {p: qb[:, step + j] for j, p in enumerate(b_ports)}
+            out = model(config.values, {**inputs, "c": acc, **_random_bits(config, TRIALS, seed + step)})
+            acc = out["y"]
+            if "ovf" in out:
+                overflowed = (out["ovf"] != 0) | (False if overflowed is None else overflowed)
+        with np.errstate(invalid="ignore", over="ignore"):
+            approx = value(formats["y"], acc).astype(np.float64) * np.ravel(sa * sb)
+        return _normalised(approx, x, y), overflowed
+    if role == "block":
+        x, y = data.draw((N_BLOCKS, config.macs()), seed), data.draw((N_BLOCKS, config.macs()), seed + 1)
+        inputs = config.spec.block_inputs(config.values, x, y)
+        out = model(config.values, {**inputs, **_random_bits(config, N_BLOCKS, seed)})["y"]
+        with np.errstate(invalid="ignore", over="ignore"):
+            approx = value(formats["y"], out).astype(np.float64)
+        return _normalised(approx, x, y), None
+    raise ValueError(f"{config.spec.name} has no comparison role")
+
+
+def _normalised(approx: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    exact = np.sum(x * y, axis=1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(approx - exact) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+    return np.where(np.isfinite(err), err, np.inf)
+
+
+def row(config: UnitConfig, data: Data, seed: int = 1) -> tuple[dict, np.ndarray]:
+    """The table row of ``config`` on ``data`` and its errors (for the distribution plot)."""
+    err, overflowed = errors(config, data, seed)
+    return {"unit": config.module_name, "class": comparison_class(config), "data": data.name,
+            "measure": measure(config), "n": len(err), "bits_per_element": bits_per_element(config),
+            "mean_err": float(np.mean(err)), "median_err": float(np.median(err)),
+            "p90_err": float(np.quantile(err, 0.9)), "max_err": float(np.max(err)),
+            "frac_unbounded": float(np.mean(np.isinf(err))),
+            "frac_overflowed": None if overflowed is None else float(np.mean(overflowed))}, err
