@@ -401,14 +401,18 @@ def cmd_error(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .reports.report import run, select_units
+    from .reports.report import configurations, load_data, run, select_units
     from .sim.toolchain import prepare
 
-    select_units(args.units)
+    if args.unit and args.units:
+        raise UsageError("give --units (names from the default set) or --unit (configurations), not both")
+    configs = configurations(args.unit) if args.unit else select_units(args.units)
+    data = tuple(load_data(p) for p in args.data or ())
     out = check_output_dir(Path(args.output), "report")
     prepare(args.sim)
-    run(out, units=args.units, sim=args.sim, root=_writable_dir(Path(args.build)), flow=_flow(args.flow),
-        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv), workers=args.workers)
+    run(out, units=None, configs=configs, data=data, sim=args.sim, root=_writable_dir(Path(args.build)),
+        flow=_flow(args.flow), workers=args.workers,
+        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0
 
 
@@ -600,6 +604,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")
     p.add_argument("-o", "--output", type=_path, default="build/report", help="report directory (default build/report)")
     p.add_argument("--units", nargs="+", metavar="UNIT", help="only these units of the default set")
+    p.add_argument("--unit", action="append", metavar="'UNIT KEY=VALUE ...'",
+                   help="report this configuration instead of the default set (repeat for more), e.g. "
+                        "--unit 'fp_mul fmt=bf16 round=rtz' --unit 'lmul fmt=bf16'")
+    p.add_argument("--data", action="append", type=_path, metavar="FILE.npy",
+                   help="your own values (e.g. weights or activations, any shape) for the end-to-end error, "
+                        "beside N(0,1) and Student-t data (repeat for more)")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")

@@ -14,6 +14,13 @@ COLUMNS = ("class", "unit", "bits_per_element", "macs_per_op", "err_normal", "er
            "energy_per_mac_pj", "delay_ns")
 
 
+def columns(table: list[dict]) -> tuple[str, ...]:
+    """:data:`COLUMNS` with an error column for each of the user's data sets after the synthetic ones."""
+    extra = tuple(dict.fromkeys(k for r in table for k in r if k.startswith("err_") and k not in COLUMNS))
+    at = COLUMNS.index("err_student_t3") + 1
+    return COLUMNS[:at] + extra + COLUMNS[at:]
+
+
 def rows(end_to_end: list[dict], costs: list[dict]) -> list[dict]:
     """One row per unit: mean end-to-end error on each data set and the unit's area and Liberty
     energy (N(0,1) operands) divided by its multiply-accumulates per operation."""

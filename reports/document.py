@@ -45,6 +45,8 @@ TITLES = {
 
 
 def column_title(column: str) -> str:
+    if column not in TITLES and column.startswith("err_"):
+        return f"error, {column[4:]}"  # a user's data set, by file name
     return TITLES.get(column, column.replace("_", " "))
 
 
@@ -98,7 +100,8 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; co
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; display: block; max-width: 100%;
         overflow-x: auto; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+th { background: #f3f3f3; cursor: pointer; } th[data-dir=up]::after { content: " \\25B2"; }
+th[data-dir=down]::after { content: " \\25BC"; } td:first-child, th:first-child { text-align: left; }
 .source { color: #666; font-size: 0.85em; font-style: italic; }
 img { max-width: 100%; } figure { margin: 1em 0; }
 """
@@ -116,7 +119,7 @@ def to_html(blocks: list[Block], title: str) -> str:
             out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(column_title(c))}</th>" for c in b.columns)
                        + "</tr></thead><tbody>")
             for r in b.rows:
-                out.append("<tr>" + "".join(f"<td>{html.escape(fmt_value(r[c]))}</td>" for c in b.columns) + "</tr>")
+                out.append("<tr>" + "".join(_cell(r[c]) for c in b.columns) + "</tr>")
             out.append(f"</tbody></table><p class=\"source\">Source: {html.escape(b.source)}</p>")
         elif isinstance(b, Image):
             png = base64.b64encode(b.path.read_bytes()).decode()
@@ -126,5 +129,33 @@ def to_html(blocks: list[Block], title: str) -> str:
             out.append(f"<figure><picture>{vector}<img alt=\"{html.escape(b.caption)}\" "
                        f"src=\"data:image/png;base64,{png}\"></picture>"
                        f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
-    out.append("</body></html>")
+    out.append(f"<script>{_SORT}</script></body></html>")
     return "\n".join(out)
+
+
+def _cell(v) -> str:
+    """A table cell; numbers carry their full value for sorting."""
+    number = isinstance(v, (int, float)) and not isinstance(v, bool)
+    key = f" data-v=\"{'Infinity' if v == float('inf') else '-Infinity' if v == -float('inf') else v!r}\"" \
+        if number else ""
+    return f"<td{key}>{html.escape(fmt_value(v))}</td>"
+
+
+#: Click a column title to sort by it (again to reverse): numbers by value, text alphabetically.
+_SORT = """
+document.querySelectorAll('table').forEach(table => table.querySelectorAll('th').forEach((th, i) => {
+  th.title = 'click to sort';
+  th.addEventListener('click', () => {
+    const body = table.tBodies[0], rows = [...body.rows], up = th.dataset.dir !== 'up';
+    table.querySelectorAll('th').forEach(h => delete h.dataset.dir);
+    th.dataset.dir = up ? 'up' : 'down';
+    const key = row => { const c = row.cells[i]; return 'v' in c.dataset ? parseFloat(c.dataset.v) : c.textContent; };
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return up ? order : -order;
+    });
+    rows.forEach(row => body.appendChild(row));
+  });
+}));
+"""

@@ -8,7 +8,8 @@ vector pairs. Methods, all accumulating sequentially, one rounding per step:
 * ``fp8 e4m3``/``fp8 e5m2``: inputs rounded (RNE, saturating), exact products, fp32 accumulator
   (the ``fp8_mac`` model);
 * ``lmul m=3``/``lmul m=4``: inputs rounded to e8m3/e8m4, L-Mul products, fp32 accumulator;
-* ``dfp16``: Dynamic Fixed Point, RNE, ``int16_fma`` steps, partial sums to fp32 every 64 steps.
+* ``dfp16``: Dynamic Fixed Point, RNE, ``int16_fma`` steps, partial sums to fp32 every ``DFP_BOUND``
+  steps (the unit wraps on INT32 overflow: see :func:`dfp_rows` for other bounds).
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def _lmul(m, x, y):
     return acc.astype(np.uint32).view(np.float32).astype(np.float64)
 
 
-def _dfp(x, y, bound=64):
+#: FMA steps (two products each) between moves of the DFP16 partial sum to fp32.
+DFP_BOUND = 64
+
+
+def _dfp(x, y, bound=DFP_BOUND):
     out = np.empty(x.shape[0])
     for t in range(x.shape[0]):
         qx, ex = dfp.quantize(x[t])
@@ -91,7 +96,8 @@ def rows(trials: int = 64, seed: int = 1, lengths=LENGTHS) -> list[dict]:
         for method in METHODS:
             err = normalised_error(method_result(method, x, y), x, y)
             out.append({"method": method, "data": dist, "length": n, "trials": trials,
-                        "mean_err": float(np.mean(err)), "max_err": float(np.max(err))})
+                        "mean_err": float(np.mean(err)), "q10_err": float(np.quantile(err, 0.1)),
+                        "q90_err": float(np.quantile(err, 0.9)), "max_err": float(np.max(err))})
     return out
 
 

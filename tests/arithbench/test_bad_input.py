@@ -86,6 +86,12 @@ def run(capsys, *argv):
     (["report", "-o", "."], "-o . is the current folder or above it"),
     (["sweep", "fp_mul", "-o", ".."], "-o .. is the current folder or above it"),
     (["report", "--units", "fp_div"], "fp_div not in the report's units"),
+    (["report", "--unit", "fp_mul fmt=posit8"], "unknown format 'posit8'"),
+    (["report", "--unit", ""], "--unit needs a unit name and its parameters"),
+    (["report", "--unit", "fp_mul", "--unit", "fp_mul fmt=e4m3"], "repeats fp_mul_e4m3_rne_sat"),
+    (["report", "--unit", "fp_mul", "--units", "lmul"], "give --units (names from the default set) or --unit"),
+    (["report", "--data", "weights.npy"], "--data weights.npy: no such file"),
+    (["report", "--data", "README.md"], "give a NumPy .npy file (np.save), not .md"),
     (["cost", "fp_mul", "-p", "fmt=e4m3fnuz", "--flow", "abc"], "invalid choice: 'abc'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, argv, message):
@@ -164,3 +170,18 @@ def test_missing_simulator_is_named_with_the_fix(capsys, tmp_path, monkeypatch):
     assert code == 2
     assert "simulator icarus not found: apt-get install iverilog" in err
     assert not (tmp_path / "b" / "rtl").exists()
+
+
+@pytest.mark.parametrize("values,message", [
+    (["a", "b"], "the array holds <U1, not numbers"),
+    ([1.0, float("nan")], "need at least two finite values, not all zero (2 values, 1 not finite)"),
+    ([0.0, 0.0], "need at least two finite values, not all zero"),
+])
+def test_report_data_that_cannot_be_studied_is_refused(capsys, tmp_path, values, message):
+    import numpy as np
+
+    np.save(tmp_path / "mine.npy", np.array(values))
+    code, _, err = run(capsys, "report", "--data", str(tmp_path / "mine.npy"), "-o", str(tmp_path / "out"),
+                       "--build", str(tmp_path / "build"))
+    assert code == 2 and err.count("\n") == 1 and message in err
+    assert not (tmp_path / "out").exists()

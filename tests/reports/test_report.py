@@ -5,10 +5,11 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 
 from arithbench.reports.document import fmt_value
-from arithbench.reports.report import run
+from arithbench.reports.report import configurations, load_data, run
 
 pytestmark = pytest.mark.xdist_group("report")  # one worker builds the report once
 
@@ -17,8 +18,12 @@ NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 
 @pytest.fixture(scope="module")
 def report(build_root, tmp_path_factory):
+    """fp_mul and lmul as --unit configurations, with a user's data set beside the synthetic ones."""
     out = tmp_path_factory.mktemp("report") / "report"
-    results = run(out, units=["fp_mul", "lmul"], sim="verilator", root=build_root, command="pytest")
+    np.save(out.parent / "weights.npy", np.random.default_rng(3).laplace(size=(32, 32)))
+    configs = configurations([f"{unit} fmt={fmt}" for unit in ("fp_mul", "lmul") for fmt in ("e4m3", "e5m2")])
+    results = run(out, units=None, configs=configs, data=(load_data(out.parent / "weights.npy"),), sim="verilator",
+                  root=build_root, command="pytest")
     return out, results
 
 
@@ -69,6 +74,10 @@ def test_report_sections_are_filled(report):
     headings = [line for line in (out / "REPORT.md").read_text().splitlines() if line.startswith("## ")]
     assert headings[0] == "## Summary"  # findings first
     assert results["findings"] and all(f["finding"] in (out / "REPORT.md").read_text() for f in results["findings"])
+    rows = {(r["unit"], r["data"]): r for r in results["end_to_end"]}
+    assert {d for _, d in rows} == {"normal", "student_t3", "weights.npy"}
+    assert "error, weights.npy" in (out / "REPORT.md").read_text()
+    assert all(r["mean_err"] > 0 and r["class"] == "multipliers" for r in rows.values())
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -81,6 +90,15 @@ window.addEventListener('load', () => {
   document.body.setAttribute('data-images', ok + '/' + imgs.length);
   document.body.setAttribute('data-svg', String(svg));
   document.body.setAttribute('data-width', String(document.documentElement.scrollWidth));
+  const th = [...document.querySelectorAll('th')].find(h => h.textContent === 'vectors');
+  const column = [...th.parentNode.children].indexOf(th);
+  const values = () => [...th.closest('table').tBodies[0].rows].map(r => parseFloat(r.cells[column].dataset.v));
+  th.click();
+  const up = values();
+  th.click();
+  const down = values();
+  const sorted = up.every((v, i) => i === 0 || up[i - 1] <= v) && down.every((v, i) => i === 0 || down[i - 1] >= v);
+  document.body.setAttribute('data-sorts', String(sorted && up.length > 1));
 });
 </script></body>"""
 
@@ -102,8 +120,17 @@ def test_html_loads_offline_every_plot_renders_as_svg_and_fits_1400_px(report, t
     assert match[1] == match[2] and int(match[2]) >= 3
     assert re.search(r'data-svg="(\d+)"', done.stdout)[1] == match[2]  # every plot shown as SVG
     assert int(re.search(r'data-width="(\d+)"', done.stdout)[1]) <= 1400  # nothing overflows a 1400 px window
+    assert 'data-sorts="true"' in done.stdout  # a click on a column title sorts the table by value, both ways
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900", "--hide-scrollbars",
+                    f"--screenshot={shot}", (out / "index.html").as_uri()], capture_output=True, timeout=120)
+    from PIL import Image
+
+    with Image.open(shot) as image:  # the page as a reader first sees it, at slide size
+        assert image.size == (1400, 900) and len(image.convert("L").getcolors(1 << 16) or ()) > 16
 
 
 @pytest.mark.sim
