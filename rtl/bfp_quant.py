@@ -18,7 +18,7 @@ from amaranth.lib.wiring import In, Out
 from ..models.block import BFPFormat
 from ..models.codec import SR_BITS
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, leading_one, unpack
+from .float_logic import EXP_WIDTH, leading_one, round_increment, shift_right_sticky, unpack
 
 BFP_ROUNDINGS = ("rne", "rtz", "sr")
 
@@ -61,27 +61,19 @@ class BfpQuant(wiring.Component):
         m.d.comb += self.e.eq(shared)
 
         limit = (1 << (p - 1)) - 1
-        padded_width = fmt.man_bits + 1 + p - 2 + SR_BITS
         mantissas = []
         for j, x in enumerate(elements):
             # Right shift: E - exp + man_bits >= 0, as the block's E is at least this element's log.
-            shift = Signal(range(padded_width + 1), name=f"sh{j}")
-            distance = shared - x.exp + fmt.man_bits
-            m.d.comb += shift.eq(Mux(distance > padded_width, padded_width, distance))
-            padded = Cat(Const(0, p - 2 + SR_BITS), x.sig)
-            fixed = Signal(padded_width, name=f"fixed{j}")  # |x| / 2**(E - (p-2)), 16 fraction bits
-            back = Signal(range(padded_width + 1), name=f"back{j}")
-            lost = Signal(padded_width, name=f"lost{j}")  # the bits shifted out, at the top
-            m.d.comb += [fixed.eq(padded >> shift), back.eq(padded_width - shift),
-                         lost.eq((padded << back)[:padded_width])]
+            distance = Signal(signed(EXP_WIDTH), name=f"dist{j}")
+            m.d.comb += distance.eq(shared - x.exp + fmt.man_bits)
+            # fixed: |x| / 2**(E - (p-2)) with SR_BITS fraction bits
+            fixed, lost = shift_right_sticky(m, Cat(Const(0, p - 2 + SR_BITS), x.sig), distance, f"fixed{j}")
             whole = fixed[SR_BITS:]
-            if self.rounding == "rne":
-                sticky = (fixed[:SR_BITS - 1] != 0) | (lost != 0)
-                up = fixed[SR_BITS - 1] & (sticky | whole[0])
-            elif self.rounding == "rtz":
-                up = Const(0, 1)
-            else:
+            if self.rounding == "sr":
                 up = (fixed[:SR_BITS] + self.r[j * SR_BITS:(j + 1) * SR_BITS])[SR_BITS]
+            else:
+                up = round_increment(self.rounding, x.sign, whole[0], guard=fixed[SR_BITS - 1],
+                                     sticky=(fixed[:SR_BITS - 1] != 0) | lost)
             rounded = Signal(len(whole) + 1, name=f"rounded{j}")
             m.d.comb += rounded.eq(whole + up)
             magnitude = Signal(p - 1, name=f"mag{j}")

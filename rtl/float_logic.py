@@ -66,6 +66,19 @@ def leading_one(m: Module, value: Value, name: str) -> Signal:
     return index
 
 
+def shift_right_sticky(m: Module, value: Value, distance: Value, name: str) -> tuple[Signal, Value]:
+    """``value >> distance`` (a distance past the width shifts everything out; it must not be
+    negative) and 1 when any set bit was shifted out: the sticky bit of every alignment."""
+    span = len(value)
+    shift = Signal(range(span + 1), name=f"{name}_sh")
+    kept = Signal(span, name=f"{name}_kept")
+    back = Signal(range(span + 1), name=f"{name}_back")
+    lost = Signal(span, name=f"{name}_lost")
+    m.d.comb += [shift.eq(Mux(distance > span, span, distance)), kept.eq(value >> shift), back.eq(span - shift),
+                 lost.eq((value << back)[:span])]
+    return kept, lost != 0
+
+
 def round_increment(rounding: str, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
     """1 when the truncated magnitude must be incremented, per rounding mode and sign."""
     if rounding == "rne":
@@ -111,24 +124,16 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     # Right shift of sig, with `extra` low bits below the result's mantissa: guard and sticky,
     # or the fraction stochastic rounding adds its random bits to.
     extra = len(random) if rounding == "sr" else 2
-    padded = Cat(Const(0, mo + extra), sig)
-    span = len(padded)
     shift_full = Signal(signed(EXP_WIDTH), name=f"{name}_shift")
     m.d.comb += shift_full.eq(res_exp - exp)  # >= 0: lands the leading one at bit mo + extra or lower
-    shift = Signal(range(span + 1), name=f"{name}_sh")
-    m.d.comb += shift.eq(Mux(shift_full > span, span, shift_full))
-    kept = Signal(span, name=f"{name}_kept")
-    m.d.comb += kept.eq(padded >> shift)
-    back = Signal(range(span + 1), name=f"{name}_back")
-    lost = Signal(span, name=f"{name}_lost")
-    m.d.comb += [back.eq(span - shift), lost.eq((padded << back)[:span])]
+    kept, lost = shift_right_sticky(m, Cat(Const(0, mo + extra), sig), shift_full, name)
     n = kept[extra:extra + mo + 1]
     if rounding == "sr":
         up = (kept[:extra] + random)[extra]
     else:
         # With no mantissa bits a P3109 code's last bit is its exponent's (ties to the even code).
         lsb = n[0] & (res_exp[0] ^ (out.bias & 1)) if mo == 0 and out.policy == "p3109" else n[0]
-        up = round_increment(rounding, sign, lsb, guard=kept[1], sticky=kept[0] | (lost != 0))
+        up = round_increment(rounding, sign, lsb, guard=kept[1], sticky=kept[0] | lost)
     rounded = Signal(mo + 2, name=f"{name}_rounded")
     m.d.comb += rounded.eq(n + up)
 

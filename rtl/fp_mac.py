@@ -17,7 +17,7 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, leading_one, round_and_pack, special_code, unpack
+from .float_logic import EXP_WIDTH, leading_one, round_and_pack, shift_right_sticky, special_code, unpack
 from .lmul import LMul
 
 
@@ -68,16 +68,10 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
 
     span = window + 2
     distance = Signal(signed(EXP_WIDTH), name="distance")
-    shift = Signal(range(span + 1), name="align")
-    m.d.comb += [distance.eq(top_big - top_small), shift.eq(Mux(distance > span, span, distance))]
-    small_ext = Cat(Const(0, 2), small)
-    aligned = Signal(span, name="aligned")
-    back = Signal(range(span + 1), name="align_back")
-    lost = Signal(span, name="align_lost")
-    m.d.comb += [aligned.eq(small_ext >> shift), back.eq(span - shift),
-                 lost.eq((small_ext << back)[:span])]
+    m.d.comb += distance.eq(top_big - top_small)
+    aligned, lost = shift_right_sticky(m, Cat(Const(0, 2), small), distance, "align")
     small_term = Signal(span, name="small_term")
-    m.d.comb += small_term.eq(Mux(small_zero, 0, aligned | (lost != 0)))
+    m.d.comb += small_term.eq(Mux(small_zero, 0, aligned | lost))
 
     total = Signal(signed(span + 2), name="total")
     big_ext = Cat(Const(0, 2), big)
