@@ -136,6 +136,24 @@ class Unit:
         prepare(sim)
         return verify(self.config, sim=sim, count=count, seed=seed, root=Path(root))
 
+    def error(self, data="normal", seed: int = 1) -> dict:
+        """End-to-end error: ``data`` (``"normal"``, ``"student_t3"`` or an array of your own
+        values) quantized into the unit's inputs and put through its golden model, against exact
+        arithmetic on the data (``arithbench.reports.end_to_end``): ``mean_err``, ``median_err``,
+        ``p90_err``, ``max_err`` and what they measure (per product, or per dot product)."""
+        from .reports.end_to_end import DISTRIBUTIONS, Data, row, user_data
+
+        if self.config.spec.role is None:
+            raise UsageError(f"{self.name} has no end-to-end error: it is measured for multipliers, MACs and "
+                             "block dot products")
+        if isinstance(data, str):
+            if data not in DISTRIBUTIONS:
+                raise UsageError(f"data must be one of {', '.join(DISTRIBUTIONS)} or an array of values, not {data!r}")
+            data = Data(data)
+        else:
+            data = user_data("data", data)
+        return row(self.config, data, seed)[0]
+
     def cost(self, flow: str | None = None, root: str | Path = "build") -> Cost:
         """Area (um^2), delay, fmax, leakage, energy per operation and transistors."""
         from .reports.area import resolve_flow

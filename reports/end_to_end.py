@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalog import UnitConfig
+from ..errors import UsageError
 from ..models.codec import encode, round_signed, value
 from ..models.formats import FloatFormat, IntFormat
 from .error import DISTRIBUTIONS, sample
@@ -61,6 +62,18 @@ class Data:
 
 
 SYNTHETIC = tuple(Data(d) for d in DISTRIBUTIONS)
+
+
+def user_data(name: str, values) -> Data:
+    """The user's values (any shape, flattened) as a data set; refuses what cannot be studied."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "fiu":
+        raise UsageError(f"{name}: the array holds {values.dtype}, not numbers")
+    values = values.astype(np.float64).ravel()
+    if values.size < 2 or not np.isfinite(values).all() or not values.any():
+        raise UsageError(f"{name}: need at least two finite values, not all zero "
+                         f"({values.size} values, {int((~np.isfinite(values)).sum())} not finite)")
+    return Data(name, values)
 
 
 def comparison_class(config: UnitConfig) -> str:

@@ -91,13 +91,8 @@ def load_data(path: Path) -> Data:
         raise UsageError(f"--data {path}: no such file") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"--data {path}: not a readable .npy array ({exc})") from None
-    if values.dtype.kind not in "fiu":
-        raise UsageError(f"--data {path}: the array holds {values.dtype}, not numbers")
-    values = values.astype(np.float64).ravel()
-    if values.size < 2 or not np.isfinite(values).all() or not values.any():
-        raise UsageError(f"--data {path}: need at least two finite values, not all zero "
-                         f"({values.size} values, {int((~np.isfinite(values)).sum())} not finite)")
-    return Data(path.name, values)
+    data = end_to_end.user_data(f"--data {path}", values)
+    return Data(path.name, data.values)
 
 
 def select_units(names: list[str] | None):

@@ -71,3 +71,17 @@ def test_quantize_takes_the_formats_sat_default_and_stochastic_rounding():
         arithbench.quantize([1.0], "fp16", "sr")
     with pytest.raises(arithbench.UsageError, match="more than rbits"):
         arithbench.quantize([1.0], "fp16", "sr", random=[1 << 16])
+
+
+def test_end_to_end_error_on_named_or_own_data():
+    fp8, int8 = arithbench.configure("fp_mul", fmt="e4m3"), arithbench.configure("int_mul", width=8)
+    assert 0.01 < fp8.error()["mean_err"] < 0.1 and fp8.error()["measure"] == "relative error per product"
+    heavy = np.random.default_rng(2).standard_t(2, 10_000)
+    assert int8.error(heavy)["mean_err"] > int8.error("normal")["mean_err"]  # outliers take int8's range
+    assert arithbench.configure("fp8_mac").error("student_t3")["class"] == "MACs into fp32"
+    with pytest.raises(UsageError, match="data must be one of normal, student_t3"):
+        fp8.error("uniform")
+    with pytest.raises(UsageError, match="data: need at least two finite values"):
+        fp8.error([1.0, np.inf])
+    with pytest.raises(UsageError, match="int_add has no end-to-end error"):
+        arithbench.configure("int_add").error()
