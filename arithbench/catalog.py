@@ -39,7 +39,9 @@ class UnitSpec:
     ``role`` says how the unit is compared with others (``"multiplier"``: ``y = a*b``;
     ``"mac"``: ``y = c + sum(a_i*b_i)``, chained into dot products; ``"block"``: a dot product
     of two blocks), and ``macs(cfg)`` how many multiply-accumulates one operation does, so
-    that costs compare per multiply-accumulate. ``grid(cfg)``, for units whose exhaustive plan is
+    that costs compare per multiply-accumulate. ``shown`` lists the parameter sets the
+    comparison report shows by default, ``studies`` the report's studies the unit calls for
+    (``"lmul_error"``, ``"dot_error"``). ``grid(cfg)``, for units whose exhaustive plan is
     every combination of their input codes, gives those inputs' widths, so that sharded runs
     can make any slice of the space (:func:`arithbench.vectors.grid_slice`), or None for
     configurations whose plan is not such a grid.
@@ -57,6 +59,8 @@ class UnitSpec:
     block_inputs: Callable[[dict, np.ndarray, np.ndarray], dict] | None = None
     role: str | None = None
     macs: Callable[[dict], int] = lambda cfg: 1
+    shown: tuple[dict, ...] = ()
+    studies: tuple[str, ...] = ()
     costs: dict = field(default_factory=dict)
     check: Callable[[dict], None] | None = None
     grid: Callable[[dict], dict[str, int]] | None = None
@@ -232,3 +236,14 @@ def unit(name: str) -> UnitSpec:
 
 def configure(name: str, assignments: dict[str, str] | None = None) -> UnitConfig:
     return unit(name).configure(assignments or {})
+
+
+#: Comparison roles, in the order reports show them.
+ROLES = ("multiplier", "mac", "block")
+
+
+def shown() -> list[UnitConfig]:
+    """The configurations the comparison report shows by default, multipliers first, then MACs
+    and block units."""
+    specs = sorted((s for s in units().values() if s.shown), key=lambda s: ROLES.index(s.role))
+    return [s.configure(params) for s in specs for params in s.shown]

@@ -38,7 +38,6 @@ from .error import DISTRIBUTIONS, sample
 N_PRODUCTS = 100_000
 LENGTH, TRIALS = 256, 1024
 N_BLOCKS = 20_000
-ROLES = ("multiplier", "mac", "block")
 
 
 @dataclass(frozen=True)

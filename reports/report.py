@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..catalog import configure
+from ..catalog import configure, shown
 from ..errors import UsageError
 from ..params import parse_assignments
 from ..files import output_dir
@@ -40,21 +40,6 @@ from .plots import pyplot, save
 from .unit_error import DATASETS, unit_error
 from . import comparison, end_to_end
 from .end_to_end import SYNTHETIC, Data
-
-#: The default set of unit configurations (grows as units land).
-DEFAULT_UNITS: tuple[tuple[str, dict], ...] = (
-    ("fp_mul", {"fmt": "e4m3"}),
-    ("fp_mul", {"fmt": "e5m2"}),
-    ("int_mul", {"width": "8"}),
-    ("lmul", {"fmt": "e4m3"}),
-    ("lmul", {"fmt": "e5m2"}),
-    ("int16_fma", {}),
-    ("int8_mac", {}),
-    ("fp8_mac", {"fmt": "e4m3", "acc": "fp32"}),
-    ("lmul_mac", {"fmt": "e4m3", "acc": "fp32"}),
-    ("bfp_dot", {"k": "16", "p": "4"}),
-    ("mx_dot", {"elem": "e4m3", "k": "32"}),
-)
 
 ERROR_SAMPLES = 100_000
 DOT_TRIALS = 32
@@ -97,7 +82,7 @@ def load_data(path: Path) -> Data:
 
 def select_units(names: list[str] | None):
     """Default configurations, optionally narrowed to some unit names."""
-    configs = [configure(u, p) for u, p in DEFAULT_UNITS]
+    configs = shown()
     if names:
         known = {c.spec.name for c in configs}
         unknown = [n for n in names if n not in known]
@@ -115,7 +100,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     The verifications, error studies and cost flows are independent, so they run in ``workers``
     processes (default: one per CPU); each caches its result under ``root`` as it would alone.
     """
-    has_macs = any(c.spec.name.endswith(("_mac", "_fma")) for c in configs)
+    studies = {s for c in configs for s in c.spec.studies}
+    has_macs = "dot_error" in studies
     extra = [c for c in claim_configs().values() if c not in configs]
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
@@ -130,7 +116,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                for c in configs if c.spec.role for d in data]
         lmul = (tasks.submit(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)", cached, root,
                              "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED}, _lmul_rows)
-                if any(c.spec.name == "lmul" for c in configs) else None)
+                if "lmul_error" in studies else None)
         dots = (tasks.submit(f"dot-product error study ({DOT_TRIALS} trials per length)", cached, root, "dot_error",
                              {"trials": DOT_TRIALS, "seed": SEED}, _dot_rows) if has_macs else None)
         dfp = (tasks.submit("DFP16 partial-sum bound study", cached, root, "dfp_error",

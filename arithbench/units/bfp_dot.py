@@ -101,6 +101,7 @@ def _exact(cfg, v):
 
 register(UnitSpec(
     name="bfp_dot",
+    shown=({"k": "16", "p": "4"},),
     doc="BFP block dot product: exact sum of mantissa products with its exponent, or rounded to fp32.",
     params=(
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),

@@ -11,6 +11,9 @@ from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
 from ..vectors import crossed, float_corners, mixed, with_random_bits
 
+#: The L-Mul MAC's product: the paper's offset, subnormal operands flushed (stated once for model and RTL).
+LMUL_OFFSET, LMUL_SUB = "paper", "flush"
+
 #: Accumulator values every operand pair is checked against.
 ACC_VALUES = (0.0, -0.0, 1.0, -1.0, 3.0, -2.5, 1e-3, -1000.0, 65504.0, -1e-7, 6e-8, 1e30, np.inf, -np.inf, np.nan)
 
@@ -80,6 +83,8 @@ def _ops(cfg):
 
 register(UnitSpec(
     name="fp8_mac",
+    shown=({"fmt": "e4m3", "acc": "fp32"},),
+    studies=("dot_error",),
     role="mac",
     doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
     params=_params(),
@@ -96,15 +101,17 @@ register(UnitSpec(
 
 register(UnitSpec(
     name="lmul_mac",
+    shown=({"fmt": "e4m3", "acc": "fp32"},),
+    studies=("dot_error",),
     role="mac",
     doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
     params=_params(),
     model=lambda cfg, v: {"y": lmul_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
-                                        rounding=cfg["round"], sat=cfg["sat"], random=v.get("r"),
-                                        rbits=cfg["rbits"])},
+                                        rounding=cfg["round"], sat=cfg["sat"], offset=LMUL_OFFSET, sub=LMUL_SUB,
+                                        random=v.get("r"), rbits=cfg["rbits"])},
     component=lambda cfg: LMulMac(float_format(cfg["fmt"]), float_format(cfg["acc"]),
-                                  offset_lsbs(float_format(cfg["fmt"])), "flush", cfg["round"], cfg["sat"],
-                                  cfg["rbits"]),
+                                  offset_lsbs(float_format(cfg["fmt"]), LMUL_OFFSET), LMUL_SUB, cfg["round"],
+                                  cfg["sat"], cfg["rbits"]),
     vectors=_vectors,
     default_vectors=lambda cfg: 65536 * 16 + 200_000,
     port_formats=_formats,

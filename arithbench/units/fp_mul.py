@@ -36,6 +36,7 @@ def _ops(cfg):
 
 register(UnitSpec(
     name="fp_mul",
+    shown=({"fmt": "e4m3"}, {"fmt": "e5m2"}),
     role="multiplier",
     doc="Float multiplier: exact product of two fmt codes, rounded once into out.",
     params=(

@@ -14,6 +14,7 @@ def _fmt(cfg):
 
 register(UnitSpec(
     name="int_mul",
+    shown=({"width": "8"},),
     role="multiplier",
     doc="Integer multiplier: full 2*width-bit product, signed or unsigned.",
     params=(

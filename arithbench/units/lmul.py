@@ -30,6 +30,8 @@ def _offset(cfg):
 
 register(UnitSpec(
     name="lmul",
+    shown=({"fmt": "e4m3"}, {"fmt": "e5m2"}),
+    studies=("lmul_error",),
     role="multiplier",
     doc="L-Mul: a*b approximated by adding the exponent+mantissa fields (Luo & Sun 2024).",
     params=(

@@ -104,6 +104,7 @@ def _ops(cfg):
 
 register(UnitSpec(
     name="mx_dot",
+    shown=({"elem": "e4m3", "k": "32"},),
     doc="OCP MX block dot product: E8M0 scales + k elements each, exact sum, one fp32 rounding.",
     params=(
         Param("elem", "text", "e4m3", "MX element format", check=mx_element,

@@ -10,6 +10,7 @@ from amaranth.lib.wiring import In, Out
 from arithbench.api import Unit
 from arithbench.catalog import _UNITS, UnitSpec, VectorPlan, configure, register, units
 from arithbench.cli import main
+from arithbench.models.formats import IntFormat
 from arithbench.params import Param
 from arithbench.vectors import int_pairs
 
@@ -70,3 +71,22 @@ def test_a_registered_unit_is_listed_and_generated(toy_unit, capsys, tmp_path):
 def test_a_registered_unit_verifies_exhaustively(toy_unit, capsys, tmp_path):
     assert main(["verify", toy_unit, "--build", str(tmp_path / "build")]) == 0
     assert "PASS toy_xor_width4 on verilator: 256 vectors (exhaustive), 0 mismatches" in capsys.readouterr().out
+
+
+def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_unit):
+    """The report's default set is the catalog's ``shown`` configurations: a unit that declares
+    a role and configurations is in it, in its class, with no report code touched."""
+    from arithbench.catalog import shown
+    from arithbench.reports.end_to_end import Data, comparison_class, row
+
+    assert "toy_xor" not in {c.spec.name for c in shown()}
+    spec = _UNITS["toy_xor"]
+    # stages is dropped from params: UnitSpec adds it again
+    toy = UnitSpec(**{**spec.__dict__, "params": spec.params[:-1], "role": "multiplier", "shown": ({"width": "4"},),
+                      "port_formats": lambda cfg: {p: IntFormat(cfg["width"]) for p in "aby"}})
+    register(toy)
+    names = [c.module_name for c in shown()]
+    assert "toy_xor_width4" in names
+    assert names.index("toy_xor_width4") < names.index(configure("bfp_dot").module_name)  # multipliers first
+    config = configure("toy_xor", {"width": "4"})
+    assert comparison_class(config) == "multipliers" and row(config, Data("normal"))[0]["mean_err"] > 0

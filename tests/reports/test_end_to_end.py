@@ -5,7 +5,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from arithbench.catalog import configure, units
+from arithbench.catalog import ROLES, configure, units
 from arithbench.reports import comparison, end_to_end
 from arithbench.reports.end_to_end import Data, errors
 from arithbench.reports.error import sample
@@ -90,7 +90,7 @@ def test_user_data_is_drawn_from_the_values_given():
     assert Data("mine", values).digest() != Data("mine", values[::-1]).digest()
 
 
-@pytest.mark.parametrize("role", end_to_end.ROLES)
+@pytest.mark.parametrize("role", ROLES)
 def test_measure_names_the_figure(role):
     config = next(configure(n) for n, s in units().items() if s.role == role)
     assert end_to_end.measure(config)
