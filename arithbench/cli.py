@@ -356,47 +356,31 @@ def cmd_vectors(args) -> int:
 
 
 def cmd_error(args) -> int:
-    from .reports import block_error, dot_error
     from .reports.error import format_table
-    from .reports.lmul_error import all_pairs_rows, claims, sampled_rows
+    from .reports.studies import STUDIES
 
-    if args.trials is not None and args.study not in ("dot", "dfp"):
-        raise UsageError(f"--trials applies to the dot and dfp studies, not {args.study}")
-    if args.samples is not None and args.study != "lmul":
-        raise UsageError(f"--samples applies to the lmul study, not {args.study}")
-    args.trials = 64 if args.trials is None else args.trials
-    args.samples = 1_000_000 if args.samples is None else args.samples
-    if args.study == "dot":
-        rows = dot_error.rows(args.trials, args.seed)
-        columns = ("method", "data", "length", "trials", "mean_err", "max_err")
-        title = "Dot-product error, |approx - exact| / (||x|| ||y||)"
-    elif args.study == "dfp":
-        rows = dot_error.dfp_rows(args.trials, args.seed)
-        columns = ("method", "data", "length", "bound", "mean_err", "max_err")
-        title = "DFP16 dot-product error by length and partial-sum bound (steps of two products)"
-    elif args.study == "block":
-        rows = block_error.rows(seed=args.seed)
-        columns = block_error.COLUMNS
-        title = "BFP and MX quantization and K-cache dot-product error, with and without channel reordering"
-    if args.study in ("dot", "dfp", "block"):
-        if args.json:
-            print(json.dumps({"rows": rows, "trials": args.trials, "seed": args.seed}))
-        else:
-            module = "block_error" if args.study == "block" else "dot_error"
-            print(f"{title}; seed {args.seed} (see `pydoc arithbench.reports.{module}`)\n")
-            print(format_table(rows, columns))
-        return 0
-    rows = sampled_rows(args.samples, args.seed) + all_pairs_rows()
-    verdicts = claims(rows)
+    study = STUDIES[args.study]
+    for option in ("trials", "samples"):
+        if getattr(args, option) is not None and study.option != option:
+            takes = ", ".join(n for n, s in STUDIES.items() if s.option == option)
+            raise UsageError(f"--{option} applies to the {takes.replace(', ', ' and ')} "
+                             f"stud{'ies' if ',' in takes else 'y'}, not {args.study}")
+    size = getattr(args, study.option) if study.option else None
+    size = study.default if size is None else size
+    rows = study.rows(size, args.seed)
+    verdicts = study.claims(rows) if study.claims else None
     if args.json:
-        print(json.dumps({"rows": rows, "claims": verdicts, "samples": args.samples, "seed": args.seed}))
+        print(json.dumps({"rows": rows, **({"claims": verdicts} if verdicts is not None else {}),
+                          **({study.option: size} if study.option else {}), "seed": args.seed}))
         return 0
-    print(f"L-Mul error against the exact float64 product ({args.samples:,} samples per "
-          f"distribution, seed {args.seed}; see `pydoc arithbench.reports.lmul_error`)\n")
-    print(format_table(rows))
-    print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
-    for c in verdicts:
-        print(f"  [{c['verdict']}] {c['claim']} ({c['basis']}): {c['figure']}")
+    sized = f"{size:,} {study.option} per {'row' if study.option == 'trials' else 'distribution'}, " \
+        if study.option else ""
+    print(f"{study.title} ({sized}seed {args.seed}; see `pydoc arithbench.reports.{study.module}`)\n")
+    print(format_table(rows, study.columns))
+    if verdicts:
+        print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
+        for c in verdicts:
+            print(f"  [{c['verdict']}] {c['claim']} ({c['basis']}): {c['figure']}")
     return 0
 
 
@@ -665,7 +649,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
-    p.add_argument("study", choices=["lmul", "dot", "dfp", "block"],
+    p.add_argument("study", choices=["lmul", "dot", "dfp", "block"],  # the names of reports.studies.STUDIES
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
                         "channel reordering")

@@ -33,9 +33,9 @@ from . import document as doc
 from .cache import cached
 from .findings import findings
 from .costs import VERDICT_RULE, claim_configs, cost_claims, unit_costs
-from . import block_error, dot_error
+from . import dot_error
 from .claims import block_claims, dfp_claims
-from .lmul_error import all_pairs_rows, claims as lmul_claims, sampled_rows
+from .studies import STUDIES
 from .plots import pyplot, save
 from .unit_error import DATASETS, unit_error
 from . import comparison, end_to_end
@@ -114,14 +114,13 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                        for d in (("normal",) if c.spec.block_inputs else DATASETS)]
         e2e = [(c, d, tasks.submit(f"{c.module_name}: end-to-end error on {d.name}", _end_to_end, c, d, root))
                for c in configs if c.spec.role for d in data]
-        lmul = (tasks.submit(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)", cached, root,
-                             "lmul_error", {"samples": STUDY_SAMPLES, "seed": SEED}, _lmul_rows)
-                if "lmul_error" in studies else None)
-        dots = (tasks.submit(f"dot-product error study ({DOT_TRIALS} trials per length)", cached, root, "dot_error",
-                             {"trials": DOT_TRIALS, "seed": SEED}, _dot_rows) if has_macs else None)
+        lmul = (tasks.submit(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)", _study, root, "lmul",
+                             STUDY_SAMPLES) if "lmul_error" in studies else None)
+        dots = (tasks.submit(f"dot-product error study ({DOT_TRIALS} trials per length)", _study, root, "dot",
+                             DOT_TRIALS) if has_macs else None)
         dfp = (tasks.submit("DFP16 partial-sum bound study", cached, root, "dfp_error",
                             {"trials": DOT_TRIALS, "seed": SEED}, _dfp_rows) if has_macs else None)
-        blocks_ = tasks.submit("block-format study", cached, root, "block_error", {"seed": SEED}, _block_rows)
+        blocks_ = tasks.submit("block-format study", _study, root, "block", None)
 
         results: dict = {"verification": [v.result() for v in verified], "unit_error": [], "lmul_error": [],
                          "dot_error": [], "dfp_error": [], "block_error": blocks_.result(),
@@ -139,7 +138,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                 errors[config.module_name] = (row["stats"]["class"], np.asarray(row["errors"]))
         if lmul is not None:
             results["lmul_error"] = lmul.result()
-            results["claims"] += lmul_claims(results["lmul_error"])
+            results["claims"] += STUDIES["lmul"].claims(results["lmul_error"])
         if has_macs:
             results["dot_error"], results["dfp_error"] = dots.result(), dfp.result()
             results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
@@ -213,20 +212,14 @@ def _end_to_end(config, data: Data, root: Path) -> dict:
     return cached(root, "end_to_end", key, compute)
 
 
-def _lmul_rows() -> list[dict]:
-    return sampled_rows(STUDY_SAMPLES, SEED) + all_pairs_rows()
-
-
-def _dot_rows() -> list[dict]:
-    return dot_error.rows(DOT_TRIALS, SEED)
+def _study(root: Path, name: str, size: int | None) -> list[dict]:
+    """One of :data:`.studies.STUDIES` at the report's size and seed, cached."""
+    return cached(root, f"study-{name}", {"size": size, "seed": SEED}, lambda: STUDIES[name].rows(size, SEED))
 
 
 def _dfp_rows() -> list[dict]:
+    """The DFP16 bound study at the two lengths the report shows."""
     return dot_error.dfp_rows(DOT_TRIALS, SEED, lengths=(256, 4096))
-
-
-def _block_rows() -> list[dict]:
-    return block_error.rows(seed=SEED)
 
 
 def provenance(sim: str, command: str, flow: str) -> dict:
@@ -341,8 +334,7 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
             doc.Text("Against the exact float64 product of the unquantized inputs. 'lmul m=M': inputs rounded to "
                      "e8mM, multiplied by the bit-exact L-Mul model; 'fp8': inputs and product rounded to the "
                      "format (RNE, saturating); 'all pairs': every pair of finite codes of the 8-bit format."),
-            doc.Table(results["lmul_error"], ("method", "data", "n", "mean_rel", "max_rel", "mean_ulp", "bias",
-                                              "frac_exact"),
+            doc.Table(results["lmul_error"], STUDIES["lmul"].columns,
                       f"`arithbench error lmul --samples {prov['study_samples']} --seed {prov['seed']}` "
                       "(arithbench.reports.lmul_error)"),
         ]
@@ -353,8 +345,7 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                      "(||x|| ||y||), mean over independent vector pairs: int8 with per-tensor scales and "
                      "an INT32 accumulator, fp8 MACs and L-Mul (m = 3, 4) into fp32, DFP16 on int16_fma "
                      f"with partial sums moved to fp32 every {dot_error.DFP_BOUND} steps."),
-            doc.Table(results["dot_error"], ("method", "data", "length", "trials", "mean_err", "q10_err", "q90_err",
-                                             "max_err"),
+            doc.Table(results["dot_error"], STUDIES["dot"].columns,
                       f"`arithbench error dot --trials {DOT_TRIALS} --seed {prov['seed']}` "
                       "(arithbench.reports.dot_error)"),
             *([doc.Image(plots["dot_error"], "Mean dot-product error against length, N(0,1) data; bands from the "
@@ -374,7 +365,7 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                  "'mx X' uses the OCP v1.0 scale, 2**(floor(log2 amax) - emax); 'mx X ceil' the smallest power "
                  "of two that saturates nothing; 'mx X even' rounds amax to the element's precision first "
                  "(torchao's EVEN)."),
-        doc.Table(results["block_error"], block_error.COLUMNS,
+        doc.Table(results["block_error"], STUDIES["block"].columns,
                   f"`arithbench error block --seed {prov['seed']}` (arithbench.reports.block_error; models "
                   "checked against gfloat's quantize_block)"),
         *([doc.Image(plots["block_error"], "K-cache dot-product error against bits per element, outlier data, "

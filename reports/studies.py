@@ -1,0 +1,38 @@
+"""The error studies, by name: what each computes, its table's columns and title, and the size
+option it takes. ``arithbench error`` and the report both run them from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import block_error, dot_error, error, lmul_error
+
+
+@dataclass(frozen=True)
+class Study:
+    """``rows(size, seed)``; ``size`` is the study's ``option`` (``"trials"``: vector pairs per
+    row, ``"samples"``: pairs per distribution), None for a study of fixed size."""
+
+    title: str
+    module: str  # documented in ``pydoc arithbench.reports.<module>``
+    columns: tuple[str, ...]
+    rows: Callable[[int | None, int], list[dict]]
+    option: str | None = None
+    default: int | None = None
+    claims: Callable[[list[dict]], list[dict]] | None = None
+
+
+STUDIES: dict[str, Study] = {
+    "lmul": Study("L-Mul error against the exact float64 product", "lmul_error", error.COLUMNS,
+                  lambda size, seed: lmul_error.sampled_rows(size, seed) + lmul_error.all_pairs_rows(),
+                  "samples", 1_000_000, lmul_error.claims),
+    "dot": Study("Dot-product error, |approx - exact| / (||x|| ||y||)", "dot_error",
+                 ("method", "data", "length", "trials", "mean_err", "q10_err", "q90_err", "max_err"),
+                 lambda size, seed: dot_error.rows(size, seed), "trials", 64),
+    "dfp": Study("DFP16 dot-product error by length and partial-sum bound (steps of two products)", "dot_error",
+                 ("method", "data", "length", "bound", "mean_err", "max_err"),
+                 lambda size, seed: dot_error.dfp_rows(size, seed), "trials", 64),
+    "block": Study("BFP and MX quantization and K-cache dot-product error, with and without channel reordering",
+                   "block_error", block_error.COLUMNS, lambda size, seed: block_error.rows(seed=seed)),
+}
