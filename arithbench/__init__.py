@@ -1,13 +1,16 @@
 """arithbench: a bit-accurate hardware arithmetic simulator.
 
 The public API (:mod:`arithbench.api`): ``quantize``, ``dequantize``, ``configure`` -> a unit
-with ``model``, ``verilog``, ``verify`` and ``cost``. Loaded on first use, so that
-``import arithbench`` stays light.
+with ``model``, ``verilog``, ``verify``, ``error`` and ``cost``; the errors they raise
+(``ArithbenchError``: ``UsageError`` for bad input, ``ToolError`` when a tool fails,
+``MismatchError`` when arithbench's own RTL disagrees with its model). Loaded on first use, so
+that ``import arithbench`` stays light.
 """
 
 __version__ = "0.1.0"
 
-__all__ = ["quantize", "dequantize", "configure", "UsageError", "__version__"]
+ERRORS = ("ArithbenchError", "UsageError", "ToolError", "MismatchError")
+__all__ = ["quantize", "dequantize", "configure", *ERRORS, "__version__"]
 
 
 def __getattr__(name: str):
@@ -15,8 +18,8 @@ def __getattr__(name: str):
         from . import api
 
         return getattr(api, name)
-    if name == "UsageError":
-        from .errors import UsageError
+    if name in ERRORS:
+        from . import errors
 
-        return UsageError
+        return getattr(errors, name)
     raise AttributeError(f"module 'arithbench' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .catalog import configure, units
-from .errors import UsageError
+from .errors import ArithbenchError, UsageError
 from .files import check_ours, check_output_dir, write_owned
 from .params import parse_assignments
 from .tools import yosys_command
@@ -667,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         args.argv = argv
         return args.run(args)
-    except UsageError as exc:
+    except ArithbenchError as exc:
         print(f"arithbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

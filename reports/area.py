@@ -43,7 +43,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import ToolError, UsageError
 from ..files import write_cache
 from ..tools import yosys_command
 from ..rtl.emit import generate
@@ -148,7 +148,7 @@ def _timing(work: Path, module: str, clocked: bool) -> dict:
     delay = re.search(r"ARITHBENCH_DELAY_NS ([\d.]+)", text)
     leakage = re.search(r"^Total\s+\S+\s+\S+\s+(\S+)", text, re.M)
     if done.returncode != 0 or "Error" in text or delay is None or leakage is None:
-        raise UsageError(f"OpenSTA failed on {module}: see {work / 'sta.log'}")
+        raise ToolError(f"OpenSTA failed on {module}: see {work / 'sta.log'}")
     delay_ns = float(delay[1])
     return {"delay_ns": delay_ns, "fmax_mhz": 1000.0 / delay_ns if delay_ns > 0 else None,
             "leakage_nw": float(leakage[1]) * 1e9}
@@ -190,7 +190,7 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
         done = subprocess.run([*yosys_command(flow), "-q", "-l", "yosys.log", "-p", script],
                               cwd=work, capture_output=True, text=True)
         if done.returncode != 0 or not (work / "stat.json").exists():
-            raise UsageError(f"Yosys ({flow}) failed on {config.module_name}: see {work / 'yosys.log'}")
+            raise ToolError(f"Yosys ({flow}) failed on {config.module_name}: see {work / 'yosys.log'}")
         stat = json.loads((work / "stat.json").read_text())["design"]
         depth = int(re.search(r"length=(\d+)", (work / "ltp.txt").read_text())[1])
         gates = dict(sorted(stat["num_cells_by_type"].items()))

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import __version__
 from ..catalog import configure, shown
-from ..errors import UsageError
+from ..errors import MismatchError, UsageError
 from ..params import parse_assignments
 from ..files import output_dir
 from ..sim.toolchain import version as sim_version
@@ -185,7 +185,7 @@ def _verification(config, sim: str, root: Path) -> dict:
     """One unit's verification row; a unit that fails stops the report."""
     v = verify(config, sim=sim, root=root)
     if not v.passed:
-        raise UsageError(f"{config.module_name} failed verification; run `arithbench verify {config.describe()}` "
+        raise MismatchError(f"{config.module_name} failed verification; run `arithbench verify {config.describe()}` "
                          "for counterexamples")
     return {"unit": config.module_name, "simulator": sim, "vectors": v.vectors,
             "coverage": "exhaustive" if v.exhaustive else f"corners + random (seed {v.seed})",

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan, configure
-from ..errors import UsageError
+from ..errors import MismatchError, UsageError
 from ..rtl.emit import generate
 from .runner import simulate
 from .toolchain import build_harness
@@ -151,7 +151,7 @@ def run(unit: str = "fp_mul", params: dict | None = None, *, lanes: int = 256, v
         _check(stepped.outputs, expected_many, "(b)")
         n, secs, bad = _ceiling(config, exhaustive, expected_ex, root, reps)
         if bad:
-            raise UsageError(f"(c) the C++ loop saw {bad} mismatches")
+            raise MismatchError(f"(c) the C++ loop saw {bad} mismatches")
         keep("a_one_vector", one.vectors / one.sim_seconds)
         keep("b_lane_packed", packed.vectors / packed.sim_seconds)
         keep("b_stepped_lanes", stepped.vectors / stepped.sim_seconds)
@@ -178,7 +178,7 @@ def _check(got, want, label):
     for name, exp in want.items():
         bad = int(np.sum(np.asarray(exp, np.uint64) != got[name]))
         if bad:
-            raise UsageError(f"{label}: {bad} mismatches against the golden model; run `arithbench verify` first")
+            raise MismatchError(f"{label}: {bad} mismatches against the golden model; run `arithbench verify` first")
 
 
 def format_figures(f: dict) -> str:

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ToolError, UsageError
 from ..files import locked, write_cache
 from ..rtl.emit import generate
 from .lanes import lane_dtype, wrapper_verilog
@@ -130,7 +130,7 @@ def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> fl
                 build_args=BUILD_ARGS[sim],
             )
     except (RuntimeError, SystemExit, OSError) as exc:
-        raise UsageError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
+        raise ToolError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
     write_cache(stamp, key)
     return time.perf_counter() - start
 
@@ -212,7 +212,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         failed = n_failed > 0
     if failed:
         detail = f" ({outcome['error']!r})" if "error" in outcome else ""
-        raise UsageError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
+        raise ToolError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
     data = np.load(out_path)
     outputs = {p["name"]: data[p["name"]][skip:skip + count].astype(np.uint64) for p in meta["ports"]
                if p["dir"] == "out"}

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import ToolError, UsageError
 from ..files import locked, write_cache
 
 SIMULATORS = ("verilator", "icarus")
@@ -97,4 +97,4 @@ def _verilate(module: str, verilog: Path, cpp: str, out_dir: Path, name: str, fl
     if done.returncode != 0:
         log = out_dir / f"{name}_build.log"
         log.write_text(done.stdout + done.stderr)
-        raise UsageError(f"Verilator build of {name} for {module} failed: see {log}")
+        raise ToolError(f"Verilator build of {name} for {module} failed: see {log}")

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+import arithbench
+
 from arithbench.catalog import configure
 from arithbench.cli import main
 from arithbench.errors import UsageError
@@ -129,6 +131,8 @@ def test_a_failing_simulator_build_is_one_line_and_the_next_build_works(capsys, 
     assert code == 2 and err.count("\n") == 1
     assert "icarus build of int_add_width8_signed failed" in err and "build.log" in err
     assert not list(tmp_path.rglob("arithbench.stamp"))  # nothing claims to be a finished build
+    with pytest.raises(arithbench.ToolError, match="icarus build of int_add_width8_signed failed"):
+        arithbench.configure("int_add").verify(sim="icarus", root=tmp_path)  # the API names it as a tool's failure
     monkeypatch.undo()
     code, out, _ = run(capsys, "verify", "int_add", "--sim", "icarus", "--build", str(tmp_path))
     assert code == 0 and out.startswith("PASS")
