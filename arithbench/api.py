@@ -125,16 +125,28 @@ class Unit:
         return verilog.convert(self.config.component(), name=self.module_name, emit_src=False)
 
     def verify(self, sim: str = "verilator", vectors: int | str | None = None, seed: int = 1,
-               root: str | Path = "build"):
+               root: str | Path = "build", *, rtl: list[str | Path] | None = None, top: str | None = None,
+               ports: dict[str, str] | None = None, clock: str | None = None, reset: str | None = None,
+               latency: int = 0, netlist: bool = False):
         """Co-simulate against the golden model; the result has ``.passed``, ``.mismatches``,
         ``.vectors`` and ``.counterexamples``. ``vectors``: None for the unit's default plan,
-        ``"exhaustive"``, or a count."""
+        ``"exhaustive"``, or a count. By default the simulated design is arithbench's own Verilog;
+        ``rtl`` (files) and ``top`` put yours in its place (``ports``: the unit's port name to
+        yours, where they differ; ``clock``, ``reset`` (``NAME`` or ``NAME:low``) and
+        ``latency`` for a pipelined design), ``netlist=True`` the cell-mapped netlist."""
+        from . import checking
         from .sim.toolchain import prepare
         from .sim.verify import verify
 
+        if rtl and netlist:
+            raise UsageError("netlist verifies arithbench's own netlist, rtl yours: give one of them")
         count = "default" if vectors is None else (None if vectors == "exhaustive" else int(vectors))
         prepare(sim)
-        return verify(self.config, sim=sim, count=count, seed=seed, root=Path(root))
+        root = Path(root)
+        source = (checking.netlist(self.config, root) if netlist else
+                  checking.own_design(self.config, root, [rtl] if isinstance(rtl, (str, Path)) else rtl, top, ports,
+                                      clock, reset, latency) if rtl else None)
+        return verify(self.config, sim=sim, count=count, seed=seed, root=root, source=source)
 
     def error(self, data="normal", seed: int = 1) -> dict:
         """End-to-end error: ``data`` (``"normal"``, ``"student_t3"`` or an array of your own

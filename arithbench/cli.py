@@ -12,12 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, checking
 from .catalog import configure, units
 from .errors import ArithbenchError, UsageError
 from .files import check_ours, check_output_dir, write_owned
 from .params import parse_assignments
-from .tools import yosys_command
 
 #: The most vectors one process checks; more need --workers (shards make their own slices).
 MAX_VECTORS_ONE_PROCESS = 1 << 25
@@ -165,7 +164,9 @@ def cmd_verify(args) -> int:
         inputs = {k: v[args.only:args.only + 1] for k, v in inputs.items()}
     prepare(args.sim)
     root = _writable_dir(Path(args.build))
-    source = _netlist(config, root) if args.netlist else _own(config, args, root) if args.rtl else None
+    source = (checking.netlist(config, root) if args.netlist else
+              checking.own_design(config, root, args.rtl, args.top, args.map, args.clock, args.reset, args.latency or 0)
+              if args.rtl else None)
     if args.prove:
         return _prove(config, args, root, source)
     # Waves of the whole run only where vectors cannot be taken out of it (a stream); else of the
@@ -177,7 +178,10 @@ def cmd_verify(args) -> int:
     if args.only is not None:
         verdict.counterexamples = [{**row, "index": args.only} for row in verdict.counterexamples]
     if args.waves and not whole:
-        verdict.waves = _failing_waves(config, args, root, source, inputs, failing)
+        if failing or args.only is not None:
+            verdict.waves = checking.failing_waves(config, args.sim, root, source, inputs, failing)
+        else:
+            print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     summary = verdict.summary()
@@ -191,8 +195,8 @@ def cmd_verify(args) -> int:
         print("  " + ", ".join(f"{_renamed(k, names)}={v}" for k, v in row.items()))
     if verdict.waves:
         print(f"waveform: {verdict.waves}")
-    if args.rtl and not verdict.passed:
-        hint = _other_latency(config, args, root, source, inputs)
+    if args.rtl and not verdict.passed and args.clock and not config.clocked:
+        hint = checking.other_latency(config, args.sim, root, source, inputs, args.latency or 0)
         if hint is not None:
             print(f"hint: outputs match the model at latency {hint} (--latency {hint}"
                   + ("" if args.clock else " --clock CLK") + ")")
@@ -217,64 +221,19 @@ def _plan(config, count: int | None, seed: int, fix: str, note: bool = True) -> 
     return inputs
 
 
-def _netlist(config, root: Path) -> tuple[Path, dict, str]:
-    """The cell-mapped netlist of ``config`` (osu018 flow), as a source for verify."""
-    from .reports.area import resolve_flow, synthesize
-    from .rtl.emit import generate
-
-    resolve_flow("osu018")
-    area = synthesize(config, flow="osu018", root=root)
-    meta = generate(config, root / "rtl" / config.module_name)[1]
-    return Path(area["dir"]) / "mapped_sim.v", meta, "cell-mapped netlist, osu018"
-
-
 def _renamed(key: str, names: dict[str, str]) -> str:
     """A counterexample's column with the user's port name: ``a`` -> ``x``, ``expected y`` -> ``expected p``."""
     head, _, port = key.rpartition(" ")
     return f"{head} {names[port]}".strip() if port in names else key
 
 
-def _own(config, args, root: Path):
-    """The user's design behind the unit's ports (see arithbench.sim.own_rtl)."""
-    from .rtl.emit import generate
-    from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
-
-    reset, low = parse_reset(args.reset)
-    design = OwnDesign(tuple(Path(f) for f in args.rtl), args.top, parse_map(args.map), args.latency or 0,
-                       args.clock, reset, low)
-    meta = generate(config, root / "rtl" / config.module_name)[1]
-    work = root / "own" / config.module_name
-    files, described = own_source(config, meta, design, work, yosys_command())
-    return files, described, f"{args.top} from {', '.join(args.rtl)}"
-
-
-def _failing_waves(config, args, root: Path, source, inputs, failing: list[int]) -> str | None:
-    """A waveform of the first failing vectors only (or of the one ``--only`` vector)."""
-    from .sim.runner import simulate
-
-    if not failing and args.only is None:
-        print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
-        return None
-    subset = {k: v[failing or [0]] for k, v in inputs.items()}
-    run = simulate(config, subset, sim=args.sim, lanes=1, root=root, waves=True,
-                   source=source[:2] if source else None)
-    return str(run.waves) if run.waves else None
-
-
 def _prove(config, args, root: Path, source) -> int:
     """A Yosys SAT proof that the user's design equals the generated reference, or the input
     that tells them apart."""
-    from .rtl.emit import generate
-    from .sim.equivalence import check
-
-    files, meta, what = source
-    v_path = generate(config, root / "rtl" / config.module_name)[0]
-    outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
-    result = check(config.module_name, v_path, files, outputs=outputs, seconds=args.proof_seconds,
-                   work=root / "own" / config.module_name / "prove")
     from .sim.own_rtl import parse_map
 
-    names = parse_map(args.map)
+    result = checking.prove(config, root, source, args.proof_seconds)
+    names, what = parse_map(args.map), source[2]
     if result.outcome == "equivalent":
         print(f"PROVED {config.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
         return 0
@@ -283,26 +242,6 @@ def _prove(config, args, root: Path, source) -> int:
         print(f"DIFFERS {config.module_name}: {what} and arithbench's reference differ at {shown} ({result.detail})")
         return 1
     raise UsageError(f"proof undecided: {result.detail}")
-
-
-def _other_latency(config, args, root: Path, source, inputs) -> int | None:
-    """The latency (0 to 8) at which the first vectors all match, when it is not the one given."""
-    from .sim.runner import simulate
-    from .sim.verify import mismatches
-
-    if not args.clock or config.clocked:
-        return None
-    sample = {k: v[:4096] for k, v in inputs.items()}
-    expected = config.model(sample)
-    files, meta, _ = source
-    for latency in range(9):
-        if latency == (args.latency or 0):
-            continue
-        run = simulate(config, sample, sim=args.sim, lanes=8, root=root, source=(files, {**meta, "latency": latency}))
-        if len(mismatches(expected, run.outputs)) == 0:
-            return latency
-    return None
-
 
 def _verify_sharded(args, config, count) -> int:
     from .sim.runner import print_progress

@@ -1,5 +1,5 @@
 """Dependencies run one way: bottom utilities -> models -> rtl -> vectors and parameters ->
-catalog and units -> sim -> reports -> api -> cli. Read from the source's import statements
+catalog and units -> sim -> reports -> api (and checking) -> cli. Read from the source's import statements
 (module level and inside functions alike), so a new upward import fails here."""
 
 import ast
@@ -20,7 +20,7 @@ LAYERS = [
     ("arithbench.catalog", 4), ("arithbench.units", 4),
     ("arithbench.sim", 5),
     ("arithbench.reports", 6),
-    ("arithbench.api", 7),
+    ("arithbench.api", 7), ("arithbench.checking", 7),
     ("arithbench.cli", 8), ("arithbench", 8),
 ]
 

@@ -186,3 +186,18 @@ def test_the_golden_model_inside_a_users_own_cocotb_test(tmp_path, design, passe
     assert total == 1 and (failed == 0) == passes
     log = (run_dir / "results.xml").read_text()
     assert passes or "vector" in log and "x=0x80, w=0x80: expected p=0x4000, got 0xc000" in log
+
+
+@pytest.mark.sim
+def test_the_python_api_verifies_a_users_pipeline_and_finds_a_planted_bug(tmp_path):
+    import arithbench
+
+    mul = arithbench.configure("int_mul", width=8)
+    ports = {"a": "x", "b": "w", "y": "p"}
+    good = mul.verify(rtl=[DESIGNS / "smul8_pipe2.sv"], top="smul8_pipe2", ports=ports, clock="clock",
+                      reset="rst_n:low", latency=2, root=tmp_path)
+    assert good.passed and good.vectors == 65536
+    bad = mul.verify(rtl=str(DESIGNS / "smul8_bug.v"), top="smul8_bug", ports=ports, root=tmp_path)
+    assert not bad.passed and bad.mismatches == 1
+    with pytest.raises(arithbench.UsageError, match="smul8 has no port 'a'"):
+        mul.verify(rtl=[DESIGNS / "smul8.v"], top="smul8", root=tmp_path)  # ports left unmapped

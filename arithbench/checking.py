@@ -1,0 +1,88 @@
+"""What ``verify`` can run besides arithbench's own Verilog, and what it does around a run: the
+user's RTL behind the unit's ports, the cell-mapped netlist, a proof of equivalence, a waveform
+of the failing vectors, and the latency at which a clocked design's outputs would match.
+The command line and the Python API both call these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .catalog import UnitConfig
+from .errors import UsageError
+from .tools import yosys_command
+
+#: (Verilog files, port description, what it is in words): what the simulator builds instead
+#: of arithbench's own Verilog.
+Source = tuple[list[Path], dict, str]
+
+
+def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str, ports: str | dict | None = None,
+               clock: str | None = None, reset: str | None = None, latency: int = 0) -> Source:
+    """The user's design behind the unit's ports (see :mod:`arithbench.sim.own_rtl`):
+    ``ports`` maps the unit's port names to the user's (``"a=x,b=y"`` or a dict; unmapped
+    ports match by name), ``reset`` is ``NAME`` or ``NAME:low``."""
+    from .rtl.emit import generate
+    from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
+
+    if not top:
+        raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
+    mapping = parse_map(ports) if isinstance(ports, str) or ports is None else dict(ports)
+    name, low = parse_reset(reset)
+    design = OwnDesign(tuple(Path(f) for f in files), top, mapping, latency, clock, name, low)
+    meta = generate(config, root / "rtl" / config.module_name)[1]
+    verilog, described = own_source(config, meta, design, root / "own" / config.module_name, yosys_command())
+    return verilog, described, f"{top} from {', '.join(map(str, files))}"
+
+
+def netlist(config: UnitConfig, root: Path) -> Source:
+    """arithbench's cell-mapped netlist of ``config`` (osu018 flow)."""
+    from .reports.area import resolve_flow, synthesize
+    from .rtl.emit import generate
+
+    resolve_flow("osu018")
+    area = synthesize(config, flow="osu018", root=root)
+    meta = generate(config, root / "rtl" / config.module_name)[1]
+    return [Path(area["dir"]) / "mapped_sim.v"], meta, "cell-mapped netlist, osu018"
+
+
+def failing_waves(config: UnitConfig, sim: str, root: Path, source: Source | None, inputs: dict[str, np.ndarray],
+                  failing: list[int]) -> str | None:
+    """A waveform of the failing vectors only (of the first vector when ``failing`` is empty)."""
+    from .sim.runner import simulate
+
+    subset = {k: v[failing or [0]] for k, v in inputs.items()}
+    run = simulate(config, subset, sim=sim, lanes=1, root=root, waves=True, source=source[:2] if source else None)
+    return str(run.waves) if run.waves else None
+
+
+def other_latency(config: UnitConfig, sim: str, root: Path, source: Source, inputs: dict[str, np.ndarray],
+                  latency: int) -> int | None:
+    """The latency (0 to 8) at which the first vectors all match, when it is not ``latency``."""
+    from .sim.runner import simulate
+    from .sim.verify import mismatches
+
+    sample = {k: v[:4096] for k, v in inputs.items()}
+    expected = config.model(sample)
+    files, meta, _ = source
+    for candidate in range(9):
+        if candidate == latency:
+            continue
+        run = simulate(config, sample, sim=sim, lanes=8, root=root, source=(files, {**meta, "latency": candidate}))
+        if len(mismatches(expected, run.outputs)) == 0:
+            return candidate
+    return None
+
+
+def prove(config: UnitConfig, root: Path, source: Source, seconds: int):
+    """A Yosys SAT proof that the user's combinational design equals the generated reference,
+    or the input that tells them apart (``.outcome``: equivalent, differs or undecided)."""
+    from .rtl.emit import generate
+    from .sim.equivalence import check
+
+    files, meta, _ = source
+    v_path = generate(config, root / "rtl" / config.module_name)[0]
+    outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
+    return check(config.module_name, v_path, files, outputs=outputs, seconds=seconds,
+                 work=root / "own" / config.module_name / "prove")
