@@ -258,9 +258,7 @@ def _verify_sharded(args, config, count) -> int:
             print(f"  shard [{s.start:,}, {s.stop:,}): {s.mismatches} mismatches, first at vectors {s.first}")
     for a, b, why in verdict.failed:
         print(f"  shard [{a:,}, {b:,}) failed after retries: {why}")
-    record = json.dumps({**verdict.__dict__, "covered": verdict.covered, "complete": verdict.complete,
-                         "summary": verdict.summary()}, default=lambda o: o.__dict__, indent=2)
-    path = Path(args.build) / "records" / f"{verdict.module}-{verdict.sim}-sharded.json"
+    record, path = verdict.record(), verdict.record_path(args.build)
     write_owned(path, record)
     print(f"record: {path}")
     if args.json:

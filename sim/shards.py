@@ -11,6 +11,7 @@ twice and nothing is left out silently.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import signal
@@ -89,6 +90,15 @@ class ShardedVerdict:
     @property
     def mismatches(self) -> int:
         return sum(s.mismatches for s in self.shards)
+
+    def record(self) -> str:
+        """The verdict as JSON: every shard, the coverage, the summary."""
+        return json.dumps({**self.__dict__, "covered": self.covered, "complete": self.complete,
+                           "summary": self.summary()}, default=lambda o: o.__dict__, indent=2)
+
+    def record_path(self, root: Path) -> Path:
+        """Where the record of this run is kept under the build folder ``root``."""
+        return Path(root) / "records" / f"{self.module}-{self.sim}-sharded.json"
 
     def summary(self) -> str:
         state = "PASS" if self.complete and not self.mismatches else "FAIL" if self.mismatches else "INCOMPLETE"
