@@ -41,7 +41,7 @@ class UnitSpec:
     of two blocks), and ``macs(cfg)`` how many multiply-accumulates one operation does, so
     that costs compare per multiply-accumulate. ``shown`` lists the parameter sets the
     comparison report shows by default, ``studies`` the report's studies the unit calls for
-    (``"lmul_error"``, ``"dot_error"``). ``grid(cfg)``, for units whose exhaustive plan is
+    beyond its role's (``"lmul_error"``; MACs bring the dot-product studies). ``grid(cfg)``, for units whose exhaustive plan is
     every combination of their input codes, gives those inputs' widths, so that sharded runs
     can make any slice of the space (:func:`arithbench.vectors.grid_slice`), or None for
     configurations whose plan is not such a grid.

@@ -198,8 +198,7 @@ def cmd_verify(args) -> int:
     if args.rtl and not verdict.passed and args.clock and not config.clocked:
         hint = checking.other_latency(config, args.sim, root, source, inputs, args.latency or 0)
         if hint is not None:
-            print(f"hint: outputs match the model at latency {hint} (--latency {hint}"
-                  + ("" if args.clock else " --clock CLK") + ")")
+            print(f"hint: outputs match the model at latency {hint} (--latency {hint})")
     if args.json:
         print(json.dumps(verdict.__dict__, default=str))
     return 0 if verdict.passed else 1
@@ -331,7 +330,7 @@ def cmd_report(args) -> int:
     data = tuple(load_data(p) for p in args.data or ())
     out = check_output_dir(Path(args.output), "report")
     prepare(args.sim)
-    run(out, units=None, configs=configs, data=data, sim=args.sim, root=_writable_dir(Path(args.build)),
+    run(out, configs, data=data, sim=args.sim, root=_writable_dir(Path(args.build)),
         flow=_flow(args.flow), workers=args.workers,
         command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0

@@ -14,6 +14,11 @@ COLUMNS = ("class", "unit", "bits_per_element", "macs_per_op", "err_normal", "er
            "energy_per_mac_pj", "delay_ns")
 
 
+#: Per-MAC figures and the per-operation cost each divides (None where the flow has no such figure).
+PER_MAC = {"area_per_mac_um2": "area_um2", "energy_per_mac_pj": "energy_pj[normal]",
+           "transistors_per_mac": "transistors", "activity_per_mac_pj": "energy_activity_pj[normal]"}
+
+
 def columns(table: list[dict]) -> tuple[str, ...]:
     """:data:`COLUMNS` with an error column for each of the user's data sets after the synthetic ones."""
     extra = tuple(dict.fromkeys(k for r in table for k in r if k.startswith("err_") and k not in COLUMNS))
@@ -33,14 +38,8 @@ def rows(end_to_end: list[dict], costs: list[dict]) -> list[dict]:
     for name, row in out.items():
         cost = by_unit.get(name, {})
         macs = cost.get("macs_per_op", 1)
-        energy = cost.get("energy_pj[normal]")
-        row.update(macs_per_op=macs,
-                   area_per_mac_um2=cost["area_um2"] / macs if cost.get("area_um2") else None,
-                   energy_per_mac_pj=energy / macs if energy else None,
-                   transistors_per_mac=cost["transistors"] / macs if cost.get("transistors") else None,
-                   activity_per_mac_pj=(cost["energy_activity_pj[normal]"] / macs
-                                        if cost.get("energy_activity_pj[normal]") else None),
-                   delay_ns=cost.get("delay_ns"))
+        row.update({key: cost[per_op] / macs if cost.get(per_op) else None for key, per_op in PER_MAC.items()},
+                   macs_per_op=macs, delay_ns=cost.get("delay_ns"))
     order = {"multipliers": 0, "block dot products": 2}  # then MACs, by accumulator
     return sorted(out.values(), key=lambda r: (order.get(r["class"], 1), r["class"], r["unit"]))
 
@@ -69,7 +68,6 @@ def class_plot(table: list[dict], cost_key: str, xlabel: str, path: Path) -> Non
         ax.legend(fontsize=6, loc="upper right")
         ax.margins(0.15)
     axes[0][0].set_ylabel("mean end-to-end error, N(0,1) data")
-    fig.tight_layout()
     save(plt, fig, path)
 
 
@@ -92,5 +90,4 @@ def cdf_plot(errors: dict[str, tuple[str, np.ndarray]], path: Path) -> None:
         ax.set_xlabel(f"log10 end-to-end error (exact at {floor:.0f})", fontsize=8)
         ax.legend(fontsize=6, loc="upper left")
     axes[0][0].set_ylabel("fraction of products or dot products")
-    fig.tight_layout()
     save(plt, fig, path)

@@ -39,7 +39,7 @@ TITLES = {
     "quant_err_reordered": "quantization error, reordered", "dot_err_plain": "dot error",
     "dot_err_reordered": "dot error, reordered", "err_normal": "error, N(0,1)", "err_student_t3": "error, Student t3",
     "area_per_mac_um2": "area (um^2/MAC)", "energy_per_mac_pj": "energy (pJ/MAC), Liberty",
-    "macs_per_op": "MACs per op", "bits_per_element": "bits per element", "transistors": "transistors",
+    "macs_per_op": "MACs per op",
     "q10_err": "10th percentile error", "q90_err": "90th percentile error",
 }
 

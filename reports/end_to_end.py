@@ -31,9 +31,9 @@ import numpy as np
 
 from ..catalog import UnitConfig
 from ..errors import UsageError
-from ..models.codec import encode, round_signed, value
-from ..models.formats import FloatFormat, IntFormat
-from .error import DISTRIBUTIONS, sample
+from ..models.codec import value
+from .dot_error import normalised_error
+from .error import DISTRIBUTIONS, quantize, sample
 
 N_PRODUCTS = 100_000
 LENGTH, TRIALS = 256, 1024
@@ -97,17 +97,6 @@ def bits_per_element(config: UnitConfig) -> float:
     return bits / 2 / config.macs()
 
 
-def _quantize(fmt, x: np.ndarray, axis: int | None) -> tuple[np.ndarray, np.ndarray | float]:
-    """Codes of ``x`` in ``fmt`` and the scale they are multiplied by (see the module docstring)."""
-    if isinstance(fmt, FloatFormat):
-        return encode(fmt, x, "rne", sat=True).astype(np.uint64), 1.0
-    assert isinstance(fmt, IntFormat)
-    scale = np.max(np.abs(x), axis=axis, keepdims=axis is not None) / fmt.max_value
-    scale = np.where(scale > 0, scale, 1.0)
-    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
-    return (q & ((1 << fmt.bits) - 1)).astype(np.uint64), scale
-
-
 def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
     if config.values.get("round") != "sr":
         return {}
@@ -120,7 +109,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
     formats, role, model = config.port_formats(), config.spec.role, config.spec.model
     if role == "multiplier":
         x, y = data.draw((N_PRODUCTS,), seed), data.draw((N_PRODUCTS,), seed + 1)
-        (qa, sa), (qb, sb) = _quantize(formats["a"], x, None), _quantize(formats["b"], y, None)
+        (qa, sa), (qb, sb) = quantize(formats["a"], x, None), quantize(formats["b"], y, None)
         out = model(config.values, {"a": qa, "b": qb, **_random_bits(config, len(x), seed)})["y"]
         with np.errstate(invalid="ignore", over="ignore"):
             approx = value(formats["y"], out).astype(np.float64) * sa * sb
@@ -133,7 +122,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
         a_ports = sorted(p for p in formats if p.startswith("a"))
         b_ports = sorted(p for p in formats if p.startswith("b"))
         x, y = data.draw((TRIALS, LENGTH), seed), data.draw((TRIALS, LENGTH), seed + 1)
-        (qa, sa), (qb, sb) = _quantize(formats[a_ports[0]], x, 1), _quantize(formats[b_ports[0]], y, 1)
+        (qa, sa), (qb, sb) = quantize(formats[a_ports[0]], x, 1), quantize(formats[b_ports[0]], y, 1)
         acc = np.zeros(TRIALS, np.uint64)  # the code of +0 in every accumulator format
         overflowed = None
         for step in range(0, LENGTH, len(a_ports)):
@@ -157,9 +146,9 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
 
 
 def _normalised(approx: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    exact = np.sum(x * y, axis=1)
+    """:func:`.dot_error.normalised_error`, with non-finite results as infinite error."""
     with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(approx - exact) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+        err = normalised_error(approx, x, y)
     return np.where(np.isfinite(err), err, np.inf)
 
 

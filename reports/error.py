@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..models.codec import encode, round_signed
 from ..models.formats import FloatFormat, IntFormat
 
 DISTRIBUTIONS = ("normal", "student_t3")
@@ -32,6 +33,19 @@ def sample(distribution: str, n: int, seed: int) -> np.ndarray:
     else:
         raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not {distribution!r}")
     return x.astype(np.float32).astype(np.float64)
+
+
+def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray, axis: int | None = None) -> tuple[np.ndarray, np.ndarray | float]:
+    """float64 values to codes of ``fmt`` and the scale the codes' values are multiplied by:
+    floats round to nearest even and saturate (scale 1); integers take the symmetric scale
+    ``max|x| / max_int`` over the whole array, or along ``axis`` (one scale per row), and round
+    to nearest even."""
+    if isinstance(fmt, FloatFormat):
+        return encode(fmt, x, "rne", sat=True).astype(np.uint64), 1.0
+    scale = np.max(np.abs(x), axis=axis, keepdims=axis is not None) / fmt.max_value
+    scale = np.where(scale > 0, scale, 1.0)
+    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
+    return (q & ((1 << fmt.bits) - 1)).astype(np.uint64), scale
 
 
 def ulp(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     processes (default: one per CPU); each caches its result under ``root`` as it would alone.
     """
     studies = {s for c in configs for s in c.spec.studies}
-    has_macs = "dot_error" in studies
+    has_macs = any(c.spec.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
     extra = [c for c in claim_configs().values() if c not in configs]
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
@@ -186,7 +186,7 @@ def _verification(config, sim: str, root: Path) -> dict:
     v = verify(config, sim=sim, root=root)
     if not v.passed:
         raise MismatchError(f"{config.module_name} failed verification; run `arithbench verify {config.describe()}` "
-                         "for counterexamples")
+                            "for counterexamples")
     return {"unit": config.module_name, "simulator": sim, "vectors": v.vectors,
             "coverage": "exhaustive" if v.exhaustive else f"corners + random (seed {v.seed})",
             "mismatches": v.mismatches, "sim_s": round(v.sim_seconds, 3), "wall_s": round(v.wall_seconds, 2),
@@ -511,13 +511,11 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
         (tmp / "index.html").write_text(doc.to_html(content, "arithbench comparison report"))
 
 
-def run(out_dir: Path, *, units: list[str] | None, sim: str, root: Path, command: str,
-        flow: str = "osu018", workers: int | None = None, data: tuple[Data, ...] = (),
-        configs: list | None = None) -> dict:
-    """Collect and write the report on ``configs`` (default: the default units, narrowed to the
-    names in ``units``); ``data``: the user's data sets, studied beside the synthetic ones."""
+def run(out_dir: Path, configs: list, *, sim: str, root: Path, command: str, flow: str = "osu018",
+        workers: int | None = None, data: tuple[Data, ...] = ()) -> dict:
+    """Collect and write the report on ``configs`` (:func:`select_units` or :func:`configurations`);
+    ``data``: the user's data sets, studied beside the synthetic ones."""
     start = time.perf_counter()
-    configs = configs or select_units(units)
     results, errors = collect(configs, sim=sim, root=root, command=command, flow=flow, workers=workers,
                               data=SYNTHETIC + tuple(data))
     results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)

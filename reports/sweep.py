@@ -15,7 +15,6 @@ from typing import Callable
 import numpy as np
 
 from ..catalog import configure, unit
-from ..models.codec import value
 from ..errors import UsageError
 from ..files import output_dir
 from ..models.formats import float_format
@@ -25,10 +24,8 @@ from .area import synthesize, tool_version
 from .energy import activity_estimate
 from .plots import pareto, pyplot, save
 from .report import write_csv
-from .error import sample
-from .unit_error import quantize
+from . import end_to_end
 
-SAMPLES = 100_000
 SEED = 1
 #: Every eXmY with x + y <= 7 (8-bit and narrower floats), OCP-style special values (fn).
 DEFAULT_FORMATS = tuple(f"e{x}m{y}fn" for x in range(1, 8) for y in range(0, 8 - x))
@@ -57,18 +54,11 @@ def points(unit_name: str, formats: list[str], roundings: list[str]) -> list[dic
 
 
 def end_to_end_error(config) -> dict:
-    """Error of the unit on N(0,1) operands against their exact product: input quantization
-    into the format plus the unit's own arithmetic, which is what choosing a format costs (the
-    per-unit tables leave quantization out; here a format whose products are exact, e6m0,
-    would otherwise look perfect)."""
-    formats = config.port_formats()
-    x, y = sample("normal", SAMPLES, SEED), sample("normal", SAMPLES, SEED + 1)
-    out = value(formats["y"], config.model({"a": quantize(formats["a"], x), "b": quantize(formats["b"], y)})["y"])
-    exact = x * y
-    keep = exact != 0
-    with np.errstate(invalid="ignore", over="ignore"):
-        rel = np.abs(out[keep].astype(np.float64) - exact[keep]) / np.abs(exact[keep])
-    rel = np.where(np.isfinite(rel), rel, np.inf)  # NaN or inf results count as unbounded error
+    """Error of the unit on N(0,1) operands against their exact product
+    (:mod:`.end_to_end`): input quantization into the format plus the unit's own arithmetic,
+    which is what choosing a format costs (the per-unit tables leave quantization out; here a
+    format whose products are exact, e6m0, would otherwise look perfect)."""
+    rel, _ = end_to_end.errors(config, end_to_end.Data("normal"), SEED)
     return {"mean_rel": float(np.mean(rel)), "max_rel": float(np.max(rel))}
 
 
@@ -139,7 +129,7 @@ def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> No
         _plot(finite, _area_key(flow), "area, um^2 (OSU 0.18 um cells)" if flow == "osu018" else
               "transistors (CMOS weights; fallback flow)", tmp / "error_vs_area.png")
         _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
-        source = (f"error: {SAMPLES:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
+        source = (f"error: {end_to_end.N_PRODUCTS:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
                   "to the format (RNE, saturating) and put through the unit's golden model, "
                   "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; "
                   f"area and delay: cost flow {flow} ({tool_version(flow)}), "

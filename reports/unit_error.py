@@ -16,20 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan
-from ..models.codec import encode, round_signed, value
-from ..models.formats import FloatFormat, IntFormat
-from .error import sample, stats
+from ..models.codec import value
+from .error import quantize, sample, stats
 
 DATASETS = ("uniform codes", "normal")
-
-
-def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:
-    """float64 values to codes of ``fmt`` (see the module docstring)."""
-    if isinstance(fmt, FloatFormat):
-        return encode(fmt, x, "rne", sat=True).astype(np.uint64)
-    scale = np.max(np.abs(x)) / fmt.max_value
-    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
-    return (q & ((1 << fmt.bits) - 1)).astype(np.uint64)
 
 
 def inputs_for(config: UnitConfig, dataset: str, n: int, seed: int, output: str = "y") -> dict[str, np.ndarray]:
@@ -42,7 +32,7 @@ def inputs_for(config: UnitConfig, dataset: str, n: int, seed: int, output: str 
         return config.spec.block_inputs(config.values, x, y)
     if dataset == "normal":
         ins = [p for p in formats if p != output]
-        return {p: quantize(formats[p], sample("normal", n, seed + i)) for i, p in enumerate(ins)}
+        return {p: quantize(formats[p], sample("normal", n, seed + i))[0] for i, p in enumerate(ins)}
     raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
 
 

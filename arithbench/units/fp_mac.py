@@ -84,7 +84,6 @@ def _ops(cfg):
 register(UnitSpec(
     name="fp8_mac",
     shown=({"fmt": "e4m3", "acc": "fp32"},),
-    studies=("dot_error",),
     role="mac",
     doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
     params=_params(),
@@ -102,7 +101,6 @@ register(UnitSpec(
 register(UnitSpec(
     name="lmul_mac",
     shown=({"fmt": "e4m3", "acc": "fp32"},),
-    studies=("dot_error",),
     role="mac",
     doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
     params=_params(),

@@ -43,7 +43,6 @@ def _fma_model(cfg, v):
 register(UnitSpec(
     name="int16_fma",
     shown=({},),
-    studies=("dot_error",),
     role="mac",
     macs=lambda cfg: 2,
     doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
@@ -79,7 +78,6 @@ def _mac_model(cfg, v):
 register(UnitSpec(
     name="int8_mac",
     shown=({},),
-    studies=("dot_error",),
     role="mac",
     doc="y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners.",
     params=(SAT, CLOCKED),

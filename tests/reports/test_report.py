@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from arithbench.reports.document import fmt_value
-from arithbench.reports.report import configurations, load_data, run
+from arithbench.reports.report import configurations, load_data, run, select_units
 
 pytestmark = pytest.mark.xdist_group("report")  # one worker builds the report once
 
@@ -22,7 +22,7 @@ def report(build_root, tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report"
     np.save(out.parent / "weights.npy", np.random.default_rng(3).laplace(size=(32, 32)))
     configs = configurations([f"{unit} fmt={fmt}" for unit in ("fp_mul", "lmul") for fmt in ("e4m3", "e5m2")])
-    results = run(out, units=None, configs=configs, data=(load_data(out.parent / "weights.npy"),), sim="verilator",
+    results = run(out, configs, data=(load_data(out.parent / "weights.npy"),), sim="verilator",
                   root=build_root, command="pytest")
     return out, results
 
@@ -138,5 +138,5 @@ def test_a_rerun_into_the_report_folder_keeps_the_users_files(report, build_root
     out, _ = report
     mine = out / "my_notes.md"
     mine.write_text("a user's notes")
-    run(out, units=["fp_mul", "lmul"], sim="verilator", root=build_root, command="pytest")  # cached: quick
+    run(out, select_units(["fp_mul", "lmul"]), sim="verilator", root=build_root, command="pytest")  # cached: quick
     assert mine.read_text() == "a user's notes" and (out / "index.html").exists()
