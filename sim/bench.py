@@ -1,9 +1,10 @@
 """The cocotb bench: streams packed input words through the stream wrapper, records the outputs.
 
 It knows nothing about units: the job file (``ARITHBENCH_JOB``) names the ports, lane count,
-chunk depth and data files (see :mod:`arithbench.sim.stream` for the wrapper's protocol).
-Comparison against the golden model happens in the parent process, on the recorded outputs,
-in one vectorised step.
+chunk depth, how words move (``io``) and the data files (see :mod:`arithbench.sim.stream` for
+the wrapper's protocol). With ``dpi`` the wrapper itself reads and writes the step files, and
+this bench only paces the chunks. Comparison against the golden model happens in the parent
+process, on the recorded outputs, in one vectorised step.
 """
 
 import json
@@ -23,12 +24,11 @@ from arithbench.sim.stream import lane_ports, read_words, write_words
 @cocotb.test()
 async def play(dut):
     job = json.loads(Path(os.environ["ARITHBENCH_JOB"]).read_text())
-    lanes, depth = job["lanes"], job["depth"]
-    data = np.load(job["inputs"])
+    lanes, depth, steps, files = job["lanes"], job["depth"], job["steps"], job["io"] == "files"
     ins = [p for p in lane_ports(job["ports"]) if p["dir"] == "in"]
     outs = [p for p in lane_ports(job["ports"]) if p["dir"] == "out"]
-    steps = len(data[ins[0]["name"]]) // lanes
-    inputs = {p["name"]: data[p["name"]] for p in ins}
+    data = np.load(job["inputs"]) if files else {}
+    inputs = {p["name"]: data[p["name"]] for p in ins} if files else {}
     got = {p["name"]: [] for p in outs}
     progress = Path(job["progress"])
 
@@ -45,15 +45,18 @@ async def play(dut):
 
     clock = Clock(dut.clk, 2, "ns")
     # Seconds spent in each phase of a chunk: `arithbench bench` prints where the time goes.
-    phases = dict.fromkeys(("write inputs", "load ($fread)", "run clock", "dump ($writememh)", "read outputs"), 0.0)
+    names = (("write inputs", "load ($fread)", "run clock", "dump ($writememh)", "read outputs") if files else
+             (None, "start chunk", "run clock (DPI word copies included)", "end chunk", None))
+    phases = dict.fromkeys((n for n in names if n), 0.0)
     start = last = time.perf_counter()
     for first in range(0, steps, depth):
         count = min(depth, steps - first)
         t0 = time.perf_counter()
-        for p in ins:
+        for p in ins if files else ():
             values = inputs[p["name"]][first * lanes:(first + count) * lanes]
             write_words(Path(f"in_{p['name']}.bin"), values, p["width"], lanes)
         t1 = time.perf_counter()
+        dut.first.value = first
         dut.count.value = count
         dut.start.value = 1
         await Timer(1, "ns")
@@ -65,12 +68,13 @@ async def play(dut):
         dut.start.value = 0
         await Timer(1, "ns")  # the wrapper has written its output files
         t4 = time.perf_counter()
-        for p in outs:
+        for p in outs if files else ():
             got[p["name"]].append(read_words(Path(f"out_{p['name']}.hex"), p["width"], lanes, count,
                                              flush=max(job.get("flush", 0) - first, 0)))
         t5 = time.perf_counter()
-        for name, (a, b) in zip(phases, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
-            phases[name] += b - a
+        for name, (a, b) in zip(names, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
+            if name:
+                phases[name] += b - a
         if (now := time.perf_counter()) - last > 0.5:
             last = now
             progress.write_text(f"{(first + count) * lanes} {steps * lanes} {now - start}")
@@ -78,7 +82,7 @@ async def play(dut):
 
     widths = {p["name"]: p["width"] for p in outs}
     result = {name: np.concatenate(parts).astype(lane_dtype(widths[name]) if widths[name] <= 64 else np.uint64)
-              for name, parts in got.items()}
+              for name, parts in got.items() if files}
     tmp = Path(job["outputs"] + ".tmp.npz")
     np.savez(tmp, _elapsed=np.float64(elapsed), _phases=np.array(list(phases.values())),
              _phase_names=np.array(list(phases)), **result)

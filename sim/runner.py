@@ -25,9 +25,8 @@ import numpy as np
 from ..errors import ToolError, UsageError
 from ..files import locked, write_cache
 from ..rtl.emit import generate
-from .lanes import lane_dtype, wrapper_verilog
-from .stream import depth as stream_depth
-from .stream import stream_verilog
+from .lanes import lane_dtype, stride, wrapper_verilog
+from .stream import IO, chunk_steps, read_step_file, stream_cpp, stream_verilog, write_step_file
 from .toolchain import prepare
 
 TIMESCALE = ("1ns", "1ps")
@@ -74,12 +73,16 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     top = f"{drive}{lanes}_{config.module_name}"
     tag = f"_{hashlib.sha256(str(files).encode()).hexdigest()[:8]}" if source else ""  # e.g. a netlist
     build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
+    cpp = ""
     if drive == "stream":
-        wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top, stream_depth(meta["ports"], lanes))
+        io = IO[sim]
+        wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top,
+                                 chunk_steps(meta["ports"], lanes, io), io)
+        cpp = stream_cpp(meta["ports"], lanes) if io == "dpi" else ""
     else:
         wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
     key = hashlib.sha256(
-        "\0".join([*(f.read_text() for f in files), wrapper, sim, str(waves), *BUILD_ARGS[sim],
+        "\0".join([*(f.read_text() for f in files), wrapper, cpp, sim, str(waves), *BUILD_ARGS[sim],
                    os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
@@ -88,7 +91,7 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     with locked(build_dir / "build.lock"):  # another process may be building the same thing
         if stamp.exists() and stamp.read_text() == key:
             return build_dir, top, meta, 0.0
-        return build_dir, top, meta, _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key)
+        return build_dir, top, meta, _build(config, sim, top, build_dir, files, wrapper, cpp, waves, stamp, key)
 
 
 @contextmanager
@@ -114,12 +117,17 @@ def ticking(what: str):
         print(f"\r{what}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
 
 
-def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> float:
+def _build(config, sim, top, build_dir, files, wrapper, cpp, waves, stamp, key) -> float:
     from cocotb_tools.runner import get_runner
 
     stamp.unlink(missing_ok=True)
     wrapper_path = build_dir / f"{top}.v"
     write_cache(wrapper_path, wrapper)
+    extra = []
+    if cpp:  # the stream wrapper's DPI functions, compiled into the simulator
+        cpp_path = build_dir / f"{top}_dpi.cpp"
+        write_cache(cpp_path, cpp)
+        extra = [str(cpp_path)]
     log = build_dir / "build.log"
     start = time.perf_counter()
     try:
@@ -127,7 +135,7 @@ def _build(config, sim, top, build_dir, files, wrapper, waves, stamp, key) -> fl
             get_runner(sim).build(
                 sources=[*files, wrapper_path], hdl_toplevel=top, build_dir=build_dir,
                 timescale=TIMESCALE, waves=waves, always=True, log_file=log,
-                build_args=BUILD_ARGS[sim],
+                build_args=[*BUILD_ARGS[sim], *extra],
             )
     except (RuntimeError, SystemExit, OSError) as exc:
         raise ToolError(f"{sim} build of {config.module_name} failed ({exc}): see {log}") from None
@@ -157,17 +165,25 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=build_dir))
     in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
     widths = {p["name"]: p["width"] for p in meta["ports"]}
-    # Each port in the narrowest type holding it: a quarter of the bytes for 16-bit ports.
-    np.savez(in_path, **{k: np.pad(np.asarray(v, np.uint64), [(0, padded - count)] + [(0, 0)] * (np.ndim(v) - 1))
-                         .astype(lane_dtype(widths[k]) if widths.get(k, 65) <= 64 else np.uint64)
-                         for k, v in inputs.items()})
-    for stale in (out_path, prog_path):
-        stale.unlink(missing_ok=True)
-    job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path),
+    io = IO[sim] if drive == "stream" else "python"
+    padded_inputs = {k: v if len(v) == padded else np.pad(np.asarray(v, np.uint64),
+                                                          [(0, padded - count)] + [(0, 0)] * (np.ndim(v) - 1))
+                     for k, v in inputs.items()}
+    if io == "dpi":  # the simulator maps the step files; outputs files are made at their full size
+        for k, v in padded_inputs.items():
+            write_step_file(run_dir / f"in_{k}.bin", v, widths[k])
+        for p in meta["ports"]:
+            if p["dir"] == "out":
+                with (run_dir / f"out_{p['name']}.bin").open("wb") as f:
+                    f.truncate(padded * stride(p["width"]) // 8)
+    else:  # each port in the narrowest type holding it: a quarter of the bytes for 16-bit ports
+        np.savez(in_path, **{k: v.astype(lane_dtype(widths[k]) if widths.get(k, 65) <= 64 else np.uint64)
+                             for k, v in padded_inputs.items()})
+    job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path), "io": io,
            "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
            "reset": meta.get("reset", meta.get("clocked", False) and not meta.get("latency", 0)),
-           "flush": skip // lanes,
-           "depth": stream_depth(meta["ports"], lanes)}
+           "flush": skip // lanes, "steps": padded // lanes,
+           "depth": chunk_steps(meta["ports"], lanes, io) if drive == "stream" else 0}
     job_path = run_dir / "job.json"
     job_path.write_text(json.dumps(job))
 
@@ -214,8 +230,9 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         detail = f" ({outcome['error']!r})" if "error" in outcome else ""
         raise ToolError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
     data = np.load(out_path)
-    outputs = {p["name"]: data[p["name"]][skip:skip + count].astype(np.uint64) for p in meta["ports"]
-               if p["dir"] == "out"}
+    outputs = {p["name"]: (read_step_file(run_dir / f"out_{p['name']}.bin", p["width"]) if io == "dpi"
+                           else data[p["name"]])[skip:skip + count].astype(np.uint64, copy=False)
+               for p in meta["ports"] if p["dir"] == "out"}
     wave_file = None
     if waves:
         found = sorted([*run_dir.glob("*.vcd"), *build_dir.glob("*.fst"), *run_dir.glob("*.fst")])

@@ -6,7 +6,8 @@ import pytest
 from arithbench.catalog import VectorPlan, configure
 from arithbench.sim import runner
 from arithbench.sim.runner import simulate
-from arithbench.sim.stream import UndefinedOutput, depth, read_words, stream_verilog, write_words
+from arithbench.sim.stream import (UndefinedOutput, depth, read_step_file, read_words, stream_cpp, stream_verilog,
+                                   write_step_file, write_words)
 
 
 def _hex_file(path, words, nbytes):
@@ -38,6 +39,41 @@ def test_words_round_trip(tmp_path, width, lanes):
     np.testing.assert_array_equal(read_words(tmp_path / "out_y.hex", width, lanes, steps), codes)
 
 
+@pytest.mark.parametrize("width, lanes", [(8, 4), (13, 3), (24, 2), (64, 2), (100, 3)])
+def test_dpi_step_files_put_lane_i_at_its_slice(tmp_path, width, lanes):
+    """A DPI step file holds, per step, the little-endian word whose bits [i*stride, i*stride +
+    width) are lane i's code: what the generated C copies into the wrapper."""
+    rng = np.random.default_rng(width)
+    steps = 5
+    if width > 64:
+        codes = rng.integers(0, 1 << 63, (steps * lanes, 2), dtype=np.uint64)
+        codes[:, 1] &= np.uint64((1 << (width - 64)) - 1)
+    else:
+        codes = rng.integers(0, 1 << width, steps * lanes, dtype=np.uint64)
+    write_step_file(tmp_path / "in_a.bin", codes, width)
+    raw = (tmp_path / "in_a.bin").read_bytes()
+    nbytes = len(raw) // steps
+    stride = nbytes * 8 // lanes
+    for step in range(steps):
+        word = int.from_bytes(raw[step * nbytes:(step + 1) * nbytes], "little")
+        for lane in range(lanes):
+            code = codes[step * lanes + lane]
+            value = int(code) if width <= 64 else int(code[0]) | int(code[1]) << 64
+            assert (word >> (lane * stride)) & ((1 << width) - 1) == value
+    np.testing.assert_array_equal(read_step_file(tmp_path / "in_a.bin", width), codes)
+
+
+def test_dpi_wrapper_and_its_functions_agree_on_ports_and_sizes():
+    ports = [{"name": "a", "dir": "in", "width": 16}, {"name": "b", "dir": "in", "width": 100},
+             {"name": "clk", "dir": "in", "width": 1}, {"name": "y", "dir": "out", "width": 13}]
+    verilog, cpp = stream_verilog("u", ports, 8, "top", 256, io="dpi"), stream_cpp(ports, 8)
+    assert "function void arithbench_load_b(input int step, output bit [1023:0] word)" in verilog
+    assert "function void arithbench_store_y(input int step, input bit [127:0] word)" in verilog
+    assert "mem_" not in verilog and "$fread" not in verilog
+    assert '{"in_b.bin", false, 128, nullptr, 0}' in cpp and '{"out_y.bin", true, 16, nullptr, 0}' in cpp
+    assert "memcpy(w, word(ports[1], step), 128)" in cpp and "arithbench_load_clk" not in cpp
+
+
 def test_reading_skips_comments_and_reports_undefined_outputs(tmp_path):
     path = tmp_path / "out_y.hex"
     path.write_text("// 0x00000000\n0102\n0304\n")
@@ -61,13 +97,15 @@ def test_depth_keeps_memories_bounded():
 @pytest.mark.sim
 def test_clocked_unit_keeps_its_state_across_chunks(build_root, monkeypatch):
     """An accumulator runs through several chunks (forced small) and a short last one; the
-    streamed outputs equal the stepped bench's, which drives every step from Python."""
-    monkeypatch.setattr(runner, "stream_depth", lambda ports, lanes: 256)
+    streamed outputs (Verilator's DPI words and Icarus's files) equal the stepped bench's, which
+    drives every step from Python."""
+    monkeypatch.setattr(runner, "chunk_steps", lambda ports, lanes, io: 256)
     config = configure("int8_mac", {"clocked": "true"})
     inputs = config.vectors(VectorPlan(8 * 256 * 3 + 8 * 17, 3))
-    streamed = simulate(config, inputs, lanes=8, root=build_root)
     stepped = simulate(config, inputs, lanes=8, root=build_root, drive="step")
     expected = config.model(inputs, 8)
-    for name, codes in expected.items():
-        np.testing.assert_array_equal(streamed.outputs[name], np.asarray(codes, np.uint64))
-        np.testing.assert_array_equal(stepped.outputs[name], streamed.outputs[name])
+    for sim in ("verilator", "icarus"):
+        streamed = simulate(config, inputs, lanes=8, root=build_root, sim=sim)
+        for name, codes in expected.items():
+            np.testing.assert_array_equal(streamed.outputs[name], np.asarray(codes, np.uint64))
+            np.testing.assert_array_equal(stepped.outputs[name], streamed.outputs[name])
