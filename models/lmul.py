@@ -32,7 +32,7 @@ import functools
 
 import numpy as np
 
-from .codec import decode, encode
+from .codec import decode, encode, split
 from .formats import FloatFormat, float_format
 from .table import TABLE_BITS, lookup
 
@@ -76,24 +76,30 @@ def _lmul(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset, sub: str, s
     sign = sign_a ^ sign_b
     total = mag_a + mag_b - (fmt.bias << fmt.man_bits) + offset_lsbs(fmt, offset)
 
-    va, vb = decode(fmt, a), decode(fmt, b)
-    zero = (va == 0) | (vb == 0)
+    zero_a, nan_a, inf_a = _classes(fmt, a)
+    zero_b, nan_b, inf_b = _classes(fmt, b)
+    zero = zero_a | zero_b
     if sub == "flush":
         zero |= (exp_a == 0) | (exp_b == 0)
-    nan_in = np.isnan(va) | np.isnan(vb)
-    inf_in = np.isinf(va) | np.isinf(vb)
-
+    nan_in, inf_in = nan_a | nan_b, inf_a | inf_b
+    infinite = inf_in & ~zero & ~nan_in
+    # Results that depend only on the sign (and on whether an infinity survives), by code.
     with np.errstate(invalid="ignore"):
-        infinite = inf_in & ~zero & ~nan_in
-        special = encode(fmt, np.where(sign == 1, -1.0, 1.0) * np.where(infinite, np.inf, np.nan), sat=sat)
-    over_code = encode(fmt, np.where(sign == 1, -np.inf, np.inf), sat=sat)
-    zero_code = encode(fmt, np.where(sign == 1, -0.0, 0.0))
+        special = encode(fmt, np.array([[np.nan, np.inf], [-np.nan, -np.inf]]), sat=sat)[sign, infinite.astype(np.int64)]
+    over_code = encode(fmt, np.array([np.inf, -np.inf]), sat=sat)[sign]
+    zero_code = encode(fmt, np.array([0.0, -0.0]))[sign]
     result = (sign << (fmt.bits - 1)) | total
     result = np.where(total > fmt.max_code, over_code, result)
     result = np.where(total < (1 << fmt.man_bits), zero_code, result)
     result = np.where(zero, zero_code, result)
     result = np.where(nan_in | inf_in, special, result)
     return result.astype(np.int64)
+
+
+def _classes(fmt: FloatFormat, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(zero, NaN, inf) of each code, through :func:`arithbench.models.codec.split`."""
+    _, sig, _, nan, inf = split(fmt, codes)
+    return (sig == 0) & ~(nan | inf), nan, inf
 
 
 def lmul_literal(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset: str | int = "paper",

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from .codec import SR_BITS, int_value, pack, rounds_away, rounds_away_from_zero, split
+from .codec import SR_BITS, int_value, pack, round_shift, rounds_away, rounds_away_from_zero, split
 from .formats import FloatFormat, IntFormat
 from .table import TABLE_BITS, lookup
 
@@ -34,8 +34,9 @@ def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
 
     if rounding != "sr" and fmt.bits <= TABLE_BITS:
         return lookup(compute, fmt.bits, ("fp_mul", fmt, out, rounding, sat), a, b)
-    if rounding != "sr" and fmt.bits <= 16 and 2 * (fmt.man_bits + 1) <= SIG_PAIR_BITS and out.man_bits > 0:
-        return _tabulated(fmt, out, a, b, rounding, sat, compute)
+    if (rounding != "sr" and fmt.bits <= 16 and 2 * (fmt.man_bits + 1) <= SIG_PAIR_BITS and out.man_bits > 0
+            and out.signed and out.subnormals):
+        return _tabulated(fmt, out, a, b, rounding, sat)
     return compute(a, b)
 
 
@@ -43,93 +44,111 @@ def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
 SIG_PAIR_BITS = 22
 
 
+#: Sentinel exponents of the table path's operand words (real exponents of 16-bit operands'
+#: products and of table entries stay within +-1,000): an inf operand, a NaN operand, a zero
+#: significand product. Sums of two words fall in separate bands: inf x finite near
+#: ``_INF``, inf x zero near ``_INF + _ZERO``, inf x inf near ``2 * _INF``, NaN x anything
+#: above ``_NAN + _ZERO``.
+_INF, _NAN, _ZERO = 1 << 13, 1 << 15, -(1 << 11)
+#: Bit of a table word where the exponent starts (below it: sign, significand index).
+_HIGH = 24
+
+
 @functools.lru_cache(maxsize=8)
 def _rounded_products(fmt: FloatFormat, out: FloatFormat, rounding: str, negative: bool) -> np.ndarray:
     """For every pair of ``fmt`` significands (index ``sig_a << w | sig_b``): their product
     rounded by :func:`pack` to ``out``'s precision as if far from the range's ends, as
-    ``(exponent of its leading bit) << _lead_shift(out) | mantissa field``, the exponent
-    relative to the product's LSB."""
+    ``(exponent of its leading bit + out.bias) << out.man_bits | mantissa field`` (an int64
+    that adds to the operands' exponents), the exponent relative to the product's LSB; a zero
+    product is the sentinel ``_ZERO``."""
     w = fmt.man_bits + 1
     index = np.arange(1 << (2 * w), dtype=np.int64)
     product = (index >> w) * (index & ((1 << w) - 1))
     probe = FloatFormat("probe", 8, out.man_bits, 127, "finite")  # LSB at 2**0, leading bit up to 2**23
     codes = pack(probe, np.full(len(product), negative), product, np.zeros(len(product), np.int64), rounding)
     lead = ((codes >> out.man_bits) & 0xFF) - 127
-    table = ((lead << _lead_shift(out)) | (codes & out.man_max_code))
-    table = table.astype(np.int32 if _lead_shift(out) == 16 else np.int64)
+    table = np.where(product == 0, _ZERO, lead + out.bias) * (1 << out.man_bits) + (codes & out.man_max_code)
     table.flags.writeable = False
     return table
 
 
-def _lead_shift(out: FloatFormat) -> int:
-    return 16 if out.man_bits < 16 else 32
-
-
-#: Bits of an operand word: significand (12), exponent + _EXP_OFFSET (9), NaN, inf, sign.
-_EXP_SHIFT, _EXP_OFFSET, _NAN, _INF, _NEG = 12, 200, 1 << 21, 1 << 22, 23
-
-
 @functools.lru_cache(maxsize=8)
-def _operand_words(fmt: FloatFormat) -> np.ndarray:
-    """Every code of ``fmt`` as one int32 word of its :func:`split` fields."""
+def _operand_words(fmt: FloatFormat, first: bool) -> np.ndarray:
+    """Every code of ``fmt`` as an int64 word that adds to the other operand's: its exponent
+    from bit :data:`_HIGH` (``_INF`` or ``_NAN`` for those, whose significand counts as 1),
+    its sign at bit ``2w``, its significand (shifted by ``w`` for the ``first`` operand) below.
+    Their sum holds the product's exponent, the sign XOR at bit ``2w`` and the
+    :func:`_rounded_products` index."""
+    w = fmt.man_bits + 1
     negative, sig, exp, nan, inf = split(fmt, np.arange(1 << fmt.bits))
-    words = (sig | ((exp + _EXP_OFFSET) << _EXP_SHIFT) | nan * _NAN | inf * _INF | (negative.astype(np.int64) << _NEG))
-    words = words.astype(np.int32)
+    exp = np.where(nan, _NAN, np.where(inf, _INF, exp)).astype(np.int64)
+    sig = np.where(nan | inf, 1, sig)
+    words = (exp << _HIGH) | (negative.astype(np.int64) << (2 * w)) | (sig << w if first else sig)
     words.flags.writeable = False
     return words
 
 
 #: Vectors per chunk of :func:`_tabulated`: its arrays stay in the CPU caches.
-_CHUNK = 1 << 16
+_CHUNK = 1 << 15
 
 
-def _tabulated(fmt, out, a, b, rounding, sat, compute):
-    """``compute(a, b)`` for 16-bit operands, the common cases through tables: operand fields
-    from :func:`_operand_words`, the rounded significand product from :func:`_rounded_products`,
-    then exponent, overflow, deep underflow, zeros and the sign by whole-array arithmetic;
-    results in or near the subnormal range, NaN and inf go through ``compute`` itself. Tests
-    check it against ``compute`` on every kind of pair."""
-    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    words = _operand_words(fmt)
+def _tabulated(fmt, out, a, b, rounding, sat):
+    """:func:`fp_mul` for 16-bit operands through tables, as whole-array arithmetic: one sum of
+    two operand words (:func:`_operand_words`) gives the sign, the exponent and the index of the
+    rounded significand product (:func:`_rounded_products`), whose sum with the scaled exponent
+    is the result's code unless it overflows, falls below half the smallest subnormal, is zero,
+    inf or NaN (all decided on that code) or lands in the subnormal range, where the exact
+    product is rounded again by :func:`round_shift` at the subnormals' LSB. Tests check it
+    against :func:`pack` of the exact product on every kind of pair and output format."""
     w, mo = fmt.man_bits + 1, out.man_bits
-    mask = (1 << w) - 1
+    words_a, words_b = _operand_words(fmt, True), _operand_words(fmt, False)
     # Only the directed modes round by sign: the others share one table.
-    products = [_rounded_products(fmt, out, rounding, neg)
-                for neg in ((False, True) if rounding in ("rup", "rdn") else (False,))]
+    directed = rounding in ("rup", "rdn")
+    products = [_rounded_products(fmt, out, rounding, neg) for neg in ((False, True) if directed else (False,))]
+    signs = np.array([False, True])
+    # Magnitudes (the sign is attached last) of overflow, deep underflow, inf and NaN, by sign.
     big = out.inf_code if out.has_inf else out.nan_code
-    # Overflow and deep-underflow codes of each sign (magnitudes; the sign is attached last).
-    overflow = [out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
-                for neg in (False, True)]
-    tiny = [int(rounds_away_from_zero(rounding, np.bool_(neg))) for neg in (False, True)]
+    overflow = np.array([out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
+                         for neg in (False, True)])
+    tiny = rounds_away_from_zero(rounding, signs).astype(np.int64)
+    # Whole codes, sign included, of an infinite and a NaN product by its sign.
+    infinity = pack(out, signs, [0, 0], [0, 0], rounding, sat, inf=True)
+    nan_codes = pack(out, signs, [0, 0], [0, 0], rounding, sat, nan=True)
+    top = (out.max_biased_exp << mo) + out.max_mantissa_at_top  # the largest finite magnitude's code
+    deep_below, sub_below = -mo << mo, 1 << mo  # biased exponent <= -mo - 1; biased exponent < 1
+    zero_below = (_ZERO // 2) << mo
+    special_above, inf_zero_below, nan_above = (_INF // 2) << mo, (_INF + _ZERO // 2) << mo, (_NAN // 2 + _INF) << mo
+    sub_lsb = out.emin - mo  # exponent of the subnormals' LSB
+    index_mask, sign_bit = (1 << (2 * w)) - 1, 2 * w
     result = np.empty(len(a), np.int64)
-    slow = []
     for start in range(0, len(a), _CHUNK):
-        wa, wb = words[a[start:start + _CHUNK]], words[b[start:start + _CHUNK]]
-        negative = ((wa ^ wb) >> _NEG) & 1
-        index = ((wa & mask) << w) | (wb & mask)
-        entry = products[0][index] if len(products) == 1 else np.where(negative == 1, products[1][index],
-                                                                        products[0][index])
-        biased = (((wa >> _EXP_SHIFT) & 511) + ((wb >> _EXP_SHIFT) & 511) - 2 * _EXP_OFFSET
-                  + (entry >> _lead_shift(out)) + out.bias)
-        mantissa = entry & out.man_max_code
-        code = ((biased.astype(np.int64) if out.bits > 16 else biased) << mo) | mantissa
-        over = (biased > out.max_biased_exp) | ((biased == out.max_biased_exp) & (mantissa > out.max_mantissa_at_top))
-        code = np.where(over, np.where(negative == 1, overflow[1], overflow[0]), code)
-        deep = biased <= -mo - 1  # below half the smallest subnormal
-        code = np.where(deep, np.where(negative == 1, tiny[1], tiny[0]), code)
-        zero = ((wa & mask) == 0) | ((wb & mask) == 0)
-        code = np.where(zero, 0, code)
-        if out.signed:
-            signed = (negative == 1) & ((code != 0) | out.has_negative_zero)
-            if out.nan_code is not None:
-                signed &= code != out.nan_code
-            code = np.where(signed, code | out.sign_mask, code)
-        result[start:start + _CHUNK] = code
-        special = ((wa | wb) & (_NAN | _INF)) != 0
-        slow.append(start + np.flatnonzero(((biased < 1) & ~deep & ~zero) | special))
-    slow = np.concatenate(slow) if slow else np.empty(0, np.int64)
-    if len(slow):
-        result[slow] = compute(a[slow], b[slow])
+        s = words_a[a[start:start + _CHUNK]] + words_b[b[start:start + _CHUNK]]
+        negative = (s >> sign_bit) & 1
+        index = s & index_mask
+        entry = products[0][index] if not directed else np.where(negative == 1, products[1][index],
+                                                                 products[0][index])
+        exp = s >> _HIGH
+        code = (exp << mo) + entry
+        mag = np.where(code > top, overflow[negative], np.where(code < deep_below, tiny[negative], code))
+        if directed:  # exact zeros stay zero (below deep, where directed modes give the tiny step)
+            mag = np.where(code < zero_below, 0, mag)
+        band = np.flatnonzero((code >= deep_below) & (code < sub_below))
+        if len(band):
+            product = (index[band] >> w) * (index[band] & ((1 << w) - 1))
+            shift = sub_lsb - exp[band]
+            rounded = round_shift(product, np.maximum(shift, 0), negative[band] == 1, rounding)
+            mag[band] = np.where(shift < 0, product << np.clip(-shift, 0, 62), rounded)
+        signed = negative == 1
+        if not out.has_negative_zero:
+            signed &= mag != 0
+        if out.nan_code is not None:
+            signed &= mag != out.nan_code
+        mag |= signed.astype(np.int64) << (out.bits - 1)
+        special = np.flatnonzero(code > special_above)
+        if len(special):
+            c, neg = code[special], negative[special]
+            mag[special] = np.where((c > nan_above) | (c < inf_zero_below), nan_codes[neg], infinity[neg])
+        result[start:start + _CHUNK] = mag
     return result
 
 
