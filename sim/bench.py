@@ -46,7 +46,7 @@ async def play(dut):
     clock = Clock(dut.clk, 2, "ns")
     # Seconds spent in each phase of a chunk: `arithbench bench` prints where the time goes.
     names = (("write inputs", "load ($fread)", "run clock", "dump ($writememh)", "read outputs") if files else
-             (None, "start chunk", "run clock (DPI word copies included)", "end chunk", None))
+             (None, "start chunk", "run clock", "end chunk", None))  # DPI copies run with the clock
     phases = dict.fromkeys((n for n in names if n), 0.0)
     start = last = time.perf_counter()
     for first in range(0, steps, depth):

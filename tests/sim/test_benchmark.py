@@ -16,7 +16,7 @@ def test_bench_measures_all_paths_in_interleaved_rounds(build_root):
         assert figures[key] > 0
     assert figures["rounds"] == 2
     # the phases are parts of the streamed bench's measured loop time: together at most all of it
-    assert set(figures["b_phases"]) >= {"load ($fread)", "run clock", "read outputs"}
+    assert set(figures["b_phases"]) == {"start chunk", "run clock", "end chunk"}  # Verilator: words move by DPI
     assert 0.5 < sum(figures["b_phases"].values()) <= 1.0
     text = format_figures(figures)
     assert "medians of 2 interleaved rounds" in text and "b/a =" in text and "(bf16)" in text
