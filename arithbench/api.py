@@ -94,7 +94,7 @@ class Unit:
 
     @property
     def name(self) -> str:
-        return self.config.spec.name
+        return self.config.name
 
     @property
     def module_name(self) -> str:
@@ -155,7 +155,7 @@ class Unit:
         ``p90_err``, ``max_err`` and what they measure (per product, or per dot product)."""
         from .reports.end_to_end import DISTRIBUTIONS, Data, row, user_data
 
-        if self.config.spec.role is None:
+        if self.config.role is None:
             raise UsageError(f"{self.name} has no end-to-end error: it is measured for multipliers, MACs and "
                              "block dot products")
         if isinstance(data, str):

@@ -1,16 +1,18 @@
-"""The unit catalog: every unit pairs a golden model, an Amaranth component, its vectors and
-its cost description under one set of parameters. Everything else iterates over it.
+"""The unit catalog: every unit is one class that pairs a golden model, an Amaranth component,
+its vectors and its cost description under one set of typed parameters. Everything else
+iterates over the catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, ClassVar
 
 import numpy as np
 from amaranth.lib import wiring
 
 from .errors import UsageError
+from .models.formats import float_format
 from .params import STAGES, Param
 
 Inputs = dict[str, np.ndarray]
@@ -24,101 +26,150 @@ class VectorPlan:
     seed: int
 
 
-@dataclass(frozen=True)
-class UnitSpec:
-    """One catalog entry.
+class UnitConfig:
+    """A unit with every parameter fixed: the thing that is generated, simulated and costed.
 
-    ``model(cfg, inputs) -> outputs`` and ``vectors(cfg, plan) -> inputs`` work on dicts of
-    uint64 code arrays keyed by port name; ``component(cfg)`` builds the Amaranth component;
-    ``cfg`` is the dict of resolved parameter values. ``default_vectors(cfg)`` is the plan's
-    count when the user gives none (None: exhaustive). ``port_formats(cfg)`` maps port names
-    to formats, so counterexamples can show values as well as codes. ``exact(cfg, values)``
-    gives the exact result (float64) of decoded input values: the reference of error tables.
-    ``block_inputs(cfg, x, y)`` converts two ``(n, macs)`` float64 arrays into the inputs of
-    ``n`` operations, for units whose inputs are blocks rather than plain per-port formats.
-    ``role`` says how the unit is compared with others (``"multiplier"``: ``y = a*b``;
-    ``"mac"``: ``y = c + sum(a_i*b_i)``, chained into dot products; ``"block"``: a dot product
-    of two blocks), and ``macs(cfg)`` how many multiply-accumulates one operation does, so
-    that costs compare per multiply-accumulate. ``shown`` lists the parameter sets the
+    Each catalog unit is a subclass, registered with :func:`register`, that declares its
+    ``name``, ``doc`` and ``params`` and implements :meth:`compute` (the golden model of one
+    combinational step, on dicts of uint64 code arrays keyed by port name), :meth:`circuit`
+    (its Amaranth component), :meth:`make_vectors` and :meth:`default_count`. An instance holds
+    the resolved parameters as typed attributes (``self.fmt`` is a FloatFormat for a format
+    parameter, ``self.k`` an int, ``self.sat`` a bool), made by :meth:`configure`, the one
+    place they are parsed and checked; :meth:`check` adds checks across parameters.
+
+    Optional parts: ``role`` says how the unit is compared with others (``"multiplier"``:
+    ``y = a*b``; ``"mac"``: ``y = c + sum(a_i*b_i)``, chained into dot products; ``"block"``: a
+    dot product of two blocks), :meth:`macs` how many multiply-accumulates one operation does,
+    so that costs compare per multiply-accumulate. ``shown`` lists the parameter sets the
     comparison report shows by default, ``studies`` the report's studies the unit calls for
-    beyond its role's (``"lmul_error"``; MACs bring the dot-product studies). ``grid(cfg)``, for units whose exhaustive plan is
-    every combination of their input codes, gives those inputs' widths, so that sharded runs
-    can make any slice of the space (:func:`arithbench.vectors.grid_slice`), or None for
-    configurations whose plan is not such a grid.
+    beyond its role's (``"lmul_error"``; MACs bring the dot-product studies). :meth:`exact`
+    gives the exact result (float64) of decoded input values, the reference of error tables;
+    :meth:`block_inputs` converts two ``(n, macs)`` float64 arrays into the inputs of ``n``
+    operations, for units whose inputs are blocks; :meth:`port_formats` maps port names to
+    formats, so counterexamples show values as well as codes; :meth:`grid` gives the input
+    widths when the exhaustive plan is every combination of the input codes, so that sharded
+    runs can make any slice of the space (:func:`arithbench.vectors.grid_slice`); :meth:`ops`
+    describes the unit as reference operations for the energy model. Units without an exact
+    reference or block inputs leave ``exact`` or ``block_inputs`` None.
     """
 
-    name: str
-    doc: str
-    params: tuple[Param, ...]
-    model: Callable[[dict, Inputs], Inputs]
-    component: Callable[[dict], wiring.Component]
-    vectors: Callable[[dict, VectorPlan], Inputs]
-    default_vectors: Callable[[dict], int | None]
-    port_formats: Callable[[dict], dict] = lambda cfg: {}
-    exact: Callable[[dict, dict], np.ndarray] | None = None
-    block_inputs: Callable[[dict, np.ndarray, np.ndarray], dict] | None = None
-    role: str | None = None
-    macs: Callable[[dict], int] = lambda cfg: 1
-    shown: tuple[dict, ...] = ()
-    studies: tuple[str, ...] = ()
-    costs: dict = field(default_factory=dict)
-    check: Callable[[dict], None] | None = None
-    grid: Callable[[dict], dict[str, int]] | None = None
+    name: ClassVar[str]
+    doc: ClassVar[str]
+    params: ClassVar[tuple[Param, ...]] = ()
+    role: ClassVar[str | None] = None
+    shown: ClassVar[tuple[dict, ...]] = ()
+    studies: ClassVar[tuple[str, ...]] = ()
+    exact: ClassVar[Callable | None] = None
+    block_inputs: ClassVar[Callable | None] = None
+    #: Units with the ``clocked`` parameter set it; others never accumulate.
+    clocked: bool = False
 
-    def __post_init__(self):  # every unit can be pipelined
-        object.__setattr__(self, "params", (*self.params, STAGES))
+    def __init__(self, values: dict):
+        self.items = tuple(values.items())
+        kinds = {p.name: p.kind for p in self.parameters()}
+        for key, value in values.items():
+            setattr(self, key, float_format(value) if kinds[key] == "format" else value)
 
-    def configure(self, assignments: dict[str, str]) -> "UnitConfig":
+    # -- what each unit implements ------------------------------------------------------
+
+    def compute(self, inputs: Inputs) -> Inputs:
+        """Golden outputs of one combinational step."""
+        raise NotImplementedError
+
+    def circuit(self) -> wiring.Component:
+        """The combinational Amaranth component."""
+        raise NotImplementedError
+
+    def make_vectors(self, plan: VectorPlan) -> Inputs:
+        raise NotImplementedError
+
+    def default_count(self) -> int | None:
+        """Vectors when the user gives no count (None: exhaustive)."""
+        raise NotImplementedError
+
+    def check(self) -> None:
+        """Checks across parameters (each parameter is checked on its own when parsed)."""
+
+    def port_formats(self) -> dict:
+        return {}
+
+    def macs(self) -> int:
+        """Multiply-accumulates per operation (a block dot product of k elements does k)."""
+        return 1
+
+    def ops(self) -> list[tuple[str, int]]:
+        """Reference operations ``(kind, bits)`` whose measured energies price the unit."""
+        raise NotImplementedError
+
+    def input_grid(self) -> dict[str, int] | None:
+        """Input widths when the exhaustive plan is every combination of the input codes."""
+        return None
+
+    # -- the same for every unit ----------------------------------------------------------
+
+    @classmethod
+    def parameters(cls) -> tuple[Param, ...]:
+        """The unit's parameters and the ``stages`` every unit takes."""
+        return (*cls.params, STAGES)
+
+    @classmethod
+    def configure(cls, assignments: dict[str, str]) -> "UnitConfig":
         """Resolve ``key=value`` strings against the declared parameters (defaults filled in)."""
-        known = {p.name: p for p in self.params}
+        params = cls.parameters()
+        known = {p.name: p for p in params}
         for key in assignments:
             if key not in known:
-                allowed = ", ".join(known) or "none"
-                raise UsageError(f"{self.name} has no parameter {key!r}: its parameters are {allowed}")
+                raise UsageError(f"{cls.name} has no parameter {key!r}: its parameters are {', '.join(known)}")
         values: dict[str, object] = {}
-        for p in self.params:
+        for p in params:
             if p.name in assignments:
-                values[p.name] = p.parse(self.name, assignments[p.name])
+                values[p.name] = p.parse(cls.name, assignments[p.name])
             elif p.default_from is not None:
                 values[p.name] = values[p.default_from]
             elif p.default_rule is not None:
                 values[p.name] = p.default_rule(values)
             else:
                 values[p.name] = p.default
-        for p in self.params:
+        for p in params:
             if p.check_values is not None:
                 p.check_values(values)
             # Stating the default is harmless (describe() and shards pass every parameter).
             if p.only_with and p.name in assignments and values[p.name] != p.default \
                     and values[p.only_with[0]] != p.only_with[1]:
                 key, value = p.only_with
-                raise UsageError(f"{self.name}: parameter {p.name} applies only with {key}={value}, "
+                raise UsageError(f"{cls.name}: parameter {p.name} applies only with {key}={value}, "
                                  f"not {key}={values[key]}")
-        if self.check is not None:
-            self.check(values)
         if values["stages"] and values.get("clocked"):
-            raise UsageError(f"{self.name}: stages pipelines the combinational unit; with clocked=true the "
+            raise UsageError(f"{cls.name}: stages pipelines the combinational unit; with clocked=true the "
                              "accumulator register is the only stage")
-        return UnitConfig(self, tuple(values.items()))
-
-
-@dataclass(frozen=True)
-class UnitConfig:
-    """A unit with every parameter fixed: the thing that is generated, simulated and costed."""
-
-    spec: UnitSpec
-    items: tuple[tuple[str, object], ...]
+        config = cls(values)
+        config.check()
+        return config
 
     @property
     def values(self) -> dict:
+        """The parameters as given (format names, not objects)."""
         return dict(self.items)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.items == self.items
+
+    def __hash__(self) -> int:
+        return hash((type(self).name, self.items))
+
+    def __repr__(self) -> str:
+        return f"<{self.describe()}>"
+
+    def __reduce__(self):
+        """Pickled as its name and parameters, for worker processes."""
+        return configure, (self.name, self.assignments())
 
     @property
     def module_name(self) -> str:
         """Deterministic per configuration, e.g. ``fp_mul_e4m3_rne_sat``."""
-        tokens = [self.spec.name]
+        tokens = [self.name]
         values = self.values
-        for p in self.spec.params:
+        for p in self.parameters():
             v = values[p.name]
             if p.default_from is not None and v == values[p.default_from]:
                 continue
@@ -133,31 +184,21 @@ class UnitConfig:
         return "_".join(tokens)
 
     @property
-    def clocked(self) -> bool:
-        """An accumulating unit: a register holds the sum of a stream (its model is the stream's)."""
-        return bool(self.values.get("clocked"))
-
-    @property
-    def stages(self) -> int:
-        """Pipeline register stages: outputs appear this many cycles after their inputs."""
-        return self.values["stages"]
-
-    @property
     def sequential(self) -> bool:
         """Has a clock and reset (``clk``, ``rst``): accumulating or pipelined."""
-        return self.clocked or self.stages > 0
+        return bool(self.clocked) or self.stages > 0
 
     def component(self) -> wiring.Component:
+        """The generated module's component: the circuit, accumulating or pipelined."""
         if self.clocked:
             from .rtl.clocked import Accumulating
 
-            comb = self.spec.component(self.values)
-            return Accumulating(comb, self.values.get("bound", 0))
+            return Accumulating(self.circuit(), self.values.get("bound", 0))
         if self.stages:
             from .rtl.pipelined import Pipelined
 
-            return Pipelined(self.spec.component(self.values), self.stages)
-        return self.spec.component(self.values)
+            return Pipelined(self.circuit(), self.stages)
+        return self.circuit()
 
     def ports(self) -> list[dict]:
         """``[{"name", "dir", "width"}]`` of the generated module."""
@@ -177,12 +218,11 @@ class UnitConfig:
         if self.clocked:
             from .models.stream import accumulate_stream
 
-            return accumulate_stream(lambda v: self.spec.model(self.values, v), inputs, lanes,
-                                     self.values.get("bound", 0))
+            return accumulate_stream(self.compute, inputs, lanes, self.values.get("bound", 0))
         count = len(next(iter(inputs.values())))
         if count <= MODEL_CHUNK:
-            return self.spec.model(self.values, inputs)
-        parts = [self.spec.model(self.values, {k: v[start:start + MODEL_CHUNK] for k, v in inputs.items()})
+            return self.compute(inputs)
+        parts = [self.compute({k: v[start:start + MODEL_CHUNK] for k, v in inputs.items()})
                  for start in range(0, count, MODEL_CHUNK)]
         return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
@@ -190,54 +230,41 @@ class UnitConfig:
         if self.clocked:
             from .models.stream import stream_vectors
 
-            return stream_vectors(self.spec.vectors(self.values, plan), plan.seed)
-        return self.spec.vectors(self.values, plan)
-
-    def port_formats(self) -> dict:
-        return self.spec.port_formats(self.values)
+            return stream_vectors(self.make_vectors(plan), plan.seed)
+        return self.make_vectors(plan)
 
     def grid(self) -> dict[str, int] | None:
         """Input widths when the exhaustive plan is every combination of the input codes (see
-        ``UnitSpec.grid``), else None."""
-        return None if self.spec.grid is None or self.clocked else self.spec.grid(self.values)
-
-    def macs(self) -> int:
-        """Multiply-accumulates per operation (a block dot product of k elements does k)."""
-        return self.spec.macs(self.values)
-
-    def default_count(self) -> int | None:
-        return self.spec.default_vectors(self.values)
+        :meth:`input_grid`), else None (accumulating units stream their own vectors)."""
+        return None if self.clocked else self.input_grid()
 
     def assignments(self) -> dict[str, str]:
-        """Every parameter as text: ``configure(spec.name, assignments())`` makes this again."""
+        """Every parameter as text: ``configure(name, assignments())`` makes this again."""
         return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in self.items}
 
     def describe(self) -> str:
         """The unit and its parameters as ``arithbench verify`` arguments."""
-        return f"{self.spec.name} " + " ".join(f"-p {k}={v}" for k, v in self.assignments().items())
-
-    def __reduce__(self):
-        """Pickled as its name and parameters (the spec holds functions), for worker processes."""
-        return configure, (self.spec.name, self.assignments())
+        return f"{self.name} " + " ".join(f"-p {k}={v}" for k, v in self.assignments().items())
 
 
 #: Vectors per call of a combinational unit's model (see :meth:`UnitConfig.model`).
 MODEL_CHUNK = 1 << 15
 
-_UNITS: dict[str, UnitSpec] = {}
+_UNITS: dict[str, type[UnitConfig]] = {}
 
 
-def register(spec: UnitSpec) -> UnitSpec:
-    _UNITS[spec.name] = spec
-    return spec
+def register(cls: type[UnitConfig]) -> type[UnitConfig]:
+    """Class decorator: add a unit to the catalog."""
+    _UNITS[cls.name] = cls
+    return cls
 
 
-def units() -> dict[str, UnitSpec]:
+def units() -> dict[str, type[UnitConfig]]:
     from . import units as _  # noqa: F401  (registers the entries)
     return dict(_UNITS)
 
 
-def unit(name: str) -> UnitSpec:
+def unit(name: str) -> type[UnitConfig]:
     catalog = units()
     if name not in catalog:
         raise UsageError(f"unknown unit {name!r}: choose one of {', '.join(catalog)} (see `arithbench units`)")

@@ -95,7 +95,7 @@ def _writable_dir(path: Path) -> Path:
 def cmd_units(args) -> int:
     for spec in units().values():
         print(f"{spec.name}: {spec.doc}")
-        for p in spec.params:
+        for p in spec.parameters():
             default = f"same as {p.default_from}" if p.default_from else p.default
             default = str(default).lower() if p.kind == "bool" and p.default_rule is None else default
             print(f"    {p.name:<8} {p.doc}; allowed: {p.allowed()}; default: {default}")
@@ -509,7 +509,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
     p.add_argument("--shard-size", type=_int_in(1, 1 << 26), default=None,
-                   help="vectors per shard (default 2**24: each shard starts a simulator)")
+                   help="vectors per shard (default 2**25: each shard starts a simulator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
     p.set_defaults(run=cmd_verify)

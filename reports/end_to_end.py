@@ -3,7 +3,7 @@ unit's golden model, against exact arithmetic on the unquantized data. This is w
 the unit costs in accuracy, input quantization included (the per-unit tables of
 :mod:`.unit_error` measure the arithmetic alone, so exact units such as int_mul show 0 there).
 
-Units are compared within their role (``UnitSpec.role``), each with its own measure:
+Units are compared within their role (``UnitConfig.role``), each with its own measure:
 
 multiplier
     ``N_PRODUCTS`` operand pairs, relative error ``|approx - x*y| / |x*y|``;
@@ -78,7 +78,7 @@ def user_data(name: str, values) -> Data:
 def comparison_class(config: UnitConfig) -> str:
     """The class a unit is compared within: multipliers, MACs into one accumulator format, or
     block dot products."""
-    role = config.spec.role
+    role = config.role
     if role == "mac":
         return f"MACs into {config.port_formats()['y'].name}"
     return {"multiplier": "multipliers", "block": "block dot products"}.get(role, "")
@@ -88,7 +88,7 @@ def measure(config: UnitConfig) -> str:
     """What the error figure of ``config``'s class is, in words."""
     return {"multiplier": "relative error per product",
             "mac": f"dot products of length {LENGTH}, |error| / (||x|| ||y||)",
-            "block": f"one block ({config.macs()} elements), |error| / (||x|| ||y||)"}[config.spec.role]
+            "block": f"one block ({config.macs()} elements), |error| / (||x|| ||y||)"}[config.role]
 
 
 def bits_per_element(config: UnitConfig) -> float:
@@ -106,11 +106,11 @@ def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]
 def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
     """The end-to-end error of every product or dot product (see the module docstring), and
     for MACs with an overflow flag (``ovf``), whether it was raised on the way."""
-    formats, role, model = config.port_formats(), config.spec.role, config.spec.model
+    formats, role, model = config.port_formats(), config.role, config.compute
     if role == "multiplier":
         x, y = data.draw((N_PRODUCTS,), seed), data.draw((N_PRODUCTS,), seed + 1)
         (qa, sa), (qb, sb) = quantize(formats["a"], x, None), quantize(formats["b"], y, None)
-        out = model(config.values, {"a": qa, "b": qb, **_random_bits(config, len(x), seed)})["y"]
+        out = model({"a": qa, "b": qb, **_random_bits(config, len(x), seed)})["y"]
         with np.errstate(invalid="ignore", over="ignore"):
             approx = value(formats["y"], out).astype(np.float64) * sa * sb
         exact = x * y
@@ -128,7 +128,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
         for step in range(0, LENGTH, len(a_ports)):
             inputs = {p: qa[:, step + j] for j, p in enumerate(a_ports)}
             inputs |= {p: qb[:, step + j] for j, p in enumerate(b_ports)}
-            out = model(config.values, {**inputs, "c": acc, **_random_bits(config, TRIALS, seed + step)})
+            out = model({**inputs, "c": acc, **_random_bits(config, TRIALS, seed + step)})
             acc = out["y"]
             if "ovf" in out:
                 overflowed = (out["ovf"] != 0) | (False if overflowed is None else overflowed)
@@ -137,12 +137,12 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
         return _normalised(approx, x, y), overflowed
     if role == "block":
         x, y = data.draw((N_BLOCKS, config.macs()), seed), data.draw((N_BLOCKS, config.macs()), seed + 1)
-        inputs = config.spec.block_inputs(config.values, x, y)
-        out = model(config.values, {**inputs, **_random_bits(config, N_BLOCKS, seed)})["y"]
+        inputs = config.block_inputs(x, y)
+        out = model({**inputs, **_random_bits(config, N_BLOCKS, seed)})["y"]
         with np.errstate(invalid="ignore", over="ignore"):
             approx = value(formats["y"], out).astype(np.float64)
         return _normalised(approx, x, y), None
-    raise ValueError(f"{config.spec.name} has no comparison role")
+    raise ValueError(f"{config.name} has no comparison role")
 
 
 def _normalised(approx: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

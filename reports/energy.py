@@ -1,7 +1,7 @@
 """Energy per operation, two estimates side by side.
 
 Operation table
-    Each catalog entry describes its unit as reference operations (``costs["ops"]``), priced
+    Each catalog unit describes itself as reference operations (``UnitConfig.ops``), priced
     from Horowitz (ISSCC 2014, 45 nm, 0.9 V): an n-bit integer add costs ``0.03 * n / 8`` pJ
     (linear from the 8-bit figure; the table's 32-bit add is 0.1 pJ), an n x n integer multiply
     ``0.2 * (n / 8)**2`` pJ (quadratic from the 8-bit figure; the table's 32-bit multiply is
@@ -50,7 +50,7 @@ def op_energy(op: str, bits: int) -> float:
 
 def table_estimate(config: UnitConfig) -> tuple[float, str]:
     """(pJ per operation, description) from the catalog entry's reference operations."""
-    ops = config.spec.costs["ops"](config.values)
+    ops = config.ops()
     names = {"int_add": "{b}-bit add", "int_mul": "{b}x{b} multiply"}
     counts = Counter(ops)
     text = " + ".join((f"{n} x " if n > 1 else "") + names[op].format(b=bits) for (op, bits), n in counts.items())

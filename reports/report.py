@@ -84,11 +84,11 @@ def select_units(names: list[str] | None):
     """Default configurations, optionally narrowed to some unit names."""
     configs = shown()
     if names:
-        known = {c.spec.name for c in configs}
+        known = {c.name for c in configs}
         unknown = [n for n in names if n not in known]
         if unknown:
             raise UsageError(f"--units: {', '.join(unknown)} not in the report's units ({', '.join(sorted(known))})")
-        configs = [c for c in configs if c.spec.name in names]
+        configs = [c for c in configs if c.name in names]
     return configs
 
 
@@ -100,8 +100,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     The verifications, error studies and cost flows are independent, so they run in ``workers``
     processes (default: one per CPU); each caches its result under ``root`` as it would alone.
     """
-    studies = {s for c in configs for s in c.spec.studies}
-    has_macs = any(c.spec.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
+    studies = {s for c in configs for s in c.studies}
+    has_macs = any(c.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
     extra = [c for c in claim_configs().values() if c not in configs]
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
@@ -109,11 +109,11 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
         verified = [tasks.submit(f"{c.module_name}: verify on {sim}", _verification, c, sim, root)
                     for c in configs]
         unit_errors = [(c, d, tasks.submit(f"{c.module_name}: error on {d}", _unit_error, c, d, root))
-                       for c in configs if c.spec.exact
+                       for c in configs if c.exact
                        # Block units: only N(0,1) blocks (raw random codes overflow fp32 and say nothing).
-                       for d in (("normal",) if c.spec.block_inputs else DATASETS)]
+                       for d in (("normal",) if c.block_inputs else DATASETS)]
         e2e = [(c, d, tasks.submit(f"{c.module_name}: end-to-end error on {d.name}", _end_to_end, c, d, root))
-               for c in configs if c.spec.role for d in data]
+               for c in configs if c.role for d in data]
         lmul = (tasks.submit(f"L-Mul error study ({STUDY_SAMPLES:,} samples per distribution)", _study, root, "lmul",
                              STUDY_SAMPLES) if "lmul_error" in studies else None)
         dots = (tasks.submit(f"dot-product error study ({DOT_TRIALS} trials per length)", _study, root, "dot",

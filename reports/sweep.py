@@ -36,13 +36,13 @@ COLUMNS = ("fmt", "round", "mean_rel", "max_rel", "area_um2", "delay_ns", "trans
 def points(unit_name: str, formats: list[str], roundings: list[str]) -> list[dict]:
     """The sweep's parameter sets, checked before any work starts."""
     spec = unit(unit_name)
-    names = {p.name for p in spec.params}
+    names = {p.name for p in spec.parameters()}
     if "fmt" not in names:
         raise UsageError(f"{unit_name} has no float format parameter to sweep")
     if roundings != ["rne"] and "round" not in names:
         raise UsageError(f"{unit_name} has no rounding parameter: leave out --rounding")
     out = []
-    if set(unit(unit_name).port_formats(configure(unit_name).values)) != {"a", "b", "y"}:
+    if set(configure(unit_name).port_formats()) != {"a", "b", "y"}:
         raise UsageError(f"{unit_name} is not a two-operand unit (ports a, b -> y): the sweep compares a*b")
     for fmt in formats:
         float_format(fmt)  # a bad name fails here, with its own message

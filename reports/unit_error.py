@@ -1,6 +1,6 @@
 """Error of one unit configuration against exact arithmetic on the same input codes.
 
-The reference is the exact result of the decoded input codes (``UnitSpec.exact``), so the
+The reference is the exact result of the decoded input codes (``UnitConfig.exact``), so the
 figures measure the unit's own arithmetic (rounding, approximation), not input quantization.
 Two input data sets:
 
@@ -26,10 +26,10 @@ def inputs_for(config: UnitConfig, dataset: str, n: int, seed: int, output: str 
     formats = config.port_formats()
     if dataset == "uniform codes":
         return config.vectors(VectorPlan(config.default_count() and n, seed))
-    if dataset == "normal" and config.spec.block_inputs is not None:
+    if dataset == "normal" and config.block_inputs is not None:
         rng = np.random.default_rng(seed)
         x, y = (rng.standard_normal((n, config.macs())) for _ in "xy")
-        return config.spec.block_inputs(config.values, x, y)
+        return config.block_inputs(x, y)
     if dataset == "normal":
         ins = [p for p in formats if p != output]
         return {p: quantize(formats[p], sample("normal", n, seed + i))[0] for i, p in enumerate(ins)}
@@ -47,7 +47,7 @@ def unit_error(config: UnitConfig, dataset: str, n: int = 100_000, seed: int = 1
     finite = np.logical_and.reduce([np.isfinite(v) for p, v in values.items() if p in formats]
                                    or [np.ones(len(next(iter(inputs.values()))), bool)])
     with np.errstate(invalid="ignore", over="ignore"):
-        exact = config.spec.exact(config.values, values)[finite]
+        exact = config.exact(values)[finite]
     approx = value(formats[output], config.model(inputs)[output]).astype(np.float64)[finite]
     row = stats(approx, exact, formats[output])
     keep = np.isfinite(exact) & (exact != 0)

@@ -41,7 +41,7 @@ def generate(config, out_dir: Path) -> tuple[Path, dict]:
     described = ports(component)
     if config.sequential:  # the sync domain's clock and reset, added by the Verilog back end
         described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described
-    meta = {"unit": config.spec.name, "params": config.values, "module": module,
+    meta = {"unit": config.name, "params": config.values, "module": module,
             "ports": described, "clocked": config.sequential, "latency": config.stages, "key": key, "arithbench": __version__}
     text = verilog.convert(component, name=module, emit_src=False)
     write_owned(v_path, text)

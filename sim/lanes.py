@@ -32,8 +32,10 @@ def stride(width: int) -> int:
 LANE_INPUT_BITS = 4096
 MAX_DEFAULT_LANES = 64
 #: Lanes for runs of at least :data:`LONG_RUN` vectors. Measured on fp_mul bf16 (2 CPUs,
-#: 2026-11-30): 2**24 vectors take 4.5 s at 256 lanes, 5.6 s at 64; the 256-lane build (34 s;
-#: 20 s at 128 lanes) pays for itself within a few such runs (an exhaustive 16-bit run has 256).
+#: 2026-11-30, words streamed by DPI): the loop over 2**24 vectors takes 0.66 s at 256 lanes,
+#: 1.01 s at 64; the 256-lane build (37 s, against 10 s) pays for itself within about eighty
+#: such runs, and an exhaustive 16-bit run is 256 of them. Shorter runs are dominated by the
+#: build and simulator start-up, so they keep 64 lanes.
 LONG_RUN_LANES = 256
 LONG_RUN = 1 << 24
 #: Input bits per step allowed to long runs.

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from ..catalog import UnitSpec, VectorPlan, register
+from ..catalog import UnitConfig, VectorPlan, register
 from ..models.codec import ROUNDINGS, decode, encode
-from ..models.formats import float_format
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
 from ..params import CLOCKED, RBITS, Param
@@ -30,13 +29,7 @@ def _params():
     )
 
 
-def _vectors(cfg, plan: VectorPlan):
-    vectors = _operands(cfg, plan)
-    return with_random_bits(vectors, cfg["rbits"], False, plan.seed) if cfg["round"] == "sr" else vectors
-
-
-def _operands(cfg, plan: VectorPlan):
-    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
+def _operands(fmt, acc, plan: VectorPlan):
     widths = {"a": fmt.bits, "b": fmt.bits, "c": acc.bits}
     everything = np.arange(256, dtype=np.uint64)
     accs = np.unique(encode(acc, np.array(ACC_VALUES), sat=False)).astype(np.uint64)
@@ -68,51 +61,61 @@ def _aligned(fmt, acc, n, seed):
     return {"a": a, "b": b, "c": c.astype(np.uint64)}
 
 
-def _formats(cfg):
-    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
-    return {"a": fmt, "b": fmt, "c": acc, "y": acc}
+class _FloatMac(UnitConfig):
+    """What the FP8 and L-Mul MACs share: parameters, vectors, formats, exact result."""
+
+    role = "mac"
+    shown = ({"fmt": "e4m3", "acc": "fp32"},)
+    params = _params()
+
+    def make_vectors(self, plan):
+        vectors = _operands(self.fmt, self.acc, plan)
+        return with_random_bits(vectors, self.rbits, False, plan.seed) if self.round == "sr" else vectors
+
+    def default_count(self):
+        return 65536 * 16 + 200_000
+
+    def port_formats(self):
+        return {"a": self.fmt, "b": self.fmt, "c": self.acc, "y": self.acc}
+
+    def exact(self, v):
+        return v["c"] + v["a"] * v["b"]
+
+    def accumulate_ops(self):
+        """Alignment add over the window, normalisation and rounding add (and the random-bit add)."""
+        window = self.acc.man_bits + 2 * self.fmt.man_bits + 5
+        ops = [("int_add", window), ("int_add", self.acc.man_bits + 2)]
+        return ops + [("int_add", self.rbits)] if self.round == "sr" else ops
 
 
-def _ops(cfg):
-    fmt, acc = float_format(cfg["fmt"]), float_format(cfg["acc"])
-    window = acc.man_bits + 2 * fmt.man_bits + 5
-    ops = [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", window),
-           ("int_add", acc.man_bits + 2)]
-    return ops + [("int_add", cfg["rbits"])] if cfg["round"] == "sr" else ops
+@register
+class FpMacUnit(_FloatMac):
+    name = "fp8_mac"
+    doc = "y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step."
+
+    def compute(self, v):
+        return {"y": fp_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=self.round, sat=self.sat,
+                            random=v.get("r"), rbits=self.rbits)}
+
+    def circuit(self):
+        return FpMac(self.fmt, self.acc, self.round, self.sat, self.rbits)
+
+    def ops(self):
+        return [("int_mul", self.fmt.man_bits + 1), ("int_add", self.fmt.exp_bits + 1), *self.accumulate_ops()]
 
 
-register(UnitSpec(
-    name="fp8_mac",
-    shown=({"fmt": "e4m3", "acc": "fp32"},),
-    role="mac",
-    doc="y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step.",
-    params=_params(),
-    model=lambda cfg, v: {"y": fp_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
-                                      rounding=cfg["round"], sat=cfg["sat"], random=v.get("r"), rbits=cfg["rbits"])},
-    component=lambda cfg: FpMac(float_format(cfg["fmt"]), float_format(cfg["acc"]), cfg["round"], cfg["sat"],
-                                cfg["rbits"]),
-    vectors=_vectors,
-    default_vectors=lambda cfg: 65536 * 16 + 200_000,
-    port_formats=_formats,
-    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
-    costs={"ops": _ops},
-))
+@register
+class LMulMacUnit(_FloatMac):
+    name = "lmul_mac"
+    doc = "y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated."
 
-register(UnitSpec(
-    name="lmul_mac",
-    shown=({"fmt": "e4m3", "acc": "fp32"},),
-    role="mac",
-    doc="y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated.",
-    params=_params(),
-    model=lambda cfg, v: {"y": lmul_mac(float_format(cfg["fmt"]), float_format(cfg["acc"]), v["a"], v["b"], v["c"],
-                                        rounding=cfg["round"], sat=cfg["sat"], offset=LMUL_OFFSET, sub=LMUL_SUB,
-                                        random=v.get("r"), rbits=cfg["rbits"])},
-    component=lambda cfg: LMulMac(float_format(cfg["fmt"]), float_format(cfg["acc"]),
-                                  offset_lsbs(float_format(cfg["fmt"]), LMUL_OFFSET), LMUL_SUB, cfg["round"],
-                                  cfg["sat"], cfg["rbits"]),
-    vectors=_vectors,
-    default_vectors=lambda cfg: 65536 * 16 + 200_000,
-    port_formats=_formats,
-    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
-    costs={"ops": lambda cfg: [("int_add", float_format(cfg["fmt"]).bits - 1), *_ops(cfg)[2:]]},
-))
+    def compute(self, v):
+        return {"y": lmul_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=self.round, sat=self.sat,
+                              offset=LMUL_OFFSET, sub=LMUL_SUB, random=v.get("r"), rbits=self.rbits)}
+
+    def circuit(self):
+        return LMulMac(self.fmt, self.acc, offset_lsbs(self.fmt, LMUL_OFFSET), LMUL_SUB, self.round, self.sat,
+                       self.rbits)
+
+    def ops(self):
+        return [("int_add", self.fmt.bits - 1), *self.accumulate_ops()]

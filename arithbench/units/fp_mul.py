@@ -1,11 +1,11 @@
 """Catalog entry: float multiplier."""
 
+from ..catalog import UnitConfig, register
 from ..errors import UsageError
-from ..catalog import UnitSpec, register
-from ..params import RBITS, Param, saturation
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..models.mul import fp_mul
+from ..params import RBITS, Param, saturation
 from ..rtl.fp_mul import FpMul
 from ..vectors import float_pairs, with_random_bits
 
@@ -16,30 +16,13 @@ def _check_format(name):
         raise UsageError(f"fp_mul: format {name!r} has no sign or no subnormals; use a signed ExMy format")
 
 
-def _model(cfg, inputs):
-    fmt, out = float_format(cfg["fmt"]), float_format(cfg["out"])
-    return {"y": fp_mul(fmt, out, inputs["a"], inputs["b"], rounding=cfg["round"], sat=cfg["sat"],
-                        random=inputs.get("r"), rbits=cfg["rbits"])}
-
-
-def _vectors(cfg, plan):
-    pairs = float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed)
-    return with_random_bits(pairs, cfg["rbits"], plan.count is None, plan.seed) if cfg["round"] == "sr" else pairs
-
-
-def _ops(cfg):
-    """Significand multiply, exponent add, normalisation and rounding add (and the random-bit add)."""
-    fmt, out = float_format(cfg["fmt"]), float_format(cfg["out"])
-    ops = [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", out.man_bits + 2)]
-    return ops + [("int_add", cfg["rbits"])] if cfg["round"] == "sr" else ops
-
-
-register(UnitSpec(
-    name="fp_mul",
-    shown=({"fmt": "e4m3"}, {"fmt": "e5m2"}),
-    role="multiplier",
-    doc="Float multiplier: exact product of two fmt codes, rounded once into out.",
-    params=(
+@register
+class FpMulUnit(UnitConfig):
+    name = "fp_mul"
+    doc = "Float multiplier: exact product of two fmt codes, rounded once into out."
+    role = "multiplier"
+    shown = ({"fmt": "e4m3"}, {"fmt": "e5m2"})
+    params = (
         Param("fmt", "format", "e4m3", "operand format", check=_check_format),
         Param("out", "format", None, "result format (default: fmt)", default_from="fmt", check=_check_format),
         Param("round", "choice", "rne", "rounding mode (sr: stochastic, rbits random bits on port r)",
@@ -47,16 +30,33 @@ register(UnitSpec(
         RBITS,
         saturation("saturate overflow and inf to +-max (OCP saturating mode); else IEEE: inf, or NaN "
                    "where the format has no inf"),
-    ),
-    model=_model,
-    component=lambda cfg: FpMul(float_format(cfg["fmt"]), float_format(cfg["out"]), cfg["round"], cfg["sat"],
-                                cfg["rbits"]),
-    vectors=_vectors,
-    default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
-    grid=lambda cfg: None if cfg["round"] == "sr" else {"a": float_format(cfg["fmt"]).bits,
-                                                        "b": float_format(cfg["fmt"]).bits},
-    port_formats=lambda cfg: {"a": float_format(cfg["fmt"]), "b": float_format(cfg["fmt"]),
-                              "y": float_format(cfg["out"])},
-    exact=lambda cfg, v: v["a"] * v["b"],
-    costs={"ops": _ops},
-))
+    )
+
+    def compute(self, inputs):
+        return {"y": fp_mul(self.fmt, self.out, inputs["a"], inputs["b"], rounding=self.round, sat=self.sat,
+                            random=inputs.get("r"), rbits=self.rbits)}
+
+    def circuit(self):
+        return FpMul(self.fmt, self.out, self.round, self.sat, self.rbits)
+
+    def make_vectors(self, plan):
+        pairs = float_pairs(self.fmt, plan.count, plan.seed)
+        return with_random_bits(pairs, self.rbits, plan.count is None, plan.seed) if self.round == "sr" else pairs
+
+    def default_count(self):
+        return None if self.fmt.bits <= 8 else 1_000_000
+
+    def input_grid(self):
+        return None if self.round == "sr" else {"a": self.fmt.bits, "b": self.fmt.bits}
+
+    def port_formats(self):
+        return {"a": self.fmt, "b": self.fmt, "y": self.out}
+
+    def exact(self, v):
+        return v["a"] * v["b"]
+
+    def ops(self):
+        """Significand multiply, exponent add, normalisation and rounding add (and the random-bit add)."""
+        fmt, out = self.fmt, self.out
+        ops = [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", out.man_bits + 2)]
+        return ops + [("int_add", self.rbits)] if self.round == "sr" else ops

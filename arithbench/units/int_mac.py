@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..catalog import UnitSpec, VectorPlan, register
+from ..catalog import UnitConfig, VectorPlan, register
 from ..models.formats import IntFormat
 from ..models.intmac import int8_mac, int16_fma
 from ..errors import UsageError
@@ -24,68 +24,78 @@ def _check_bound(value):
         raise UsageError(f"int16_fma: parameter bound must be 0 or positive, not {value}")
 
 
-def _check_fma(values):
-    if values["bound"] and not values["clocked"]:
-        raise UsageError("int16_fma: bound moves partial sums out of the clocked unit; add -p clocked=true")
+@register
+class Int16FmaUnit(UnitConfig):
+    name = "int16_fma"
+    doc = "y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S])."
+    role = "mac"
+    shown = ({},)
+    params = (SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
+                                  "(0: never)", check=_check_bound, hint="0 or a positive count", quiet_default=True))
+
+    def check(self):
+        if self.bound and not self.clocked:
+            raise UsageError("int16_fma: bound moves partial sums out of the clocked unit; add -p clocked=true")
+
+    def compute(self, v):
+        y, ovf = int16_fma(v["a0"], v["b0"], v["a1"], v["b1"], v["c"], sat=self.sat)
+        return {"y": y, "ovf": ovf}
+
+    def circuit(self):
+        return IntDotAcc(16, 2, self.sat)
+
+    def make_vectors(self, plan: VectorPlan):
+        widths = {"a0": 16, "b0": 16, "a1": 16, "b1": 16, "c": 32}
+        corners = {n: int_corners(w) for n, w in widths.items()}
+        return mixed(corners, widths, plan.count or 1_000_000, plan.seed)
+
+    def default_count(self):
+        return 1_000_000
+
+    def macs(self):
+        return 2
+
+    def port_formats(self):
+        return {**{n: IntFormat(16) for n in ("a0", "b0", "a1", "b1")}, "c": INT32, "y": INT32}
+
+    def exact(self, v):
+        return v["c"] + v["a0"] * v["b0"] + v["a1"] * v["b1"]
+
+    def ops(self):
+        return [("int_mul", 16), ("int_mul", 16), ("int_add", 32), ("int_add", 32)]
 
 
-def _fma_vectors(cfg, plan: VectorPlan):
-    widths = {"a0": 16, "b0": 16, "a1": 16, "b1": 16, "c": 32}
-    corners = {n: int_corners(w) for n, w in widths.items()}
-    return mixed(corners, widths, plan.count or 1_000_000, plan.seed)
+@register
+class Int8MacUnit(UnitConfig):
+    name = "int8_mac"
+    doc = "y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners."
+    role = "mac"
+    shown = ({},)
+    params = (SAT, CLOCKED)
 
+    def compute(self, v):
+        y, ovf = int8_mac(v["a"], v["b"], v["c"], sat=self.sat)
+        return {"y": y, "ovf": ovf}
 
-def _fma_model(cfg, v):
-    y, ovf = int16_fma(v["a0"], v["b0"], v["a1"], v["b1"], v["c"], sat=cfg["sat"])
-    return {"y": y, "ovf": ovf}
+    def circuit(self):
+        return IntDotAcc(8, 1, self.sat)
 
+    def make_vectors(self, plan: VectorPlan):
+        widths = {"a": 8, "b": 8, "c": 32}
+        everything = np.arange(256, dtype=np.uint64)
+        if (plan.count or 0) < 65536 * len(ACC_CORNERS):  # too few for the full grid
+            corners = {"a": int_corners(8), "b": int_corners(8), "c": ACC_CORNERS}
+            return mixed(corners, widths, plan.count or 0, plan.seed)
+        return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths, plan.count or 0, plan.seed)
 
-register(UnitSpec(
-    name="int16_fma",
-    shown=({},),
-    role="mac",
-    macs=lambda cfg: 2,
-    doc="y = c + a0*b0 + a1*b1: INT16 pairs into an INT32 accumulator (AVX-512 VNNI VPDPWSSD[S]).",
-    params=(SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
-                                      "(0: never)", check=_check_bound, hint="0 or a positive count",
-                                      quiet_default=True)),
-    model=_fma_model,
-    component=lambda cfg: IntDotAcc(16, 2, cfg["sat"]),
-    vectors=_fma_vectors,
-    default_vectors=lambda cfg: 1_000_000,
-    port_formats=lambda cfg: {**{n: IntFormat(16) for n in ("a0", "b0", "a1", "b1")}, "c": INT32, "y": INT32},
-    exact=lambda cfg, v: v["c"] + v["a0"] * v["b0"] + v["a1"] * v["b1"],
-    costs={"ops": lambda cfg: [("int_mul", 16), ("int_mul", 16), ("int_add", 32), ("int_add", 32)]},
-    check=_check_fma,
-))
+    def default_count(self):
+        return 65536 * len(ACC_CORNERS) + 200_000
 
+    def port_formats(self):
+        return {"a": IntFormat(8), "b": IntFormat(8), "c": INT32, "y": INT32}
 
-def _mac_vectors(cfg, plan: VectorPlan):
-    widths = {"a": 8, "b": 8, "c": 32}
-    everything = np.arange(256, dtype=np.uint64)
-    if (plan.count or 0) < 65536 * len(ACC_CORNERS):  # too few for the full grid
-        corners = {"a": int_corners(8), "b": int_corners(8), "c": ACC_CORNERS}
-        return mixed(corners, widths, plan.count or 0, plan.seed)
-    return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths,
-                   plan.count or 0, plan.seed)
+    def exact(self, v):
+        return v["c"] + v["a"] * v["b"]
 
-
-def _mac_model(cfg, v):
-    y, ovf = int8_mac(v["a"], v["b"], v["c"], sat=cfg["sat"])
-    return {"y": y, "ovf": ovf}
-
-
-register(UnitSpec(
-    name="int8_mac",
-    shown=({},),
-    role="mac",
-    doc="y = c + a*b: INT8 operands into an INT32 accumulator; every operand pair with 16 accumulator corners.",
-    params=(SAT, CLOCKED),
-    model=_mac_model,
-    component=lambda cfg: IntDotAcc(8, 1, cfg["sat"]),
-    vectors=_mac_vectors,
-    default_vectors=lambda cfg: 65536 * len(ACC_CORNERS) + 200_000,
-    port_formats=lambda cfg: {"a": IntFormat(8), "b": IntFormat(8), "c": INT32, "y": INT32},
-    exact=lambda cfg, v: v["c"] + v["a"] * v["b"],
-    costs={"ops": lambda cfg: [("int_mul", 8), ("int_add", 32)]},
-))
+    def ops(self):
+        return [("int_mul", 8), ("int_add", 32)]

@@ -1,6 +1,6 @@
 """Catalog entry: L-Mul, multiplication by one integer addition."""
 
-from ..catalog import UnitSpec, register
+from ..catalog import UnitConfig, register
 from ..errors import UsageError
 from ..models.formats import float_format
 from ..models.lmul import SUBNORMAL_POLICIES, lmul, offset_lsbs
@@ -20,36 +20,50 @@ def _check_offset(text):
         raise UsageError(f"lmul: parameter offset must be 'paper' or a count of mantissa LSBs, not {text!r}")
 
 
-def _offset(cfg):
-    fmt = float_format(cfg["fmt"])
-    off = offset_lsbs(fmt, cfg["offset"])
-    if off >= 1 << fmt.man_bits and cfg["offset"] != "paper":
-        raise UsageError(f"lmul: offset {off} must be below 2**{fmt.man_bits} for {fmt.name}")
-    return off
-
-
-register(UnitSpec(
-    name="lmul",
-    shown=({"fmt": "e4m3"}, {"fmt": "e5m2"}),
-    studies=("lmul_error",),
-    role="multiplier",
-    doc="L-Mul: a*b approximated by adding the exponent+mantissa fields (Luo & Sun 2024).",
-    params=(
+@register
+class LMulUnit(UnitConfig):
+    name = "lmul"
+    doc = "L-Mul: a*b approximated by adding the exponent+mantissa fields (Luo & Sun 2024)."
+    role = "multiplier"
+    shown = ({"fmt": "e4m3"}, {"fmt": "e5m2"})
+    studies = ("lmul_error",)
+    params = (
         Param("fmt", "format", "e4m3", "operand and result format", check=_check_format),
         Param("offset", "text", "paper", "constant added, in mantissa LSBs (paper: 2**(m-l(m)))",
               check=_check_offset, hint="paper, or a whole number below 2**m"),
         Param("sub", "choice", "flush", "subnormal operands: flush to zero, or raw bit fields",
               choices=SUBNORMAL_POLICIES),
         saturation("overflow and inf to +-max (else inf/NaN by the format)"),
-    ),
-    model=lambda cfg, inputs: {"y": lmul(float_format(cfg["fmt"]), inputs["a"], inputs["b"],
-                                         offset=_offset(cfg), sub=cfg["sub"], sat=cfg["sat"])},
-    component=lambda cfg: LMul(float_format(cfg["fmt"]), _offset(cfg), cfg["sub"], cfg["sat"]),
-    vectors=lambda cfg, plan: float_pairs(float_format(cfg["fmt"]), plan.count, plan.seed),
-    default_vectors=lambda cfg: None if float_format(cfg["fmt"]).bits <= 8 else 1_000_000,
-    grid=lambda cfg: {"a": float_format(cfg["fmt"]).bits, "b": float_format(cfg["fmt"]).bits},
-    port_formats=lambda cfg: {p: float_format(cfg["fmt"]) for p in ("a", "b", "y")},
-    exact=lambda cfg, v: v["a"] * v["b"],
-    costs={"ops": lambda cfg: [("int_add", float_format(cfg["fmt"]).bits - 1)]},  # + sign XOR, ~0
-    check=_offset,
-))
+    )
+
+    @property
+    def offset_lsbs(self) -> int:
+        return offset_lsbs(self.fmt, self.offset)
+
+    def check(self):
+        if self.offset != "paper" and self.offset_lsbs >= 1 << self.fmt.man_bits:
+            raise UsageError(f"lmul: offset {self.offset_lsbs} must be below 2**{self.fmt.man_bits} for {self.fmt.name}")
+
+    def compute(self, inputs):
+        return {"y": lmul(self.fmt, inputs["a"], inputs["b"], offset=self.offset_lsbs, sub=self.sub, sat=self.sat)}
+
+    def circuit(self):
+        return LMul(self.fmt, self.offset_lsbs, self.sub, self.sat)
+
+    def make_vectors(self, plan):
+        return float_pairs(self.fmt, plan.count, plan.seed)
+
+    def default_count(self):
+        return None if self.fmt.bits <= 8 else 1_000_000
+
+    def input_grid(self):
+        return {"a": self.fmt.bits, "b": self.fmt.bits}
+
+    def port_formats(self):
+        return {p: self.fmt for p in ("a", "b", "y")}
+
+    def exact(self, v):
+        return v["a"] * v["b"]
+
+    def ops(self):
+        return [("int_add", self.fmt.bits - 1)]  # + the sign XOR, ~0

@@ -8,7 +8,7 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from arithbench.api import Unit
-from arithbench.catalog import _UNITS, UnitSpec, VectorPlan, configure, register, units
+from arithbench.catalog import _UNITS, UnitConfig, VectorPlan, configure, register, units
 from arithbench.cli import main
 from arithbench.models.formats import IntFormat
 from arithbench.params import Param
@@ -35,6 +35,42 @@ def test_every_unit_fits_together(name):
     assert config.module_name.startswith(name) and configure(name).module_name == config.module_name
 
 
+def _report_and_default_configs():
+    from arithbench.catalog import shown
+
+    return {configure(name) for name in units()} | set(shown())
+
+
+def test_configurations_round_trip_and_have_unique_module_names():
+    """Every default and report configuration: configure(describe()) makes it again (the
+    command line's and the shards' way of passing it on), and no two share a module name."""
+    from arithbench.params import parse_assignments
+
+    configs = _report_and_default_configs()
+    for config in configs:
+        name, *args = config.describe().split()
+        again = configure(name, parse_assignments([a for a in args if a != "-p"]))
+        assert again == config and again.module_name == config.module_name and hash(again) == hash(config)
+    names = [c.module_name for c in configs]
+    assert len(names) == len(set(names))
+
+
+def test_report_configurations_have_outputs_on_their_ports():
+    for config in _report_and_default_configs():
+        inputs = config.vectors(VectorPlan(64, 2))
+        outs = {p["name"] for p in config.ports() if p["dir"] == "out"}
+        assert set(config.model(inputs)) == outs, config.module_name
+
+
+def test_parameters_are_typed_attributes():
+    from arithbench.models.formats import FloatFormat, float_format
+
+    config = configure("fp_mul", {"fmt": "bf16", "sat": "true"})
+    assert isinstance(config.fmt, FloatFormat) and config.out == float_format("bf16")
+    assert config.sat is True and config.rbits == 16 and config.values["fmt"] == "bf16"
+    assert configure("bfp_dot", {"k": "8"}).k == 8
+
+
 class ToyXor(wiring.Component):
     def __init__(self, width):
         super().__init__({"a": In(width), "b": In(width), "y": Out(width)})
@@ -45,17 +81,32 @@ class ToyXor(wiring.Component):
         return m
 
 
+class ToyXorUnit(UnitConfig):
+    """A unit defined outside the package: a class, registered, and nothing else touched."""
+
+    name = "toy_xor"
+    doc = "a toy: bitwise XOR, registered from a test"
+    params = (Param("width", "int", 4, "bits", choices=(2, 4)),)
+
+    def compute(self, v):
+        return {"y": np.asarray(v["a"], np.uint64) ^ np.asarray(v["b"], np.uint64)}
+
+    def circuit(self):
+        return ToyXor(self.width)
+
+    def make_vectors(self, plan):
+        return int_pairs(self.width, plan.count, plan.seed)
+
+    def default_count(self):
+        return None
+
+    def input_grid(self):
+        return {"a": self.width, "b": self.width}
+
+
 @pytest.fixture
 def toy_unit():
-    register(UnitSpec(
-        name="toy_xor", doc="a toy: bitwise XOR, registered from a test",
-        params=(Param("width", "int", 4, "bits", choices=(2, 4)),),
-        model=lambda cfg, v: {"y": np.asarray(v["a"], np.uint64) ^ np.asarray(v["b"], np.uint64)},
-        component=lambda cfg: ToyXor(cfg["width"]),
-        vectors=lambda cfg, plan: int_pairs(cfg["width"], plan.count, plan.seed),
-        default_vectors=lambda cfg: None,
-        grid=lambda cfg: {"a": cfg["width"], "b": cfg["width"]},
-    ))
+    register(ToyXorUnit)
     yield "toy_xor"
     _UNITS.pop("toy_xor")
 
@@ -79,12 +130,16 @@ def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_u
     from arithbench.catalog import shown
     from arithbench.reports.end_to_end import Data, comparison_class, row
 
-    assert "toy_xor" not in {c.spec.name for c in shown()}
-    spec = _UNITS["toy_xor"]
-    # stages is dropped from params: UnitSpec adds it again
-    toy = UnitSpec(**{**spec.__dict__, "params": spec.params[:-1], "role": "multiplier", "shown": ({"width": "4"},),
-                      "port_formats": lambda cfg: {p: IntFormat(cfg["width"]) for p in "aby"}})
-    register(toy)
+    assert "toy_xor" not in {c.name for c in shown()}
+
+    @register
+    class ComparedToy(ToyXorUnit):
+        role = "multiplier"
+        shown = ({"width": "4"},)
+
+        def port_formats(self):
+            return {p: IntFormat(self.width) for p in "aby"}
+
     names = [c.module_name for c in shown()]
     assert "toy_xor_width4" in names
     assert names.index("toy_xor_width4") < names.index(configure("bfp_dot").module_name)  # multipliers first

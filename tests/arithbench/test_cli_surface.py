@@ -51,7 +51,7 @@ def option_values(action: argparse.Action):
 
 def params_for(unit: str):
     spec = units().get(unit)
-    names = [p.name for p in spec.params] if spec else ["fmt", "width"]
+    names = [p.name for p in spec.parameters()] if spec else ["fmt", "width"]
     values = st.sampled_from(["e4m3", "bf16", "fp16", "8", "16", "32", "0", "-1", "true", "false", "maybe", "",
                               "rtz", "sr", "e2m1", "int8", "fp32", "e9m9"])
     item = st.one_of(st.tuples(st.sampled_from(names + ["colour"]), values).map(lambda kv: f"{kv[0]}={kv[1]}"),
