@@ -235,7 +235,7 @@ def pack(fmt: FloatFormat, negative: np.ndarray, sig: np.ndarray, exp: np.ndarra
     code = np.where(nan, fmt.nan_code if fmt.nan_code is not None else 0, code)
     is_nan_result = code == fmt.nan_code if fmt.nan_code is not None else np.zeros_like(nan)
     if fmt.signed:
-        signed = negative & ~is_nan_result
+        signed = negative & ~is_nan_result & ~nan  # NaN into a format without NaN is +0, whatever its sign
         if not fmt.has_negative_zero:
             signed &= code != 0
         code = np.where(signed, code | fmt.sign_mask, code)

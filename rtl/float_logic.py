@@ -101,14 +101,17 @@ def overflow_goes_to_max(rounding: str, sign: Value) -> Value:
 
 
 def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp: Value,
-                   rounding: str, sat: bool, name: str, random: Value | None = None) -> Signal:
-    """Round the exact finite value ``(-1)**sign * sig * 2**exp`` once into ``out``'s code.
+                   rounding: str, sat: bool, name: str, random: Value | None = None,
+                   nan: Value | None = None, inf: Value | None = None, inf_sign: Value | None = None) -> Value:
+    """Round the exact value ``(-1)**sign * sig * 2**exp`` once into ``out``'s code.
 
     ``sig`` is an unsigned integer of any width, ``exp`` a signed exponent of its LSB. Zero,
     subnormal results, the carry into the next binade and overflow follow
-    :func:`arithbench.models.codec.encode`. Special inputs (NaN, inf) are the caller's job.
-    ``rounding="sr"`` adds ``random`` to the ``len(random)`` bits below the result's LSB (the
-    bits below those are dropped) and keeps the carry, as ``round_integer`` defines it.
+    :func:`arithbench.models.codec.encode`. The value may be special (HardFloat's raw float):
+    the flag ``nan`` makes the result the format's NaN, ``inf`` an infinity of sign
+    ``inf_sign`` (default ``sign``) as :func:`special_code` maps it; ``sig`` and ``exp`` are then
+    ignored. ``rounding="sr"`` adds ``random`` to the ``len(random)`` bits below the result's
+    LSB (the bits below those are dropped) and keeps the carry, as ``round_integer`` defines it.
     """
     if (rounding == "sr") != (random is not None):
         raise ValueError("random bits go with rounding='sr' and only with it")
@@ -161,7 +164,12 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
                                     special_code(out, sat, sign, nan=False)))
     with m.Else():
         m.d.comb += code.eq(with_sign(out, sign, Cat(field_m, biased[:out.exp_bits])))
-    return code
+    if nan is None and inf is None:
+        return code
+    nan = Const(0) if nan is None else nan
+    inf = Const(0) if inf is None else inf
+    infinite = special_code(out, sat, sign if inf_sign is None else inf_sign, nan=False)
+    return Mux(nan, special_code(out, sat, 0, nan=True), Mux(inf, infinite, code))
 
 
 def with_sign(out: FloatFormat, sign: Value, magnitude: Value | int) -> Value:

@@ -17,7 +17,7 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, leading_one, round_and_pack, shift_right_sticky, special_code, unpack
+from .float_logic import EXP_WIDTH, leading_one, round_and_pack, shift_right_sticky, unpack
 from .lmul import LMul
 
 
@@ -88,17 +88,11 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
         m.d.comb += sign.eq(sign_big ^ negative)
     lsb_exp = Signal(signed(EXP_WIDTH), name="sum_lsb")
     m.d.comb += lsb_exp.eq(top_big - (window - 1) - 2)
-    finite = round_and_pack(m, acc, sign=sign, sig=magnitude, exp=lsb_exp, rounding=rounding, sat=sat, name="s",
-                            random=random)
-
     code = Signal(acc.bits, name="acc_code")
-    nan = c.is_nan | p.is_nan | (c.is_inf & p.is_inf & (c.sign != p.sign))
-    with m.If(nan):
-        m.d.comb += code.eq(special_code(acc, sat, 0, nan=True))
-    with m.Elif(c.is_inf | p.is_inf):
-        m.d.comb += code.eq(special_code(acc, sat, Mux(c.is_inf, c.sign, p.sign), nan=False))
-    with m.Else():
-        m.d.comb += code.eq(finite)
+    m.d.comb += code.eq(round_and_pack(m, acc, sign=sign, sig=magnitude, exp=lsb_exp, rounding=rounding, sat=sat,
+                                       name="s", random=random,
+                                       nan=c.is_nan | p.is_nan | (c.is_inf & p.is_inf & (c.sign != p.sign)),
+                                       inf=c.is_inf | p.is_inf, inf_sign=Mux(c.is_inf, c.sign, p.sign)))
     return code
 
 

@@ -7,7 +7,7 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, round_and_pack, special_code, unpack
+from .float_logic import EXP_WIDTH, round_and_pack, unpack
 
 
 class FpMul(wiring.Component):
@@ -40,14 +40,8 @@ class FpMul(wiring.Component):
             product.eq(a.sig * b.sig),
             exp.eq(a.exp + b.exp - 2 * fmt.man_bits),
         ]
-        finite = round_and_pack(m, out, sign=sign, sig=product, exp=exp,
-                                rounding=self.rounding, sat=self.sat, name="p",
-                                random=self.r if self.rounding == "sr" else None)
         nan = a.is_nan | b.is_nan | (a.is_inf & b.is_zero) | (b.is_inf & a.is_zero)
-        with m.If(nan):
-            m.d.comb += self.y.eq(special_code(out, self.sat, sign, nan=True))
-        with m.Elif(a.is_inf | b.is_inf):
-            m.d.comb += self.y.eq(special_code(out, self.sat, sign, nan=False))
-        with m.Else():
-            m.d.comb += self.y.eq(finite)
+        m.d.comb += self.y.eq(round_and_pack(m, out, sign=sign, sig=product, exp=exp, rounding=self.rounding,
+                                             sat=self.sat, name="p", random=self.r if self.rounding == "sr" else None,
+                                             nan=nan, inf=a.is_inf | b.is_inf))
         return m

@@ -15,7 +15,7 @@ from amaranth.lib.wiring import In, Out
 
 from ..models.block import MX_NAN_SCALE, mx_element
 from ..models.formats import float_format
-from .float_logic import EXP_WIDTH, round_and_pack, special_code, unpack
+from .float_logic import EXP_WIDTH, round_and_pack, unpack
 
 FP32 = float_format("fp32")
 
@@ -79,11 +79,9 @@ class MxDot(wiring.Component):
         # An exact zero sum is -0 when every product is -0, under rdn unless every one is +0 (IEEE 754 6.3).
         zero_sign = ~all_pos_zero if self.rounding == "rdn" else all_neg_zero
         sign = Mux(acc == 0, zero_sign, acc < 0)
-        rounded = round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding=self.rounding, sat=False,
-                                 name="dot", random=self.r if self.rounding == "sr" else None)
         nan = (self.sa == MX_NAN_SCALE) | (self.sb == MX_NAN_SCALE) | nan_product | (pos_inf & neg_inf)
-        infinite = special_code(FP32, False, neg_inf, nan=False)
-        m.d.comb += self.y.eq(Mux(nan, special_code(FP32, False, 0, nan=True),
-                                  Mux(pos_inf | neg_inf, infinite, rounded)))
+        m.d.comb += self.y.eq(round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding=self.rounding,
+                                             sat=False, name="dot", random=self.r if self.rounding == "sr" else None,
+                                             nan=nan, inf=pos_inf | neg_inf, inf_sign=neg_inf))
         return m
 

@@ -143,3 +143,15 @@ def test_spelled_format_needs_policy_and_exponent():
         float_format("e0m3fn")
     with pytest.raises(UsageError, match="exponent bits must be 1..8"):
         float_format("e9m3ieee")
+
+
+def test_nan_into_a_format_without_nan_is_plus_zero_whatever_its_sign():
+    """The codec's stated policy (and the RTL rounder's): a NaN result in a format with no NaN
+    encoding (e2m1, finite) is +0, not -0, even from a negative NaN or a NaN product of
+    operands of different signs."""
+    from arithbench.models.mul import fp_mul
+
+    e2m1, e4m3 = float_format("e2m1"), float_format("e4m3")
+    assert encode(e2m1, np.array([np.nan, -np.nan])).tolist() == [0, 0]
+    nan, minus_one = 0x7F, 0xB8  # e4m3 NaN and -1.0
+    assert fp_mul(e4m3, e2m1, np.array([nan, minus_one]), np.array([minus_one, nan])).tolist() == [0, 0]
