@@ -83,17 +83,26 @@ def _lmul(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset, sub: str, s
         zero |= (exp_a == 0) | (exp_b == 0)
     nan_in, inf_in = nan_a | nan_b, inf_a | inf_b
     infinite = inf_in & ~zero & ~nan_in
-    # Results that depend only on the sign (and on whether an infinity survives), by code.
-    with np.errstate(invalid="ignore"):
-        special = encode(fmt, np.array([[np.nan, np.inf], [-np.nan, -np.inf]]), sat=sat)[sign, infinite.astype(np.int64)]
-    over_code = encode(fmt, np.array([np.inf, -np.inf]), sat=sat)[sign]
-    zero_code = encode(fmt, np.array([0.0, -0.0]))[sign]
+    specials, overs, zeros = _sign_codes(fmt, sat)
+    special, over_code, zero_code = specials[sign, infinite.astype(np.int64)], overs[sign], zeros[sign]
     result = (sign << (fmt.bits - 1)) | total
     result = np.where(total > fmt.max_code, over_code, result)
     result = np.where(total < (1 << fmt.man_bits), zero_code, result)
     result = np.where(zero, zero_code, result)
     result = np.where(nan_in | inf_in, special, result)
     return result.astype(np.int64)
+
+
+@functools.lru_cache(maxsize=32)
+def _sign_codes(fmt: FloatFormat, sat: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Results that depend only on the sign (index 0: positive): NaN or surviving infinity
+    (second index 1), overflow, zero."""
+    with np.errstate(invalid="ignore"):
+        specials = encode(fmt, np.array([[np.nan, np.inf], [-np.nan, -np.inf]]), sat=sat)
+    tables = specials, encode(fmt, np.array([np.inf, -np.inf]), sat=sat), encode(fmt, np.array([0.0, -0.0]))
+    for table in tables:
+        table.flags.writeable = False
+    return tables
 
 
 def _classes(fmt: FloatFormat, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -92,6 +92,22 @@ def _operand_words(fmt: FloatFormat, first: bool) -> np.ndarray:
 _CHUNK = 1 << 15
 
 
+@functools.lru_cache(maxsize=32)
+def _fixed_results(out: FloatFormat, rounding: str, sat: bool) -> tuple[np.ndarray, ...]:
+    """By sign (index 0: positive): the magnitudes of an overflowing and of a deeply underflowing
+    result (the sign is attached later), and the whole codes of an infinite and a NaN one."""
+    signs = np.array([False, True])
+    big = out.inf_code if out.has_inf else out.nan_code
+    overflow = np.array([out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
+                         for neg in (False, True)])
+    tiny = rounds_away_from_zero(rounding, signs).astype(np.int64)
+    infinity = pack(out, signs, [0, 0], [0, 0], rounding, sat, inf=True)
+    nan_codes = pack(out, signs, [0, 0], [0, 0], rounding, sat, nan=True)
+    for table in (overflow, tiny, infinity, nan_codes):
+        table.flags.writeable = False
+    return overflow, tiny, infinity, nan_codes
+
+
 def _tabulated(fmt, out, a, b, rounding, sat):
     """:func:`fp_mul` for 16-bit operands through tables, as whole-array arithmetic: one sum of
     two operand words (:func:`_operand_words`) gives the sign, the exponent and the index of the
@@ -105,15 +121,7 @@ def _tabulated(fmt, out, a, b, rounding, sat):
     # Only the directed modes round by sign: the others share one table.
     directed = rounding in ("rup", "rdn")
     products = [_rounded_products(fmt, out, rounding, neg) for neg in ((False, True) if directed else (False,))]
-    signs = np.array([False, True])
-    # Magnitudes (the sign is attached last) of overflow, deep underflow, inf and NaN, by sign.
-    big = out.inf_code if out.has_inf else out.nan_code
-    overflow = np.array([out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
-                         for neg in (False, True)])
-    tiny = rounds_away_from_zero(rounding, signs).astype(np.int64)
-    # Whole codes, sign included, of an infinite and a NaN product by its sign.
-    infinity = pack(out, signs, [0, 0], [0, 0], rounding, sat, inf=True)
-    nan_codes = pack(out, signs, [0, 0], [0, 0], rounding, sat, nan=True)
+    overflow, tiny, infinity, nan_codes = _fixed_results(out, rounding, sat)
     top = (out.max_biased_exp << mo) + out.max_mantissa_at_top  # the largest finite magnitude's code
     deep_below, sub_below = -mo << mo, 1 << mo  # biased exponent <= -mo - 1; biased exponent < 1
     zero_below = (_ZERO // 2) << mo
