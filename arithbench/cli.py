@@ -426,17 +426,14 @@ def cmd_cost(args) -> int:
         print(f"  leakage      {figures['leakage_nw']:.3g} nW")
     print(f"  transistors  {figures['transistors']:,} (CMOS weights after ABC), {figures['nand2_eq']:,.0f} NAND2 eq., "
           f"depth {figures['depth']} gates")
-    for key, v in figures.items():
-        if key.startswith("energy_pj["):
-            print(f"  energy       {v:.4g} pJ/op on {key[10:-1]} data (Liberty: switching + internal + leakage, "
-                  "cell-mapped netlist, 1.8 V)")
+    for data, v in figures.get("energy_pj", {}).items():
+        print(f"  energy       {v:.4g} pJ/op on {data} data (Liberty: switching + internal + leakage, "
+              "cell-mapped netlist, 1.8 V)")
     print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
           "Horowitz 45 nm)")
-    for key, v in figures.items():
-        if key.startswith("energy_activity_pj"):
-            data = key[key.index("[") + 1:-1]
-            print(f"               {v:.4g} pJ/op by switching activity on {data} "
-                  "(gate-level SAIF, calibrated: 8-bit add = 0.03 pJ)")
+    for data, v in figures["energy_activity_pj"].items():
+        print(f"               {v:.4g} pJ/op by switching activity on {data} "
+              "(gate-level SAIF, calibrated: 8-bit add = 0.03 pJ)")
     return 0
 
 

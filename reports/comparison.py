@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .costs import figure
 from .plots import pareto, pyplot, save
 
 COLUMNS = ("class", "unit", "bits_per_element", "macs_per_op", "err_normal", "err_student_t3", "area_per_mac_um2",
@@ -15,8 +16,8 @@ COLUMNS = ("class", "unit", "bits_per_element", "macs_per_op", "err_normal", "er
 
 
 #: Per-MAC figures and the per-operation cost each divides (None where the flow has no such figure).
-PER_MAC = {"area_per_mac_um2": "area_um2", "energy_per_mac_pj": "energy_pj[normal]",
-           "transistors_per_mac": "transistors", "activity_per_mac_pj": "energy_activity_pj[normal]"}
+PER_MAC = {"area_per_mac_um2": "area_um2", "energy_per_mac_pj": ("energy_pj", "normal"),
+           "transistors_per_mac": "transistors", "activity_per_mac_pj": ("energy_activity_pj", "normal")}
 
 
 def columns(table: list[dict]) -> tuple[str, ...]:
@@ -38,7 +39,8 @@ def rows(end_to_end: list[dict], costs: list[dict]) -> list[dict]:
     for name, row in out.items():
         cost = by_unit.get(name, {})
         macs = cost.get("macs_per_op", 1)
-        row.update({key: cost[per_op] / macs if cost.get(per_op) else None for key, per_op in PER_MAC.items()},
+        row.update({key: figure(cost, per_op) / macs if figure(cost, per_op) else None
+                    for key, per_op in PER_MAC.items()},
                    macs_per_op=macs, delay_ns=cost.get("delay_ns"))
     order = {"multipliers": 0, "block dot products": 2}  # then MACs, by accumulator
     return sorted(out.values(), key=lambda r: (order.get(r["class"], 1), r["class"], r["unit"]))

@@ -32,7 +32,7 @@ from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .cache import cached
 from .findings import findings
-from .costs import VERDICT_RULE, claim_configs, cost_claims, unit_costs
+from .costs import VERDICT_RULE, claim_configs, cost_claims, figure, unit_costs
 from . import dot_error
 from .claims import block_claims, dfp_claims
 from .studies import STUDIES
@@ -411,9 +411,9 @@ COST_COLUMNS = ("unit", "area_um2", "delay_ns", "fmax_mhz", "leakage_nw", "energ
 
 
 def cost_rows(costs: list[dict]) -> list[dict]:
-    return [{**c, "energy_pj_normal": c.get("energy_pj[normal]"),
-             "energy_activity_pj_uniform": c.get("energy_activity_pj[uniform codes]"),
-             "energy_activity_pj_normal": c.get("energy_activity_pj[normal]")} for c in costs]
+    return [{**c, "energy_pj_normal": figure(c, ("energy_pj", "normal")),
+             "energy_activity_pj_uniform": figure(c, ("energy_activity_pj", "uniform codes")),
+             "energy_activity_pj_normal": figure(c, ("energy_activity_pj", "normal"))} for c in costs]
 
 
 def block_plot(rows: list[dict], path: Path) -> None:

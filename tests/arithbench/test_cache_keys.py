@@ -68,9 +68,9 @@ def test_edits_to_a_unit_entry_and_to_its_rtl_reach_generate_verify_and_cost(tre
     v0, verified0, cost0 = snapshot()
     assert verified0 == 0
 
-    # The catalog entry decides the component's arguments: unsigned arithmetic for a signed unit.
-    edit(tree / "arithbench" / "units" / "int_add.py", "component=lambda cfg: IntAdd(_fmt(cfg))",
-         "component=lambda cfg: IntAdd(IntFormat(cfg['width'], False))")
+    # The catalog class decides the component's arguments: unsigned arithmetic for a signed unit.
+    edit(tree / "arithbench" / "units" / "int_add.py", "return IntAdd(self.operands)",
+         "return IntAdd(IntFormat(self.width, False))")
     v1, verified1, cost1 = snapshot()
     assert v1 != v0 and verified1 == 1  # regenerated, rebuilt, and the mismatch found
     assert cost1["verilog_sha256"] == hashlib.sha256(v1.encode()).hexdigest()[:16] != cost0["verilog_sha256"]

@@ -7,7 +7,6 @@ it, which is where bad input must be caught.
 """
 
 import argparse
-import os
 from pathlib import Path
 
 import pytest

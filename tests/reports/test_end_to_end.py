@@ -77,8 +77,8 @@ def test_block_costs_compare_per_multiply_accumulate():
     rows = comparison.rows(
         [{"unit": c.module_name, "class": "block dot products", "data": "normal", "mean_err": 0.01,
           "bits_per_element": 4.5} for c in (bfp, mx)],
-        [{"unit": bfp.module_name, "macs_per_op": 16, "area_um2": 6400.0, "energy_pj[normal]": 8.0},
-         {"unit": mx.module_name, "macs_per_op": 32, "area_um2": 6400.0, "energy_pj[normal]": 8.0}])
+        [{"unit": bfp.module_name, "macs_per_op": 16, "area_um2": 6400.0, "energy_pj": {"normal": 8.0}},
+         {"unit": mx.module_name, "macs_per_op": 32, "area_um2": 6400.0, "energy_pj": {"normal": 8.0}}])
     per_mac = {r["unit"]: (r["area_per_mac_um2"], r["energy_per_mac_pj"]) for r in rows}
     assert per_mac == {bfp.module_name: (400.0, 0.5), mx.module_name: (200.0, 0.25)}
 

@@ -5,26 +5,14 @@ import re
 import shutil
 import subprocess
 
-import numpy as np
 import pytest
 
 from arithbench.reports.document import fmt_value
-from arithbench.reports.report import configurations, load_data, run, select_units
+from arithbench.reports.report import run, select_units
 
 pytestmark = pytest.mark.xdist_group("report")  # one worker builds the report once
 
 NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-@pytest.fixture(scope="module")
-def report(build_root, tmp_path_factory):
-    """fp_mul and lmul as --unit configurations, with a user's data set beside the synthetic ones."""
-    out = tmp_path_factory.mktemp("report") / "report"
-    np.save(out.parent / "weights.npy", np.random.default_rng(3).laplace(size=(32, 32)))
-    configs = configurations([f"{unit} fmt={fmt}" for unit in ("fp_mul", "lmul") for fmt in ("e4m3", "e5m2")])
-    results = run(out, configs, data=(load_data(out.parent / "weights.npy"),), sim="verilator",
-                  root=build_root, command="pytest")
-    return out, results
 
 
 def _leaves(obj):
