@@ -42,6 +42,14 @@ def test_mixed_formats_and_directed_rounding(build_root):
 
 
 @pytest.mark.sim
+def test_nan_products_into_a_format_without_nan(build_root):
+    """e4m3 NaN (and inf times zero) into e2m1, which has no NaN: +0 in RTL and model alike,
+    whatever the product's sign (the model gave -0 before 2026-11-30)."""
+    verdict = verify(configure("fp_mul", {"fmt": "e4m3", "out": "e2m1"}), root=build_root)
+    assert verdict.exhaustive and verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
 def test_stochastic_rounding_exhaustive_over_a_and_b_crossed_with_random_bits(build_root):
     verdict = verify(configure("fp_mul", {"fmt": "e4m3", "round": "sr"}), root=build_root)
     assert verdict.exhaustive and verdict.vectors == 65536 * 12
