@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from .codec import SR_BITS, int_value, pack, round_shift, rounds_away, rounds_away_from_zero, split
+from .codec import SR_BITS, int_value, pack, round_shift, split
 from .formats import FloatFormat, IntFormat
 from .table import TABLE_BITS, lookup
 
@@ -94,18 +94,17 @@ _CHUNK = 1 << 15
 
 @functools.lru_cache(maxsize=32)
 def _fixed_results(out: FloatFormat, rounding: str, sat: bool) -> tuple[np.ndarray, ...]:
-    """By sign (index 0: positive): the magnitudes of an overflowing and of a deeply underflowing
-    result (the sign is attached later), and the whole codes of an infinite and a NaN one."""
-    signs = np.array([False, True])
-    big = out.inf_code if out.has_inf else out.nan_code
-    overflow = np.array([out.max_code if sat or big is None or not rounds_away(rounding, np.bool_(neg)) else big
-                         for neg in (False, True)])
-    tiny = rounds_away_from_zero(rounding, signs).astype(np.int64)
-    infinity = pack(out, signs, [0, 0], [0, 0], rounding, sat, inf=True)
-    nan_codes = pack(out, signs, [0, 0], [0, 0], rounding, sat, nan=True)
-    for table in (overflow, tiny, infinity, nan_codes):
+    """By sign (index 0: positive), the whole codes :func:`pack` gives an overflowing, a deeply
+    underflowing (below half the smallest subnormal), an exactly zero, an infinite and a NaN
+    product: the results that do not depend on the product's digits."""
+    signs, one, far = np.array([False, True]), np.ones(2, np.int64), np.full(2, 1 << 12)
+    results = (pack(out, signs, one, far, rounding, sat), pack(out, signs, one, -far, rounding, sat),
+               pack(out, signs, 0 * one, 0 * one, rounding, sat),
+               pack(out, signs, 0 * one, 0 * one, rounding, sat, inf=True),
+               pack(out, signs, 0 * one, 0 * one, rounding, sat, nan=True))
+    for table in results:
         table.flags.writeable = False
-    return overflow, tiny, infinity, nan_codes
+    return results
 
 
 def _tabulated(fmt, out, a, b, rounding, sat):
@@ -121,7 +120,7 @@ def _tabulated(fmt, out, a, b, rounding, sat):
     # Only the directed modes round by sign: the others share one table.
     directed = rounding in ("rup", "rdn")
     products = [_rounded_products(fmt, out, rounding, neg) for neg in ((False, True) if directed else (False,))]
-    overflow, tiny, infinity, nan_codes = _fixed_results(out, rounding, sat)
+    overflow, tiny, zero, infinity, nan_codes = _fixed_results(out, rounding, sat)
     top = (out.max_biased_exp << mo) + out.max_mantissa_at_top  # the largest finite magnitude's code
     deep_below, sub_below = -mo << mo, 1 << mo  # biased exponent <= -mo - 1; biased exponent < 1
     zero_below = (_ZERO // 2) << mo
@@ -137,21 +136,22 @@ def _tabulated(fmt, out, a, b, rounding, sat):
                                                                  products[0][index])
         exp = s >> _HIGH
         code = (exp << mo) + entry
-        mag = np.where(code > top, overflow[negative], np.where(code < deep_below, tiny[negative], code))
-        if directed:  # exact zeros stay zero (below deep, where directed modes give the tiny step)
-            mag = np.where(code < zero_below, 0, mag)
+        mag = code.copy()
         band = np.flatnonzero((code >= deep_below) & (code < sub_below))
         if len(band):
             product = (index[band] >> w) * (index[band] & ((1 << w) - 1))
             shift = sub_lsb - exp[band]
             rounded = round_shift(product, np.maximum(shift, 0), negative[band] == 1, rounding)
             mag[band] = np.where(shift < 0, product << np.clip(-shift, 0, 62), rounded)
+        # The sign on finite magnitudes (a subnormal-band result may have rounded to zero) ...
         signed = negative == 1
         if not out.has_negative_zero:
             signed &= mag != 0
-        if out.nan_code is not None:
-            signed &= mag != out.nan_code
         mag |= signed.astype(np.int64) << (out.bits - 1)
+        # ... then the whole codes of the results that do not depend on the digits.
+        mag = np.where(code > top, overflow[negative], np.where(code < deep_below, tiny[negative], mag))
+        if directed:  # exact zeros stay zero (below deep, where directed modes give the tiny step)
+            mag = np.where(code < zero_below, zero[negative], mag)
         special = np.flatnonzero(code > special_above)
         if len(special):
             c, neg = code[special], negative[special]

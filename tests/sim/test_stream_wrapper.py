@@ -15,26 +15,37 @@ def _hex_file(path, words, nbytes):
     path.write_text("".join(int(w).to_bytes(nbytes, "big").hex() + "\n" for w in words))
 
 
-@pytest.mark.parametrize("width, lanes", [(8, 4), (13, 3), (24, 2), (64, 2), (100, 3)])
-def test_words_round_trip(tmp_path, width, lanes):
+def _codes(width, lanes, steps):
+    """Random codes of ``width`` bits for ``steps`` words of ``lanes`` lanes (2-D rows of 64-bit
+    words over 64 bits)."""
     rng = np.random.default_rng(width)
-    steps = 5
     if width > 64:
         codes = rng.integers(0, 1 << 63, (steps * lanes, 2), dtype=np.uint64)
         codes[:, 1] &= np.uint64((1 << (width - 64)) - 1)
-    else:
-        codes = rng.integers(0, 1 << width, steps * lanes, dtype=np.uint64)
-    write_words(tmp_path / "in_a.bin", codes, width, lanes)
-    raw = (tmp_path / "in_a.bin").read_bytes()
-    nbytes = len(raw) // steps
-    words = [int.from_bytes(raw[i * nbytes:(i + 1) * nbytes], "big") for i in range(steps)]
-    # lane i of a word sits at bits [i*stride, i*stride + width): the layout the wrapper slices
+        return codes
+    return rng.integers(0, 1 << width, steps * lanes, dtype=np.uint64)
+
+
+def _assert_lanes(words, codes, width, lanes, nbytes):
+    """Lane i of each ``nbytes``-byte word sits at bits [i*stride, i*stride + width): the layout
+    the wrapper slices."""
     stride = nbytes * 8 // lanes
     for step, word in enumerate(words):
         for lane in range(lanes):
             code = codes[step * lanes + lane]
             value = int(code) if width <= 64 else int(code[0]) | int(code[1]) << 64
             assert (word >> (lane * stride)) & ((1 << width) - 1) == value
+
+
+@pytest.mark.parametrize("width, lanes", [(8, 4), (13, 3), (24, 2), (64, 2), (100, 3)])
+def test_words_round_trip(tmp_path, width, lanes):
+    steps = 5
+    codes = _codes(width, lanes, steps)
+    write_words(tmp_path / "in_a.bin", codes, width, lanes)
+    raw = (tmp_path / "in_a.bin").read_bytes()
+    nbytes = len(raw) // steps
+    words = [int.from_bytes(raw[i * nbytes:(i + 1) * nbytes], "big") for i in range(steps)]
+    _assert_lanes(words, codes, width, lanes, nbytes)
     _hex_file(tmp_path / "out_y.hex", words, nbytes)
     np.testing.assert_array_equal(read_words(tmp_path / "out_y.hex", width, lanes, steps), codes)
 
@@ -43,23 +54,13 @@ def test_words_round_trip(tmp_path, width, lanes):
 def test_dpi_step_files_put_lane_i_at_its_slice(tmp_path, width, lanes):
     """A DPI step file holds, per step, the little-endian word whose bits [i*stride, i*stride +
     width) are lane i's code: what the generated C copies into the wrapper."""
-    rng = np.random.default_rng(width)
     steps = 5
-    if width > 64:
-        codes = rng.integers(0, 1 << 63, (steps * lanes, 2), dtype=np.uint64)
-        codes[:, 1] &= np.uint64((1 << (width - 64)) - 1)
-    else:
-        codes = rng.integers(0, 1 << width, steps * lanes, dtype=np.uint64)
+    codes = _codes(width, lanes, steps)
     write_step_file(tmp_path / "in_a.bin", codes, width)
     raw = (tmp_path / "in_a.bin").read_bytes()
     nbytes = len(raw) // steps
-    stride = nbytes * 8 // lanes
-    for step in range(steps):
-        word = int.from_bytes(raw[step * nbytes:(step + 1) * nbytes], "little")
-        for lane in range(lanes):
-            code = codes[step * lanes + lane]
-            value = int(code) if width <= 64 else int(code[0]) | int(code[1]) << 64
-            assert (word >> (lane * stride)) & ((1 << width) - 1) == value
+    _assert_lanes([int.from_bytes(raw[i * nbytes:(i + 1) * nbytes], "little") for i in range(steps)],
+                  codes, width, lanes, nbytes)
     np.testing.assert_array_equal(read_step_file(tmp_path / "in_a.bin", width), codes)
 
 
