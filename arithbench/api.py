@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .catalog import UnitConfig
 from .catalog import configure as _configure
 from .errors import UsageError
@@ -35,42 +36,67 @@ def _format(fmt: str | FloatFormat) -> FloatFormat:
     return float_format(fmt)
 
 
-def _codes(name: str, codes) -> np.ndarray:
-    array = np.asarray(codes)
-    if array.dtype.kind not in "iub":
-        raise UsageError(f"{name} must be integer codes, not {array.dtype} values: "
-                         "turn values into codes with arithbench.quantize")
-    if array.dtype.kind == "i" and (array < 0).any():
-        raise UsageError(f"{name} holds negative numbers: codes are unsigned bit patterns")
-    return array.astype(np.uint64)
+def _values(values) -> np.ndarray:
+    if values is None or isinstance(values, (str, bytes)):
+        raise UsageError(f"values must be numbers (a number, a list or an array), not {values!r}")
+    try:
+        array = np.asarray(values)
+        if array.dtype.kind not in "iufb":
+            raise TypeError(f"the array holds {array.dtype}")
+        return array.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"values must be numbers (a number, a list or an array): {exc}") from None
 
 
 def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool | None = None,
              random=None, rbits: int = 16) -> np.ndarray:
     """Float values to ``fmt`` codes (uint64), rounded once (``rne``, ``rtz``, ``rna``, ``rup``,
-    ``rdn``, or ``sr``: stochastic, with ``random``, one ``rbits``-bit integer per value).
-    Overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN where the
-    format has no inf); ``sat=None`` takes the format's default, as units do (IEEE formats do
-    not saturate, OCP and other formats do)."""
+    ``rdn``, or ``sr``: stochastic, with ``random``, one ``rbits``-bit integer per value, 2 to
+    24 bits). Overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN
+    where the format has no inf); ``sat=None`` takes the format's default, as units do (IEEE
+    formats do not saturate, OCP and other formats do)."""
     from .models.codec import ROUNDINGS, encode
 
-    if rounding not in ROUNDINGS:
+    if not isinstance(rounding, str) or rounding not in ROUNDINGS:
         raise UsageError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+    if sat is not None and not isinstance(sat, (bool, np.bool_)):
+        raise UsageError(f"sat must be True, False or None (the format's default), not {sat!r}")
     if (rounding == "sr") != (random is not None):
         raise UsageError("random bits go with rounding='sr', and rounding='sr' needs them (random=...)")
     target = _format(fmt)
-    sat = target.saturates_by_default if sat is None else sat
-    bits = None if random is None else _codes("random", random)
-    if bits is not None and (bits >> np.uint64(rbits)).any():
-        raise UsageError(f"random holds values of more than rbits={rbits} bits")
-    return np.asarray(encode(target, np.asarray(values, np.float64), rounding, sat, bits, rbits), np.uint64)
+    array = _values(values)
+    sat = target.saturates_by_default if sat is None else bool(sat)
+    rbits = checks.integer("rbits", rbits, 2, 24)
+    bits = None if random is None else checks.codes("random", random, rbits)
+    if bits is not None and bits.shape not in ((), array.shape):
+        raise UsageError(f"random holds {bits.size} values for {array.size}: give one per value")
+    return np.asarray(encode(target, array, rounding, sat, bits, rbits), np.uint64)
 
 
 def dequantize(codes, fmt: str | FloatFormat) -> np.ndarray:
     """``fmt`` codes to their values (float64, exact for every format up to fp32)."""
     from .models.codec import decode
 
-    return np.asarray(decode(_format(fmt), _codes("codes", codes)), np.float64)
+    target = _format(fmt)
+    return np.asarray(decode(target, checks.codes("codes", codes, target.bits)), np.float64)
+
+
+def _port_codes(name: str, values, width: int) -> np.ndarray:
+    """A port's codes: one per vector, or for ports over 64 bits a row of little-endian 64-bit
+    words per vector."""
+    if width <= 64:
+        array = checks.codes(name, values, width)
+        if array.ndim != 1:
+            raise UsageError(f"{name} must be a one-dimensional array of codes, not of shape {array.shape}")
+        return array
+    words, top = -(-width // 64), width % 64
+    array = checks.codes(name, values)
+    if array.ndim != 2 or array.shape[1] != words:
+        raise UsageError(f"{name} is a {width}-bit port: give a row of {words} little-endian 64-bit words per "
+                         f"vector, shape (n, {words}), not {array.shape}")
+    if top and (array[:, -1] >> np.uint64(top)).any():
+        raise UsageError(f"{name} holds codes wider than its {width} bits")
+    return array
 
 
 @dataclass(frozen=True)
@@ -111,7 +137,12 @@ class Unit:
         if set(inputs) != expected:
             raise UsageError(f"{self.module_name} takes inputs {', '.join(sorted(expected))}, "
                              f"not {', '.join(sorted(inputs)) or 'none'}")
-        arrays = {k: _codes(k, v) for k, v in inputs.items()}
+        widths = {p["name"]: p["width"] for p in ports}
+        arrays = {k: _port_codes(k, v, widths[k]) for k, v in inputs.items()}
+        lengths = {len(a) for a in arrays.values()}
+        if len(lengths) > 1 or 0 in lengths:
+            raise UsageError("inputs must hold one or more vectors, as many for every port, not "
+                             + ", ".join(f"{k}: {len(a)}" for k, a in arrays.items()))
         return self.config.model(arrays)
 
     def ports(self) -> list[dict]:
@@ -127,7 +158,7 @@ class Unit:
     def verify(self, sim: str = "verilator", vectors: int | str | None = None, seed: int = 1,
                root: str | Path = "build", *, rtl: list[str | Path] | None = None, top: str | None = None,
                ports: dict[str, str] | None = None, clock: str | None = None, reset: str | None = None,
-               latency: int = 0, netlist: bool = False):
+               latency: int | None = None, netlist: bool = False):
         """Co-simulate against the golden model; the result has ``.passed``, ``.mismatches``,
         ``.vectors`` and ``.counterexamples``. ``vectors``: None for the unit's default plan,
         ``"exhaustive"``, or a count. By default the simulated design is arithbench's own Verilog;
@@ -135,17 +166,19 @@ class Unit:
         yours, where they differ; ``clock``, ``reset`` (``NAME`` or ``NAME:low``) and
         ``latency`` for a pipelined design), ``netlist=True`` the cell-mapped netlist."""
         from . import checking
+        from .files import writable_folder
         from .sim.toolchain import prepare
         from .sim.verify import verify
 
-        if rtl and netlist:
-            raise UsageError("netlist verifies arithbench's own netlist, rtl yours: give one of them")
-        count = "default" if vectors is None else (None if vectors == "exhaustive" else int(vectors))
+        count = self.config.default_count() if vectors is None else checks.vector_count(vectors, "vectors")
+        seed = checks.seed(seed, "seed")
+        checking.design_options(rtl=rtl, top=top, ports=ports, clock=clock, reset=reset, latency=latency,
+                                netlist=netlist)
+        checks.one_process(count, "verify more with `arithbench verify --workers N` (shards)")
         prepare(sim)
-        root = Path(root)
+        root = writable_folder(checks.folder("root", root), "root")
         source = (checking.netlist(self.config, root) if netlist else
-                  checking.own_design(self.config, root, [rtl] if isinstance(rtl, (str, Path)) else rtl, top, ports,
-                                      clock, reset, latency) if rtl else None)
+                  checking.own_design(self.config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
         return verify(self.config, sim=sim, count=count, seed=seed, root=root, source=source)
 
     def error(self, data="normal", seed: int = 1) -> dict:
@@ -164,14 +197,18 @@ class Unit:
             data = Data(data)
         else:
             data = user_data("data", data)
-        return row(self.config, data, seed)[0]
+        return row(self.config, data, checks.seed(seed, "seed"))[0]
 
     def cost(self, flow: str | None = None, root: str | Path = "build") -> Cost:
         """Area (um^2), delay, fmax, leakage, energy per operation and transistors."""
+        from .files import writable_folder
         from .reports.area import resolve_flow
         from .reports.costs import unit_costs
 
-        return Cost(unit_costs(self.config, flow=resolve_flow(flow), root=Path(root)))
+        if flow is not None and not isinstance(flow, str):
+            raise UsageError(f"flow must be a flow's name (osu018, yowasp) or None, not {flow!r}")
+        flow = resolve_flow(flow)
+        return Cost(unit_costs(self.config, flow=flow, root=writable_folder(checks.folder("root", root), "root")))
 
 
 def configure(unit: str, **params) -> Unit:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .catalog import UnitConfig
 from .errors import UsageError
 from .tools import yosys_command
@@ -16,6 +17,22 @@ from .tools import yosys_command
 #: (Verilog files, port description, what it is in words): what the simulator builds instead
 #: of arithbench's own Verilog.
 Source = tuple[list[Path], dict, str]
+
+
+def design_options(*, rtl=None, top=None, ports=None, clock=None, reset=None, latency=None, netlist=False,
+                   prove=False) -> None:
+    """Which design options go together: the user's RTL (``rtl`` with ``top`` and, as needed,
+    ``ports``, ``clock``, ``reset``, ``latency``), arithbench's netlist, or neither."""
+    if rtl and netlist:
+        raise UsageError("--netlist verifies arithbench's own netlist, --rtl yours: give one of them")
+    own = [o for o, v in (("--top", top), ("--map", ports), ("--clock", clock), ("--reset", reset),
+                          ("--latency", latency)) if v is not None]
+    if own and not rtl:
+        raise UsageError(f"{', '.join(own)} describe your design: give it with --rtl FILE --top MODULE")
+    if prove and (not rtl or clock):
+        raise UsageError("--prove checks your combinational design: give --rtl and --top, without --clock")
+    if rtl and not top:
+        raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
 
 
 def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str, ports: str | dict | None = None,
@@ -28,8 +45,15 @@ def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str
 
     if not top:
         raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
-    mapping = parse_map(ports) if isinstance(ports, str) or ports is None else dict(ports)
+    files = [files] if isinstance(files, (str, Path)) else files
+    if not isinstance(files, (list, tuple)) or not files:
+        raise UsageError(f"--rtl takes your design's files (a path or a list of them), not {files!r}")
+    files = [checks.source_file("--rtl", f) for f in files]
+    top = checks.verilog_name("--top", top)
+    mapping = parse_map(ports)
     name, low = parse_reset(reset)
+    clock = None if clock is None else checks.verilog_name("--clock", clock)
+    latency = checks.integer("--latency", latency, 0, 64)
     design = OwnDesign(tuple(Path(f) for f in files), top, mapping, latency, clock, name, low)
     meta = generate(config, root / "rtl" / config.module_name)[1]
     verilog, described = own_source(config, meta, design, root / "own" / config.module_name, yosys_command())

@@ -9,36 +9,50 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
-from . import __version__, checking
+from . import __version__, checking, checks
 from .catalog import configure, units
 from .errors import ArithbenchError, UsageError
-from .files import check_ours, check_output_dir, write_owned
+from .files import check_ours, check_output_dir, writable_folder, write_owned
 from .params import parse_assignments
 
-#: The most vectors one process checks; more need --workers (shards make their own slices).
-MAX_VECTORS_ONE_PROCESS = 1 << 25
-#: The most vectors any run accepts.
-MAX_VECTORS = 1 << 40
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option given twice (argparse would keep the last)."""
+
+    def __init__(self, option_strings, dest, nargs=None, const=None, **kwargs):
+        self.flag = nargs == 0
+        super().__init__(option_strings, dest, nargs=nargs, const=const, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = namespace.__dict__.setdefault("_given", set())
+        if self.dest in seen:
+            raise UsageError(f"{'/'.join(self.option_strings)} given twice: give it once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, self.const if self.flag else values)
+
+
+class _OnceFlag(_Once):
+    def __init__(self, option_strings, dest, default=False, required=False, help=None):
+        super().__init__(option_strings, dest, nargs=0, const=True, default=default, required=required, help=help)
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+        self.register("action", "store_true", _OnceFlag)
+
     def error(self, message: str):  # one line, exit 2
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _vectors(text: str) -> int | None | str:
-    if text == "exhaustive":
-        return None
-    try:
-        n = int(text.replace("_", ""))
-    except ValueError:
-        raise UsageError(f"--vectors must be 'exhaustive' or a positive count, not {text!r}") from None
-    if not 1 <= n <= MAX_VECTORS:
-        raise UsageError(f"--vectors must be 'exhaustive' or a count from 1 to 2**40, not {text!r}")
-    return n
+def _given(args, option: str) -> bool:
+    """Whether the option whose destination is ``option`` was on the command line."""
+    return option in getattr(args, "_given", set())
 
 
 def _int_in(low: int, high: int):
@@ -54,7 +68,7 @@ def _int_in(low: int, high: int):
     return parse
 
 
-_SEED = _int_in(0, 2**32 - 1)
+_SEED = _int_in(0, checks.MAX_SEED)
 
 
 def _path(text: str) -> str:
@@ -78,18 +92,6 @@ def _scheduler(text: str) -> str:
 
 def _config(args):
     return configure(args.unit, parse_assignments(args.param or []))
-
-
-def _writable_dir(path: Path) -> Path:
-    """Create ``path`` if needed; a UsageError when it cannot be written."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".arithbench-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"cannot write to {path}: {exc.strerror}; choose another directory with -o") from None
-    return path
 
 
 def cmd_units(args) -> int:
@@ -121,7 +123,7 @@ def cmd_generate(args) -> int:
     from .rtl.emit import generate
 
     config = _config(args)
-    out = _writable_dir(Path(args.output))
+    out = writable_folder(Path(args.output), "-o")
     v_path, meta = generate(config, out)
     print(f"wrote {v_path} and {v_path.with_suffix('.json')} (module {meta['module']})")
     return 0
@@ -133,20 +135,18 @@ def cmd_verify(args) -> int:
     from .sim.verify import verify
 
     config = _config(args)
-    count = _vectors(args.vectors) if args.vectors else config.default_count()
+    count = checks.vector_count(args.vectors) if args.vectors is not None else config.default_count()
     sharded = args.workers > 1 or args.scheduler
     if sharded and (args.netlist or args.rtl):
         raise UsageError("--netlist and --rtl run in one process: leave out --workers/--scheduler")
-    if args.netlist and args.rtl:
-        raise UsageError("--netlist verifies arithbench's own netlist, --rtl yours: give one of them")
-    own_options = [o for o, v in (("--top", args.top), ("--map", args.map), ("--clock", args.clock),
-                                  ("--reset", args.reset), ("--latency", args.latency)) if v is not None]
-    if own_options and not args.rtl:
-        raise UsageError(f"{', '.join(own_options)} describe your design: give it with --rtl FILE --top MODULE")
-    if args.prove and (not args.rtl or args.clock):
-        raise UsageError("--prove checks your combinational design: give --rtl and --top, without --clock")
-    if args.rtl and not args.top:
-        raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
+    if sharded and args.only is not None:
+        raise UsageError("--only re-runs one vector in one process: leave out --workers/--scheduler")
+    if args.shard_size is not None and not sharded:
+        raise UsageError("--shard-size splits a sharded run: add --workers N (or --scheduler ADDRESS), or leave it out")
+    if _given(args, "proof_seconds") and not args.prove:
+        raise UsageError("--proof-seconds bounds the proof of --prove: add --prove, or leave it out")
+    checking.design_options(rtl=args.rtl, top=args.top, ports=args.map, clock=args.clock, reset=args.reset,
+                            latency=args.latency, netlist=args.netlist, prove=args.prove)
     if sharded and args.waves:
         raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
                          "(and with fewer --vectors)")
@@ -163,7 +163,7 @@ def cmd_verify(args) -> int:
             raise UsageError(f"--only {args.only}: the plan has vectors 0 to {planned - 1:,}")
         inputs = {k: v[args.only:args.only + 1] for k, v in inputs.items()}
     prepare(args.sim)
-    root = _writable_dir(Path(args.build))
+    root = writable_folder(Path(args.build), "--build")
     source = (checking.netlist(config, root) if args.netlist else
               checking.own_design(config, root, args.rtl, args.top, args.map, args.clock, args.reset, args.latency or 0)
               if args.rtl else None)
@@ -210,8 +210,7 @@ def _plan(config, count: int | None, seed: int, fix: str, note: bool = True) -> 
     asked for are said."""
     from .catalog import VectorPlan
 
-    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
-        raise UsageError(f"{count:,} vectors are more than one process holds (at most 2**25): {fix}")
+    checks.one_process(count, fix)
     inputs = config.vectors(VectorPlan(count, seed))
     planned = len(next(iter(inputs.values())))
     if note and count is not None and planned > count:
@@ -247,7 +246,7 @@ def _verify_sharded(args, config, count) -> int:
     from .sim.shards import verify_sharded
 
     verdict = verify_sharded(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
-                             root=_writable_dir(Path(args.build)), workers=args.workers, scheduler=args.scheduler,
+                             root=writable_folder(Path(args.build), "--build"), workers=args.workers, scheduler=args.scheduler,
                              shard_size=args.shard_size, progress=print_progress(config.module_name))
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -274,7 +273,7 @@ def cmd_vectors(args) -> int:
     from .vectors import vector_file
 
     config = _config(args)
-    count = _vectors(args.vectors) if args.vectors else config.default_count()
+    count = checks.vector_count(args.vectors) if args.vectors is not None else config.default_count()
     if config.clocked:
         raise UsageError(f"{config.module_name} accumulates a stream: its expected outputs depend on the lane "
                          "schedule, so vector files cover combinational (and pipelined) units")
@@ -282,7 +281,7 @@ def cmd_vectors(args) -> int:
     check_ours(out)
     inputs = _plan(config, count, args.seed, "ask for fewer")
     expected = config.model(inputs)
-    meta = generate(config, _writable_dir(Path(args.build)) / "rtl" / config.module_name)[1]
+    meta = generate(config, writable_folder(Path(args.build), "--build") / "rtl" / config.module_name)[1]
     header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
               + ("exhaustive" if count is None else f"seed {args.seed}")
               + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
@@ -329,8 +328,9 @@ def cmd_report(args) -> int:
     configs = configurations(args.unit) if args.unit else select_units(args.units)
     data = tuple(load_data(p) for p in args.data or ())
     out = check_output_dir(Path(args.output), "report")
+    _apart(out, Path(args.build))
     prepare(args.sim)
-    run(out, configs, data=data, sim=args.sim, root=_writable_dir(Path(args.build)),
+    run(out, configs, data=data, sim=args.sim, root=writable_folder(Path(args.build), "--build"),
         flow=_flow(args.flow), workers=args.workers,
         command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
     return 0
@@ -342,7 +342,7 @@ def cmd_mutate(args) -> int:
 
     config = _config(args)
     prepare(args.sim)
-    root = _writable_dir(Path(args.build))
+    root = writable_folder(Path(args.build), "--build")
     path = root / "mutants" / config.module_name / "record.json"
     check_ours(path)
     print(f"{config.describe()}: {args.mutants} mutants (seed {args.seed}), each screened on Icarus, then the "
@@ -366,7 +366,8 @@ def cmd_sweep(args) -> int:
     roundings = _list("--rounding", args.rounding)
     points(args.unit, formats, roundings)  # every point is valid before anything is written
     out = check_output_dir(Path(args.output or f"build/sweep/{args.unit}"), "sweep")
-    rows = run(args.unit, formats, roundings, out_dir=out, root=_writable_dir(Path(args.build)),
+    _apart(out, Path(args.build))
+    rows = run(args.unit, formats, roundings, out_dir=out, root=writable_folder(Path(args.build), "--build"),
                flow=_flow(args.flow), workers=args.workers, scheduler=args.scheduler,
                log=lambda m: print(m, file=sys.stderr, flush=True),
                command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
@@ -374,6 +375,13 @@ def cmd_sweep(args) -> int:
     print(f"{args.unit}: {len(rows)} points; Pareto front (error vs area): {', '.join(front)}")
     print(f"written: {out}/SWEEP.md, sweep.csv, sweep.json, error_vs_area.png, error_vs_energy.png")
     return 0
+
+
+def _apart(out: Path, build: Path) -> None:
+    """The output folder holds the command's files only: the build folder cannot be in it."""
+    if build.resolve() == out.resolve() or out.resolve() in build.resolve().parents:
+        raise UsageError(f"--build {build} is inside the output folder {out}: give them folders of their own "
+                         "(e.g. --build build)")
 
 
 def _list(option: str, text: str) -> list[str]:
@@ -396,7 +404,7 @@ def cmd_bench(args) -> int:
 
     lanes = args.lanes or default_lanes(Unit(config).ports())
     figures = run(args.unit, parse_assignments(args.param or []), lanes=lanes, vectors=args.vectors,
-                  rounds=args.rounds, root=_writable_dir(Path(args.build)),
+                  rounds=args.rounds, root=writable_folder(Path(args.build), "--build"),
                   log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(figures) if args.json else format_figures(figures))
     return 0
@@ -412,7 +420,7 @@ def cmd_cost(args) -> int:
     from .reports.costs import unit_costs
 
     config = _config(args)
-    figures = unit_costs(config, flow=_flow(args.flow), root=_writable_dir(Path(args.build)))
+    figures = unit_costs(config, flow=_flow(args.flow), root=writable_folder(Path(args.build), "--build"))
     if args.json:
         print(json.dumps(figures))
         return 0
@@ -440,7 +448,7 @@ def cmd_cost(args) -> int:
 def cmd_claims(args) -> int:
     from .reports.costs import VERDICT_RULE, cost_claims
 
-    rows = cost_claims(flow=_flow(args.flow), root=_writable_dir(Path(args.build)))
+    rows = cost_claims(flow=_flow(args.flow), root=writable_folder(Path(args.build), "--build"))
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -483,7 +491,7 @@ def parser() -> argparse.ArgumentParser:
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true",
                    help="write a waveform of the first failing vectors (or of the --only vector) and print its path")
-    p.add_argument("--only", type=_int_in(0, MAX_VECTORS), metavar="INDEX",
+    p.add_argument("--only", type=_int_in(0, checks.MAX_VECTORS), metavar="INDEX",
                    help="check only vector INDEX of the plan (the index a counterexample shows)")
     p.add_argument("--netlist", action="store_true",
                    help="verify the cell-mapped netlist of the osu018 flow instead of the RTL")
@@ -595,7 +603,17 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that the same clean-up as for Ctrl-C runs."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parser().parse_args(argv)
         args.argv = argv
@@ -603,13 +621,17 @@ def main(argv: list[str] | None = None) -> int:
     except ArithbenchError as exc:
         print(f"arithbench: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("arithbench: interrupted: nothing half-written was kept; run the command again to finish",
-              file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"arithbench: {what}: nothing half-written was kept; run the command again to finish", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `arithbench error dot | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file the system would not let us read or write
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"arithbench: error: cannot use{where}: {exc.strerror or exc}; choose another path", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

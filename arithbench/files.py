@@ -81,9 +81,18 @@ def _manifest(folder: Path) -> dict:
         return {"command": None, "entries": {}}
     try:
         data = json.loads(path.read_text())
-        return {"command": data.get("command"), "entries": dict(data.get("entries", {}))}
-    except (ValueError, AttributeError):
+        entries = data.get("entries", {})
+        if not isinstance(entries, dict) or not all(_is_entry(e) for e in entries.values()) \
+                or not isinstance(data.get("command"), (str, type(None))):
+            raise ValueError("not a manifest")
+        return {"command": data.get("command"), "entries": dict(entries)}
+    except (ValueError, AttributeError, UnicodeDecodeError):
         raise NotOurs(f"{path} is not arithbench's manifest: move it away or choose another folder") from None
+
+
+def _is_entry(entry) -> bool:
+    """A folder (``"dir"``), a file's digest, or the digests of a file being replaced."""
+    return isinstance(entry, str) or (isinstance(entry, list) and all(isinstance(d, str) for d in entry))
 
 
 def _save_manifest(folder: Path, manifest: dict) -> None:
@@ -116,11 +125,36 @@ def check_ours(*paths: Path) -> None:
             raise _refuse(Path(path))
 
 
+@contextmanager
+def writing(path: Path, fix: str = "choose another place"):
+    """Turn an operating system's refusal to write ``path`` into one line saying so."""
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"cannot write to {path}: {exc.strerror or exc}; {fix}") from None
+
+
+def writable_folder(path: Path, option: str) -> Path:
+    """Create the folder ``path`` if needed; a UsageError when it cannot be written. The probe is
+    a temporary file of a name no one else has, gone when closed."""
+    path = Path(path)
+    with writing(path, f"choose another folder with {option}"):
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    return path
+
+
 def write_owned(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` atomically and record it as ours; refuse to replace a file
     arithbench did not write."""
     path = Path(path)
     raw = data.encode() if isinstance(data, str) else data
+    with writing(path):
+        _write_owned(path, raw)
+
+
+def _write_owned(path: Path, raw: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with _folder_locked(path.parent):
         check_ours(path)
@@ -165,6 +199,13 @@ def check_output_dir(folder: Path, command: str) -> Path:
     Refuses the current folder (and its parents) and an existing file, so that nothing is
     computed only to be refused at the end.
     """
+    try:
+        return _check_output_dir(folder, command)
+    except OSError as exc:
+        raise UsageError(f"cannot write to -o {folder}: {exc.strerror or exc}; choose another folder") from None
+
+
+def _check_output_dir(folder: Path, command: str) -> Path:
     given, folder = folder, Path(folder).absolute()
     here = Path.cwd().resolve()
     if folder.resolve() == here or folder.resolve() in here.parents:
@@ -197,8 +238,9 @@ def output_dir(folder: Path, command: str):
     folder goes and ``folder`` is as it was.
     """
     folder = check_output_dir(folder, command)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    with writing(folder, "choose another folder with -o"):
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         yield tmp
         names = sorted(p.name for p in tmp.iterdir())

@@ -63,6 +63,12 @@ class Data:
 SYNTHETIC = tuple(Data(d) for d in DISTRIBUTIONS)
 
 
+#: Magnitudes of the user's values whose products, and sums of products, stay exact-ish in float64.
+USER_RANGE = (2.0**-480, 2.0**480)
+#: The share of non-zero values below which random products are almost all zero.
+MIN_NONZERO = 0.05
+
+
 def user_data(name: str, values) -> Data:
     """The user's values (any shape, flattened) as a data set; refuses what cannot be studied."""
     values = np.asarray(values)
@@ -72,6 +78,15 @@ def user_data(name: str, values) -> Data:
     if values.size < 2 or not np.isfinite(values).all() or not values.any():
         raise UsageError(f"{name}: need at least two finite values, not all zero "
                          f"({values.size} values, {int((~np.isfinite(values)).sum())} not finite)")
+    magnitude = np.abs(values[values != 0])
+    outside = int(((magnitude < USER_RANGE[0]) | (magnitude > USER_RANGE[1])).sum())
+    if outside:
+        raise UsageError(f"{name}: {outside:,} values lie outside {USER_RANGE[0]:g} to {USER_RANGE[1]:g} in magnitude, "
+                         "where exact products and dot products of them would overflow or underflow float64: "
+                         "scale the data into that range")
+    if magnitude.size < MIN_NONZERO * values.size:
+        raise UsageError(f"{name}: only {magnitude.size:,} of {values.size:,} values are not zero: products drawn "
+                         f"from them are almost all exactly zero; give data with at least {MIN_NONZERO:.0%} non-zero")
     return Data(name, values)
 
 
