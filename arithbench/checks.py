@@ -110,6 +110,8 @@ def codes(name: str, values, bits: int | None = None) -> np.ndarray:
         array = np.asarray(values)
     except (ValueError, TypeError) as exc:
         raise UsageError(f"{name} must be an array of integer codes ({exc})") from None
+    if array.size == 0:  # an empty list is float64 to NumPy
+        array = array.astype(np.uint64)
     if array.dtype.kind not in "iub":
         raise UsageError(f"{name} must be integer codes, not {array.dtype} values: "
                          "turn values into codes with arithbench.quantize")

@@ -279,6 +279,7 @@ def cmd_vectors(args) -> int:
                          "schedule, so vector files cover combinational (and pipelined) units")
     out = Path(args.output)
     check_ours(out)
+    writable_folder(out.parent, "-o")
     inputs = _plan(config, count, args.seed, "ask for fewer")
     expected = config.model(inputs)
     meta = generate(config, writable_folder(Path(args.build), "--build") / "rtl" / config.module_name)[1]
