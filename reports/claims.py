@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .wording import ratio as _times_text
+
 
 def block_claims(block_rows: list[dict]) -> list[dict]:
     """Trukhanov & Soloveychik: reordering K-cache channels allows a ~2x smaller K-cache
@@ -16,7 +18,7 @@ def block_claims(block_rows: list[dict]) -> list[dict]:
         "claim": "Channel reordering lets a ~2x smaller K-cache keep accuracy (Trukhanov & Soloveychik)",
         "basis": "outlier data: bfp12 reordered vs bfp16 as is; K-cache dot-product and quantization error",
         "claimed": "bfp12 reordered / bfp16 dot error at most 2x (4.5 vs 8.5 bits per element)",
-        "measured": f"{ratio:.2f}x",
+        "measured": _times_text(ratio),
         "figure": f"dot error {small['dot_err_reordered']:.4g} vs {big['dot_err_plain']:.4g} (x{ratio:.1f}); "
                   f"reordering moves bfp12 quantization error {small['quant_err_plain']:.4g} -> "
                   f"{small['quant_err_reordered']:.4g} and dot error {small['dot_err_plain']:.4g} -> "
@@ -42,7 +44,7 @@ def dfp_claims(dfp_rows: list[dict], dot_rows: list[dict]) -> list[dict]:
         "claim": "INT16 DFP with INT32 accumulation matches float accuracy (Das et al.)",
         "basis": f"N(0,1) dot products of length {longest}: DFP16 vs fp8 e4m3 MAC into fp32",
         "claimed": "DFP16/float error at most 1x",
-        "measured": f"{bounded / fp8:.2f}x with partial sums moved out, {never / fp8:.2f}x never moved",
+        "measured": f"{_times_text(bounded / fp8)} with partial sums moved out, {_times_text(never / fp8)} never moved",
         "figure": f"DFP16 error {bounded:.3g} with partial sums moved out every {best_bound} steps, "
                   f"{never:.3g} never moved (INT32 overflow); fp8 e4m3 {fp8:.3g}",
         "verdict": verdict,

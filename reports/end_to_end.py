@@ -17,7 +17,8 @@ block
 
 Quantization into an input format: floats round to nearest even and saturate (the OCP
 formats' practice); integers take a symmetric scale ``max|x| / max_int``, per tensor for the
-multipliers and per vector for the MACs. Non-finite results count as infinite error.
+multipliers and per vector for the MACs, where ``max_int`` leaves the accumulator headroom
+(:func:`headroom`: no partial sum can overflow). Non-finite results count as infinite error.
 Data: ``normal`` N(0,1), ``student_t3`` (heavy-tailed), or the user's values, from which both
 operands are drawn at random (seeded) with replacement.
 """
@@ -25,6 +26,7 @@ operands are drawn at random (seeded) with replacement.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +34,7 @@ import numpy as np
 from ..catalog import UnitConfig
 from ..errors import UsageError
 from ..models.codec import value
+from ..models.formats import IntFormat
 from .dot_error import normalised_error
 from .error import DISTRIBUTIONS, quantize, sample
 
@@ -137,7 +140,8 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
         a_ports = sorted(p for p in formats if p.startswith("a"))
         b_ports = sorted(p for p in formats if p.startswith("b"))
         x, y = data.draw((TRIALS, LENGTH), seed), data.draw((TRIALS, LENGTH), seed + 1)
-        (qa, sa), (qb, sb) = quantize(formats[a_ports[0]], x, 1), quantize(formats[b_ports[0]], y, 1)
+        limit = headroom(formats[a_ports[0]], formats["y"])
+        (qa, sa), (qb, sb) = quantize(formats[a_ports[0]], x, 1, limit), quantize(formats[b_ports[0]], y, 1, limit)
         acc = np.zeros(TRIALS, np.uint64)  # the code of +0 in every accumulator format
         overflowed = None
         for step in range(0, LENGTH, len(a_ports)):
@@ -158,6 +162,16 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
             approx = value(formats["y"], out).astype(np.float64)
         return _normalised(approx, x, y), None
     raise ValueError(f"{config.name} has no comparison role")
+
+
+def headroom(operand, accumulator) -> int | None:
+    """For integer operands, the largest code magnitude ``q`` whose dot products of
+    :data:`LENGTH` cannot overflow the accumulator (``LENGTH * q**2`` within its range), as a
+    deployment keeps partial sums in range: int8 into int32 uses its full 127, int16 2,896 of
+    32,767 (about 11.5 bits). None for float operands."""
+    if not isinstance(operand, IntFormat):
+        return None
+    return min(operand.max_value, math.isqrt(accumulator.max_value // LENGTH))
 
 
 def _normalised(approx: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -35,16 +35,19 @@ def sample(distribution: str, n: int, seed: int) -> np.ndarray:
     return x.astype(np.float32).astype(np.float64)
 
 
-def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray, axis: int | None = None) -> tuple[np.ndarray, np.ndarray | float]:
+def quantize(fmt: FloatFormat | IntFormat, x: np.ndarray, axis: int | None = None,
+             limit: int | None = None) -> tuple[np.ndarray, np.ndarray | float]:
     """float64 values to codes of ``fmt`` and the scale the codes' values are multiplied by:
     floats round to nearest even and saturate (scale 1); integers take the symmetric scale
-    ``max|x| / max_int`` over the whole array, or along ``axis`` (one scale per row), and round
-    to nearest even."""
+    ``max|x| / limit`` (``limit``: the largest code magnitude used, by default the format's
+    largest) over the whole array, or along ``axis`` (one scale per row), and round to nearest
+    even."""
     if isinstance(fmt, FloatFormat):
         return encode(fmt, x, "rne", sat=True).astype(np.uint64), 1.0
-    scale = np.max(np.abs(x), axis=axis, keepdims=axis is not None) / fmt.max_value
+    limit = fmt.max_value if limit is None else limit
+    scale = np.max(np.abs(x), axis=axis, keepdims=axis is not None) / limit
     scale = np.where(scale > 0, scale, 1.0)
-    q = np.clip(round_signed(x / scale), fmt.min_value, fmt.max_value).astype(np.int64)
+    q = np.clip(round_signed(x / scale), -limit, limit).astype(np.int64)
     return (q & ((1 << fmt.bits) - 1)).astype(np.uint64), scale
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..catalog import configure
+from .wording import against, ratio
 
 VERDICTS = ("holds", "holds with conditions", "does not hold")
 
@@ -45,12 +46,12 @@ def _multipliers(rows: dict) -> str | None:
     if not (found := _rows(rows, (("fp_mul", {"fmt": "e4m3"}), ("lmul", {"fmt": "e4m3"})))):
         return None
     f, m = found
-    energy = (f["energy_per_mac_pj"] / m["energy_per_mac_pj"]
-              if f.get("energy_per_mac_pj") and m.get("energy_per_mac_pj") else None)
-    return (f"The e4m3 L-Mul unit is {f['area_per_mac_um2'] / m['area_per_mac_um2']:.1f}x smaller than the e4m3 "
-            f"float multiplier ({m['area_per_mac_um2']:,.0f} vs {f['area_per_mac_um2']:,.0f} um^2)"
-            + (f" and takes {energy:.1f}x less energy per product" if energy else "")
-            + f", at {m['err_normal'] / f['err_normal']:.1f}x its end-to-end error on N(0,1) data "
+    energy = f.get("energy_per_mac_pj") and m.get("energy_per_mac_pj")
+    return (f"The e4m3 L-Mul unit's area is {against(m['area_per_mac_um2'], f['area_per_mac_um2'])} the e4m3 float "
+            f"multiplier's ({m['area_per_mac_um2']:,.0f} vs {f['area_per_mac_um2']:,.0f} um^2)"
+            + (f", its energy per product {against(m['energy_per_mac_pj'], f['energy_per_mac_pj'])} the multiplier's"
+               if energy else "")
+            + f", at {_ratio(m['err_normal'], f['err_normal'])} its end-to-end error on N(0,1) data "
             f"({m['err_normal']:.3g} vs {f['err_normal']:.3g} mean relative error).")
 
 
@@ -73,18 +74,18 @@ def _lmul_macs(rows: dict) -> str | None:
                            ("energy_per_mac_pj", "area_per_mac_um2", "err_normal"))):
         return None
     f, m = found
-    return (f"Into an fp32 accumulator, an L-Mul MAC takes "
-            f"{_less_more(1 - m['energy_per_mac_pj'] / f['energy_per_mac_pj'])} energy than the fp8 MAC "
-            f"({m['energy_per_mac_pj']:.3g} vs {f['energy_per_mac_pj']:.3g} pJ per multiply-accumulate) and "
-            f"{_less_more(1 - m['area_per_mac_um2'] / f['area_per_mac_um2'])} area (the accumulator dominates both), "
-            f"at {m['err_normal'] / f['err_normal']:.1f}x its dot-product error.")
+    return (f"Into an fp32 accumulator, an L-Mul MAC's energy per multiply-accumulate is "
+            f"{against(m['energy_per_mac_pj'], f['energy_per_mac_pj'])} the fp8 MAC's "
+            f"({m['energy_per_mac_pj']:.3g} vs {f['energy_per_mac_pj']:.3g} pJ), its area "
+            f"{against(m['area_per_mac_um2'], f['area_per_mac_um2'])} the fp8 MAC's (the accumulator dominates both), "
+            f"at {ratio(m['err_normal'] / f['err_normal'])} its dot-product error.")
 
 
 def _fp8_against_int8_macs(rows: dict) -> str | None:
     if not (found := _rows(rows, (FP8_MAC, INT8_MAC))):
         return None
     f, i = found
-    return (f"The fp8 e4m3 MAC into fp32 is {f['area_per_mac_um2'] / i['area_per_mac_um2']:.1f}x the area of the int8 "
+    return (f"The fp8 e4m3 MAC into fp32 has {_ratio(f['area_per_mac_um2'], i['area_per_mac_um2'])} the area of the int8 "
             f"MAC into int32 ({f['area_per_mac_um2']:,.0f} vs {i['area_per_mac_um2']:,.0f} um^2); its dot products "
             f"(length 256) are {_ratio(f['err_normal'], i['err_normal'])} the int8 ones on N(0,1) data "
             f"({f['err_normal']:.3g} vs {i['err_normal']:.3g}).")
@@ -97,7 +98,7 @@ def _block_formats(rows: dict) -> str | None:
     b, x = found
     return (f"Per multiply-accumulate, the bfp12 block unit ({b['bits_per_element']:.3g} bits per element) takes "
             f"{b['energy_per_mac_pj']:.3g} pJ against {x['energy_per_mac_pj']:.3g} for MXFP8 "
-            f"({x['bits_per_element']:.3g} bits), at {b['err_normal'] / x['err_normal']:.1f}x its block "
+            f"({x['bits_per_element']:.3g} bits), at {_ratio(b['err_normal'], x['err_normal'])} its block "
             f"dot-product error ({b['err_normal']:.3g} vs {x['err_normal']:.3g}).")
 
 
@@ -107,9 +108,5 @@ FINDINGS = ((_multipliers, "Like with like table"), (_int_against_float, "End-to
 
 
 def _ratio(a: float, b: float) -> str:
-    """``a`` against ``b`` in words: "3.0x" or "0.5x"."""
-    return f"{a / b:.2g}x" if b else "unbounded against"
-
-
-def _less_more(saving: float) -> str:
-    return f"{100 * abs(saving):.0f}% {'less' if saving >= 0 else 'more'}"
+    """``a`` against ``b`` as a multiple."""
+    return ratio(a / b) if b else "unbounded against"
