@@ -24,6 +24,15 @@ def exhaustive(widths: dict[str, int]) -> dict[str, np.ndarray]:
     return {name: g.ravel() for name, g in zip(widths, grids)}
 
 
+def sampled(unit: str, widths: dict[str, int], count: int | None) -> int:
+    """``count`` for a unit whose plans are samples: one with inputs of ``widths`` too wide to
+    cover has no exhaustive plan, so None (exhaustive) is refused rather than sampled."""
+    if count is None:
+        raise UsageError(f"{unit}: exhaustive testing needs 2**{sum(widths.values())} vectors, more than any "
+                         "run covers: give --vectors N")
+    return count
+
+
 def grid_slice(widths: dict[str, int], start: int, stop: int) -> dict[str, np.ndarray]:
     """Vectors ``start`` to ``stop`` of :func:`exhaustive`'s order (the first input varies
     slowest), made from their indices: any part of a space too big to hold at once."""
@@ -64,21 +73,18 @@ def int_corners(bits: int) -> np.ndarray:
 
 def crossed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
             seed: int) -> dict[str, np.ndarray]:
-    """Every combination of the corner codes, then seeded uniform random codes up to ``count``
-    vectors in all (the corners are always included, even past ``count``)."""
+    """Every combination of the corner codes, then ``count`` seeded uniform random vectors:
+    ``count`` plus the number of combinations in all."""
     grids = np.meshgrid(*corners.values(), indexing="ij")
-    vectors = {name: g.ravel().astype(np.uint64) for name, g in zip(corners, grids)}
-    extra = max(count - len(next(iter(vectors.values()))), 0)
     rng = np.random.default_rng(seed)
-    for name, width in widths.items():
-        rand = rng.integers(0, 1 << width, extra, dtype=np.uint64, endpoint=False)
-        vectors[name] = np.concatenate([vectors[name], rand])
-    return vectors
+    return {name: np.concatenate([g.ravel().astype(np.uint64),
+                                  rng.integers(0, 1 << widths[name], count, dtype=np.uint64)])
+            for name, g in zip(corners, grids)}
 
 
 def float_pairs(fmt: FloatFormat, count: int | None, seed: int) -> dict[str, np.ndarray]:
     """Vectors for a unit with two ``fmt`` operands ``a``, ``b``: exhaustive when ``count`` is
-    None, else every pair of corner codes plus seeded random pairs."""
+    None, else every pair of corner codes plus ``count`` seeded random pairs."""
     widths = {"a": fmt.bits, "b": fmt.bits}
     if count is None:
         return exhaustive(widths)
@@ -102,7 +108,7 @@ def mixed(corners: dict[str, np.ndarray], widths: dict[str, int], count: int,
 
 def int_pairs(bits: int, count: int | None, seed: int) -> dict[str, np.ndarray]:
     """Vectors for a unit with two ``bits``-wide integer operands: exhaustive when ``count``
-    is None, else every pair of integer corners plus seeded random pairs."""
+    is None, else every pair of integer corners plus ``count`` seeded random pairs."""
     widths = {"a": bits, "b": bits}
     if count is None:
         return exhaustive(widths)
@@ -128,6 +134,14 @@ def vector_file(ports: list[dict], inputs: dict[str, np.ndarray], expected: dict
         text.append([f"{v:0{digits}x}" for v in values])
     lines += [" ".join(row) for row in zip(*text)]
     return "\n".join(lines) + "\n"
+
+
+def uniform_codes(width: int, n: int, seed: int) -> np.ndarray:
+    """``n`` seeded uniform ``width``-bit codes: uint64, or for ports over 64 bits rows of
+    little-endian 64-bit words (the layout wide ports take everywhere)."""
+    words = np.random.default_rng(seed).integers(0, 1 << 64, (n, -(-width // 64)), dtype=np.uint64)
+    words[:, -1] &= np.uint64((1 << (width - 64 * (words.shape[1] - 1))) - 1)
+    return words[:, 0] if width <= 64 else words
 
 
 def random_bit_corners(rbits: int) -> np.ndarray:

@@ -9,23 +9,32 @@ from ..catalog import UnitConfig, configure
 from .area import synthesize
 from .energy import activity_estimate, table_estimate
 from .liberty_energy import liberty_energy
-from .unit_error import DATASETS
+from .wording import ratio as ratio_text
+from .unit_error import DATASETS, inputs_for
 
 
 def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("build")) -> dict:
     """Area and timing figures and the energy estimates of ``config``: Liberty energy by data
     set (``energy_pj``: ``{data set: pJ}``, osu018 flow), the operation table, and the
-    calibrated activity (``energy_activity_pj``, by data set). Combinational units only are
-    priced by data set."""
+    calibrated activity (``energy_activity_pj``, by data set), on :func:`priced_datasets`."""
     area = synthesize(config, flow=flow, root=root)
     table_pj, ops = table_estimate(config)
     result = {k: v for k, v in area.items() if k != "dir"}
     result.update({"energy_table_pj": table_pj, "energy_table_ops": ops, "macs_per_op": config.macs()})
-    datasets = DATASETS if not config.sequential else ()
+    datasets = priced_datasets(config)
     if flow == "osu018":
         result["energy_pj"] = {d: liberty_energy(config, d, root=root)["energy_pj"] for d in datasets}
     result["energy_activity_pj"] = {d: activity_estimate(config, d, flow=flow, root=root) for d in datasets}
     return result
+
+
+def priced_datasets(config: UnitConfig) -> tuple[str, ...]:
+    """The data sets ``config``'s energy is priced on: none for a unit with a clock, else those
+    that give it inputs (N(0,1) data gives none to a unit whose inputs have no number format,
+    such as the BFP quantizer's packed float block)."""
+    if config.sequential:
+        return ()
+    return tuple(d for d in DATASETS if inputs_for(config, d, 1, 1))
 
 
 def figure(costs: dict, key: str | tuple[str, str]):
@@ -96,7 +105,7 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                 "figure": f"{fmt}: L-Mul {g:.4g} pJ vs fp_mul {f:.4g} pJ: "
                           f"{100 * abs(saving):.1f}% {'less' if saving >= 0 else 'more'}",
                 "claimed": f"fp_mul/L-Mul energy {_times(*band)} (90-100% less)",
-                "measured": f"{f / g:.2f}x ({fmt} vs {fmt})",
+                "measured": f"{ratio_text(f / g)} ({fmt} vs {fmt})",
                 "basis": label, "verdict": _verdict(f / g, *band)})
         fmac, lmac = costs[f"fp8_mac_{fmt}"], costs[f"lmul_mac_{fmt}"]
         for label, key in (("Liberty energy (OSU 0.18 um), N(0,1)", ("energy_pj", "normal")),
@@ -111,14 +120,14 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                 "figure": f"{fmt} MACs into fp32: lmul_mac {g:.4g} pJ vs fp8_mac {f:.4g} pJ: "
                           f"{100 * abs(dot):.1f}% {'less' if dot >= 0 else 'more'}",
                 "claimed": f"fp8_mac/lmul_mac energy {_times(*band)} (70-90% less)",
-                "measured": f"{f / g:.2f}x ({fmt} MACs into fp32)",
+                "measured": f"{ratio_text(f / g)} ({fmt} MACs into fp32)",
                 "basis": f"{label}, per multiply-accumulate", "verdict": _verdict(f / g, *band)})
         ratio = fp["cells"] / lm["cells"]
         rows.append({
             "claim": "fp8 multiply needs about twice the gate-level operations of L-Mul (325 vs 157)",
             "figure": f"{fmt}: {fp['cells']} vs {lm['cells']} cells, ratio {ratio:.2f}",
             "claimed": "fp8/L-Mul operations 1.5x to 2.6x (325/157 = 2.07x)",
-            "measured": f"{ratio:.2f}x ({fmt} vs {fmt}, cells)",
+            "measured": f"{ratio_text(ratio)} ({fmt} vs {fmt}, cells)",
             "basis": f"cells of the {fp['flow']} flow ({fp['tools']})",
             "verdict": _verdict(ratio, 1.5, 2.6)})
         imac = costs["int8_mac"]
@@ -131,7 +140,7 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                 "figure": f"fp8_mac {fmt}->fp32 {fmac[key]:,.0f} vs int8_mac->int32 {imac[key]:,.0f} {what.split(' (')[0]}: "
                           f"{100 * over:+.0f}%",
                 "claimed": "fp8/int8 MAC area 1.5x to 2.8x (50-180% more)",
-                "measured": f"{over + 1:.2f}x ({fmt} into fp32 vs int8 into int32)",
+                "measured": f"{ratio_text(over + 1)} ({fmt} into fp32 vs int8 into int32)",
                 "basis": f"{what}, {fp['flow']} flow; natural accumulators (fp32, int32)",
                 "verdict": _verdict(over + 1, 1.5, 2.8)})
     return _sensitivity(rows)

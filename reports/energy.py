@@ -31,12 +31,15 @@ from ..catalog import UnitConfig, configure
 from ..errors import UsageError
 from ..files import locked
 from ..sim.toolchain import build_harness
+from ..vectors import uniform_codes
 from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 
 HOROWITZ_SOURCE = "Horowitz ISSCC 2014, 45 nm: 8-bit add 0.03 pJ, 8-bit multiply 0.2 pJ"
 CALIBRATION = ("int_add", {"width": "8"}, 0.03)
 ACTIVITY_VECTORS = 20_000
+#: Offset from the run's seed of the random bits fed to stochastic-rounding units.
+RANDOM_BITS_SEED = 7
 
 
 def op_energy(op: str, bits: int) -> float:
@@ -173,10 +176,20 @@ def switched_units(config: UnitConfig, inputs: dict[str, np.ndarray], *, flow: s
 
 def activity_inputs(config: UnitConfig, dataset: str, seed: int) -> dict[str, np.ndarray]:
     """``ACTIVITY_VECTORS`` operations of ``dataset`` in a seeded random order (an ordered
-    exhaustive sweep would understate toggling)."""
+    exhaustive sweep would understate toggling). A random-bit port ``r`` (stochastic rounding)
+    gets seeded uniform bits of its width on every data set, as from a free-running random
+    source: N(0,1) data has none, and uniform codes would bring the verification plan's, half
+    of them rounding-edge patterns (all zeros, all ones) no random source gives that often."""
     inputs = inputs_for(config, dataset, ACTIVITY_VECTORS, seed)
     order = np.random.default_rng(seed).permutation(len(next(iter(inputs.values()))))[:ACTIVITY_VECTORS]
-    return {k: v[order] for k, v in inputs.items()}
+    return {k: v[order] for k, v in inputs.items()} | _random_bits(config, len(order), seed)
+
+
+def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
+    """``{"r": n seeded uniform codes of the port's width}`` for a unit with a random-bit port,
+    else nothing."""
+    width = {p["name"]: p["width"] for p in config.ports() if p["dir"] == "in"}.get("r")
+    return {} if width is None else {"r": uniform_codes(width, n, seed + RANDOM_BITS_SEED)}
 
 
 def pj_per_unit(*, flow: str, root: Path, seed: int = 1) -> float:
@@ -194,7 +207,7 @@ def activity_estimate(config: UnitConfig, dataset: str, *, flow: str = "osu018",
     return switched_units(config, inputs, flow=flow, root=root) * pj_per_unit(flow=flow, root=root, seed=seed)
 
 
-def zero_inputs(config: UnitConfig, n: int = ACTIVITY_VECTORS) -> dict[str, np.ndarray]:
-    """All-zero operands for every input of ``config``."""
-    return {name: np.zeros(n, np.uint64) for name in activity_inputs(config, "uniform codes", 1)}
+def zero_inputs(config: UnitConfig) -> dict[str, np.ndarray]:
+    """All-zero codes for every input of ``config``, ``ACTIVITY_VECTORS`` operations."""
+    return {name: np.zeros_like(codes) for name, codes in activity_inputs(config, "uniform codes", 1).items()}
 

@@ -104,6 +104,31 @@ def _area_key(flow: str) -> str:
     return "area_um2" if flow == "osu018" else "transistors"
 
 
+def _plottable(rows: list[dict], cost: str) -> list[dict]:
+    """The rows a log-log plot of error against ``cost`` can show: both finite and positive
+    (an unbounded or zero error, or a missing cost, has no place on it)."""
+    return [r for r in rows
+            if all(r[k] is not None and np.isfinite(r[k]) and r[k] > 0 for k in (cost, "mean_rel"))]
+
+
+def _figures(rows: list[dict], flow: str, tmp: Path) -> list:
+    """The error-against-area and error-against-energy plots in ``tmp``, as report blocks; a
+    plot without a point to show is left out and a line says so."""
+    blocks = []
+    for cost, xlabel, name, what in (
+            (_area_key(flow), "area, um^2 (OSU 0.18 um cells)" if flow == "osu018" else
+             "transistors (CMOS weights; fallback flow)", "error_vs_area.png", "area"),
+            ("energy_pj", "pJ per operation (switching activity, N(0,1))", "error_vs_energy.png", "energy")):
+        shown = _plottable(rows, cost)
+        if shown:
+            _plot(shown, cost, xlabel, tmp / name)
+            blocks.append(doc.Image(tmp / name, f"Error against {what}, Pareto front in red."))
+        else:
+            blocks.append(doc.Text(f"No plot of error against {what}: no point has a finite, positive error "
+                                   f"and {what}."))
+    return blocks
+
+
 def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -125,10 +150,7 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
 
 def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
     with output_dir(out_dir, "sweep") as tmp:
-        finite = [r for r in rows if np.isfinite(r["mean_rel"])]  # unbounded error: nothing to plot
-        _plot(finite, _area_key(flow), "area, um^2 (OSU 0.18 um cells)" if flow == "osu018" else
-              "transistors (CMOS weights; fallback flow)", tmp / "error_vs_area.png")
-        _plot(finite, "energy_pj", "pJ per operation (switching activity, N(0,1))", tmp / "error_vs_energy.png")
+        figures = _figures(rows, flow, tmp)
         source = (f"error: {end_to_end.N_PRODUCTS:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
                   "to the format (RNE, saturating) and put through the unit's golden model, "
                   "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; "
@@ -137,9 +159,7 @@ def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> No
                   "(Verilator, SAIF), calibrated 8-bit add = 0.03 pJ")
         blocks = [doc.Heading(f"Sweep of {unit_name}", 1),
                   doc.Text(f"`{command}`: {len(rows)} points in {seconds:.0f} s."),
-                  doc.Table(rows, COLUMNS, source),
-                  doc.Image(tmp / "error_vs_area.png", "Error against area, Pareto front in red."),
-                  doc.Image(tmp / "error_vs_energy.png", "Error against energy, Pareto front in red.")]
+                  doc.Table(rows, COLUMNS, source), *figures]
         if failed:
             blocks.append(doc.Table(failed, tuple(failed[0]), "points that could not be measured"))
         (tmp / "SWEEP.md").write_text(doc.to_markdown(blocks))

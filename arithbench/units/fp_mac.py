@@ -8,7 +8,7 @@ from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
-from ..vectors import crossed, float_corners, mixed, with_random_bits
+from ..vectors import crossed, float_corners, mixed, sampled, with_random_bits
 
 #: The L-Mul MAC's product: the paper's offset, subnormal operands flushed (stated once for model and RTL).
 LMUL_OFFSET, LMUL_SUB = "paper", "flush"
@@ -29,11 +29,14 @@ def _params():
     )
 
 
-def _operands(fmt, acc, plan: VectorPlan):
+def _operands(unit, fmt, acc, plan: VectorPlan):
+    """``count`` vectors in all: once ``count`` reaches the full grid (every operand pair with
+    each of :data:`ACC_VALUES`), the grid, then corner-or-random mixes and near-aligned
+    accumulators, half each; fewer: corner-or-random mixes alone."""
     widths = {"a": fmt.bits, "b": fmt.bits, "c": acc.bits}
     everything = np.arange(256, dtype=np.uint64)
     accs = np.unique(encode(acc, np.array(ACC_VALUES), sat=False)).astype(np.uint64)
-    count = plan.count or 0
+    count = sampled(unit, widths, plan.count)
     if count < 65536 * len(accs):  # too few for the full grid: corners and random only
         return mixed({"a": float_corners(fmt), "b": float_corners(fmt), "c": float_corners(acc)}, widths,
                      count, plan.seed)
@@ -69,7 +72,7 @@ class _FloatMac(UnitConfig):
     params = _params()
 
     def make_vectors(self, plan):
-        vectors = _operands(self.fmt, self.acc, plan)
+        vectors = _operands(self.name, self.fmt, self.acc, plan)
         return with_random_bits(vectors, self.rbits, False, plan.seed) if self.round == "sr" else vectors
 
     def default_count(self):

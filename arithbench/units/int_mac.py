@@ -8,7 +8,7 @@ from ..models.intmac import int8_mac, int16_fma
 from ..errors import UsageError
 from ..params import CLOCKED, Param
 from ..rtl.int_mac import IntDotAcc
-from ..vectors import crossed, int_corners, mixed
+from ..vectors import crossed, int_corners, mixed, sampled
 
 INT32 = IntFormat(32)
 #: Accumulator values int8_mac is checked against for every operand pair.
@@ -19,9 +19,13 @@ SAT = Param("sat", "bool", False, "saturate the INT32 accumulator (VPDPWSSDS) in
             choices=("wrap", "sat"))
 
 
+#: The largest spill interval: the counter is 31 bits wide.
+MAX_BOUND = 2**31 - 1
+
+
 def _check_bound(value):
-    if value < 0:
-        raise UsageError(f"int16_fma: parameter bound must be 0 or positive, not {value}")
+    if not 0 <= value <= MAX_BOUND:
+        raise UsageError(f"int16_fma: parameter bound must be 0 (never) to 2**31 - 1 accumulations, not {value}")
 
 
 @register
@@ -31,7 +35,7 @@ class Int16FmaUnit(UnitConfig):
     role = "mac"
     shown = ({},)
     params = (SAT, CLOCKED, Param("bound", "int", 0, "clocked: move the partial sum out every N accumulations "
-                                  "(0: never)", check=_check_bound, hint="0 or a positive count", quiet_default=True))
+                                  "(0: never)", check=_check_bound, hint="0 (never) to 2**31 - 1", quiet_default=True))
 
     def check(self):
         if self.bound and not self.clocked:
@@ -47,7 +51,7 @@ class Int16FmaUnit(UnitConfig):
     def make_vectors(self, plan: VectorPlan):
         widths = {"a0": 16, "b0": 16, "a1": 16, "b1": 16, "c": 32}
         corners = {n: int_corners(w) for n, w in widths.items()}
-        return mixed(corners, widths, plan.count or 1_000_000, plan.seed)
+        return mixed(corners, widths, sampled(self.name, widths, plan.count), plan.seed)
 
     def default_count(self):
         return 1_000_000
@@ -81,12 +85,16 @@ class Int8MacUnit(UnitConfig):
         return IntDotAcc(8, 1, self.sat)
 
     def make_vectors(self, plan: VectorPlan):
+        """``count`` vectors in all, the full grid (every operand pair with each of
+        :data:`ACC_CORNERS`) among them once ``count`` reaches its size, then uniform random
+        ones; fewer than the grid: corner codes and random codes mixed (:func:`mixed`)."""
         widths = {"a": 8, "b": 8, "c": 32}
         everything = np.arange(256, dtype=np.uint64)
-        if (plan.count or 0) < 65536 * len(ACC_CORNERS):  # too few for the full grid
+        count, grid = sampled(self.name, widths, plan.count), 65536 * len(ACC_CORNERS)
+        if count < grid:
             corners = {"a": int_corners(8), "b": int_corners(8), "c": ACC_CORNERS}
-            return mixed(corners, widths, plan.count or 0, plan.seed)
-        return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths, plan.count or 0, plan.seed)
+            return mixed(corners, widths, count, plan.seed)
+        return crossed({"a": everything, "b": everything, "c": ACC_CORNERS}, widths, count - grid, plan.seed)
 
     def default_count(self):
         return 65536 * len(ACC_CORNERS) + 200_000

@@ -3,13 +3,14 @@
 import re
 import shutil
 
+import numpy as np
 import pytest
 
 from arithbench.catalog import configure
 from arithbench.errors import UsageError
 from arithbench.reports import area as area_module
 from arithbench.reports.area import resolve_flow, synthesize
-from arithbench.reports.costs import cost_claims, unit_costs
+from arithbench.reports.costs import cost_claims, priced_datasets, unit_costs
 from arithbench.reports.energy import activity_inputs, switched_units, table_estimate, zero_inputs
 from arithbench.reports.liberty_energy import liberty_energy, library, per_transition, price
 from arithbench.rtl.emit import generate
@@ -99,6 +100,32 @@ def test_zero_inputs_switch_less_than_random(build_root):
     quiet = switched_units(config, zero_inputs(config), flow="osu018", root=build_root)
     busy = switched_units(config, activity_inputs(config, "uniform codes", 1), flow="osu018", root=build_root)
     assert 0 <= quiet < busy / 100
+
+
+@pytest.mark.sim
+def test_a_stochastic_rounding_unit_is_costed_with_uniform_random_bits(build_root):
+    """fp_mul with round=sr has a random-bit port r: every data set feeds it seeded uniform
+    bits of its width, so area, Liberty and activity energy all come out."""
+    config = configure("fp_mul", {"fmt": "e2m1", "round": "sr"})
+    for dataset in ("uniform codes", "normal"):
+        r = activity_inputs(config, dataset, 1)["r"]
+        assert len(r) == len(activity_inputs(config, dataset, 1)["a"]) and int(r.max()) < 1 << config.rbits
+        assert len(np.unique(r)) > len(r) // 2  # uniform, not the verification plan's six edge patterns
+    costs = unit_costs(config, root=build_root)
+    assert costs["area_um2"] > 0 and costs["energy_table_ops"].endswith("16-bit add")
+    for key in ("energy_pj", "energy_activity_pj"):
+        assert set(costs[key]) == {"uniform codes", "normal"} and all(v > 0 for v in costs[key].values()), costs[key]
+
+
+def test_a_unit_without_normal_data_is_priced_on_uniform_codes_alone():
+    """The BFP quantizer's input is a packed float block with no number format: N(0,1) data
+    gives it no inputs, so it is priced on uniform codes (its r port, 32 bits at k=2, uniform too)."""
+    config = configure("bfp_quant", {"fmt": "e4m3", "k": "2", "round": "sr"})
+    assert priced_datasets(config) == ("uniform codes",)
+    assert priced_datasets(configure("fp_mul")) == ("uniform codes", "normal")
+    assert priced_datasets(configure("int8_mac", {"clocked": "true"})) == ()
+    r = activity_inputs(config, "uniform codes", 1)["r"]
+    assert int(r.max()) >= 1 << 31 and len(np.unique(r)) > len(r) // 2
 
 
 def test_cached_and_fresh_synthesis_agree(build_root, tmp_path):

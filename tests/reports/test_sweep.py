@@ -5,7 +5,7 @@ import json
 import pytest
 
 from arithbench.cli import main
-from arithbench.reports.sweep import DEFAULT_FORMATS, points, run
+from arithbench.reports.sweep import DEFAULT_FORMATS, _write, points, run
 
 
 def test_default_formats_are_every_exmy_up_to_seven_bits():
@@ -49,3 +49,33 @@ def test_sweep_measures_every_point_and_marks_the_fronts(tmp_path, build_root):
     mine.write_text("a user's notes")
     run("fp_mul", ["e2m1"], ["rne"], out_dir=out, root=build_root, log=lambda m: None, command="pytest")
     assert mine.read_text() == "a user's notes" and "e3m2fn" not in (out / "sweep.csv").read_text()
+
+
+@pytest.mark.sim
+@pytest.mark.synth
+def test_a_one_point_stochastic_rounding_sweep_writes_its_files(tmp_path, build_root):
+    """Stochastic rounding is costed (its random-bit port gets uniform bits) and one point
+    plots: a front of one."""
+    out = tmp_path / "sweep"
+    rows = run("fp_mul", ["e2m1"], ["sr"], out_dir=out, root=build_root, workers=1, log=lambda m: None,
+               command="pytest")
+    assert len(rows) == 1 and rows[0]["energy_pj"] > 0 and rows[0]["pareto_area"] and rows[0]["pareto_energy"]
+    assert json.loads((out / "sweep.json").read_text())["failed"] == []
+    for name in ("SWEEP.md", "sweep.csv", "error_vs_area.png", "error_vs_energy.png"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_points_a_log_plot_cannot_show_are_left_out_and_the_files_still_written(tmp_path):
+    """No measured point, or only one of unbounded error: the table and the failures are
+    written, and SWEEP.md says why a plot is missing instead of the sweep dying in matplotlib."""
+    unbounded = {"fmt": "e2m1", "round": "rne", "module": "m", "mean_rel": float("inf"), "max_rel": float("inf"),
+                 "transistors": 10, "area_um2": 5.0, "delay_ns": 1.0, "cells": 3, "energy_pj": 0.1,
+                 "pareto_area": True, "pareto_energy": True}
+    failed = [{"fmt": "e3m2", "round": "sr", "error": "ToolError: no netlist"}]
+    for rows in ([], [unbounded]):
+        out = tmp_path / f"sweep{len(rows)}"
+        _write("fp_mul", rows, failed, out, "osu018", "pytest", 1.0)
+        text = (out / "SWEEP.md").read_text()
+        assert "No plot of error against area" in text and "No plot of error against energy" in text
+        assert "ToolError: no netlist" in text and not list(out.glob("*.png"))
+        assert json.loads((out / "sweep.json").read_text())["rows"] == json.loads(json.dumps(rows))
