@@ -5,6 +5,7 @@ iterates over the catalog.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
@@ -26,7 +27,7 @@ class VectorPlan:
     seed: int
 
 
-class UnitConfig:
+class UnitConfig(ABC):
     """A unit with every parameter fixed: the thing that is generated, simulated and costed.
 
     Each catalog unit is a subclass, registered with :func:`register`, that declares its
@@ -72,20 +73,21 @@ class UnitConfig:
 
     # -- what each unit implements ------------------------------------------------------
 
+    @abstractmethod
     def compute(self, inputs: Inputs) -> Inputs:
         """Golden outputs of one combinational step."""
-        raise NotImplementedError
 
+    @abstractmethod
     def circuit(self) -> wiring.Component:
         """The combinational Amaranth component."""
-        raise NotImplementedError
 
+    @abstractmethod
     def make_vectors(self, plan: VectorPlan) -> Inputs:
-        raise NotImplementedError
+        """The plan's input vectors: dicts of uint64 code arrays by port."""
 
+    @abstractmethod
     def default_count(self) -> int | None:
         """Vectors when the user gives no count (None: exhaustive)."""
-        raise NotImplementedError
 
     def check(self) -> None:
         """Checks across parameters (each parameter is checked on its own when parsed)."""
@@ -253,9 +255,28 @@ MODEL_CHUNK = 1 << 15
 _UNITS: dict[str, type[UnitConfig]] = {}
 
 
+#: Members of every unit that a parameter's value, set as an attribute, would hide.
+_RESERVED = frozenset(dir(UnitConfig)) - {"clocked"} | {"items"}
+
+
 def register(cls: type[UnitConfig]) -> type[UnitConfig]:
-    """Class decorator: add a unit to the catalog."""
-    _UNITS[cls.name] = cls
+    """Class decorator: add a unit to the catalog, once its contract is checked (the required
+    methods, a name and a doc, parameter names that hide nothing of the class)."""
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name.isidentifier() or not isinstance(getattr(cls, "doc", None), str):
+        raise TypeError(f"{cls.__qualname__}: a unit declares name (an identifier) and doc (a sentence)")
+    if cls.__abstractmethods__:
+        raise TypeError(f"unit {name}: implement {', '.join(sorted(cls.__abstractmethods__))}")
+    names = [p.name for p in cls.parameters()]
+    hidden = sorted(set(names) & _RESERVED)
+    if hidden:
+        raise TypeError(f"unit {name}: parameter {', '.join(hidden)} would hide UnitConfig's member of that name: "
+                        "choose another name")
+    if len(set(names)) != len(names):
+        raise TypeError(f"unit {name}: a parameter is declared twice ({', '.join(names)})")
+    if cls.role not in (None, *ROLES):
+        raise TypeError(f"unit {name}: role must be one of {', '.join(ROLES)} or None, not {cls.role!r}")
+    _UNITS[name] = cls
     return cls
 
 

@@ -49,3 +49,23 @@ def dfp_claims(dfp_rows: list[dict], dot_rows: list[dict]) -> list[dict]:
                   f"{never:.3g} never moved (INT32 overflow); fp8 e4m3 {fp8:.3g}",
         "verdict": verdict,
     }]
+
+
+def by_claim(rows: list[dict]) -> list[dict]:
+    """One row per claim, for reading the verdicts at a glance: the claim, what it claims, one
+    verdict (the bases' own when they agree, else how many of them it holds on) and the checks
+    behind it, one line per basis and operand format (``bases``: a summary and its lines)."""
+    claims: dict[str, list[dict]] = {}
+    for r in rows:
+        claims.setdefault(r["claim"], []).append(r)
+    out = []
+    for claim, checks in claims.items():
+        verdicts = [c["verdict"] for c in checks]
+        held = sum(v != "does not hold" for v in verdicts)
+        verdict = verdicts[0] if len(set(verdicts)) == 1 else f"mixed: holds on {held} of {len(checks)} checks"
+        lines = tuple(f"{c['basis']}: {c['measured']} ({c['verdict']}); {c['figure']}" for c in checks)
+        out.append({"claim": claim, "claimed": "; ".join(dict.fromkeys(c["claimed"] for c in checks)),
+                    "verdict": verdict,
+                    "checks": (f"{len(checks)} check{'s' if len(checks) > 1 else ''}: "
+                               + ", ".join(dict.fromkeys(c["measured"] for c in checks)), lines)})
+    return out

@@ -14,9 +14,13 @@ from pathlib import Path
 
 def fmt_value(v) -> str:
     """How every number appears in a report: 4 significant digits, whole numbers from 10,000 to
-    a billion with thousands separators (no exponents there), "-" for a figure that does not apply."""
+    a billion with thousands separators (no exponents there), "-" for a figure that does not apply.
+    A folded cell, ``(summary, lines)``, reads as the summary and its lines."""
     if v is None:
         return "-"
+    if isinstance(v, tuple):
+        summary, lines = v
+        return f"{summary}. " + " / ".join(lines)
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
@@ -103,6 +107,10 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; cursor: pointer; } th[data-dir=up]::after { content: " \\25B2"; }
 th[data-dir=down]::after { content: " \\25BC"; } td:first-child, th:first-child { text-align: left; }
 .source { color: #666; font-size: 0.85em; font-style: italic; }
+td[data-verdict] { font-weight: 600; } td[data-verdict="holds"] { background: #dff3df; }
+td[data-verdict="holds with conditions"] { background: #fdf3d0; } td[data-verdict^="mixed"] { background: #fdf3d0; }
+td[data-verdict="does not hold"] { background: #f8dcdc; }
+details { text-align: left; } details li { margin: 0.2em 0; }
 img { max-width: 100%; } figure { margin: 1em 0; }
 """
 
@@ -119,7 +127,7 @@ def to_html(blocks: list[Block], title: str) -> str:
             out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(column_title(c))}</th>" for c in b.columns)
                        + "</tr></thead><tbody>")
             for r in b.rows:
-                out.append("<tr>" + "".join(_cell(r[c]) for c in b.columns) + "</tr>")
+                out.append("<tr>" + "".join(_cell(r[c], c) for c in b.columns) + "</tr>")
             out.append(f"</tbody></table><p class=\"source\">Source: {html.escape(b.source)}</p>")
         elif isinstance(b, Image):
             png = base64.b64encode(b.path.read_bytes()).decode()
@@ -133,8 +141,15 @@ def to_html(blocks: list[Block], title: str) -> str:
     return "\n".join(out)
 
 
-def _cell(v) -> str:
-    """A table cell; numbers carry their full value for sorting."""
+def _cell(v, column: str = "") -> str:
+    """A table cell; numbers carry their full value for sorting, a verdict is marked (coloured),
+    a folded cell ``(summary, lines)`` opens on a click."""
+    if isinstance(v, tuple):
+        summary, lines = v
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        return f"<td><details><summary>{html.escape(summary)}</summary><ul>{items}</ul></details></td>"
+    if column == "verdict" and isinstance(v, str):
+        return f"<td data-verdict=\"{html.escape(v)}\">{html.escape(v)}</td>"
     number = isinstance(v, (int, float)) and not isinstance(v, bool)
     key = f" data-v=\"{'Infinity' if v == float('inf') else '-Infinity' if v == -float('inf') else v!r}\"" \
         if number else ""

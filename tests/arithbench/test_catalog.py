@@ -145,3 +145,27 @@ def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_u
     assert names.index("toy_xor_width4") < names.index(configure("bfp_dot").module_name)  # multipliers first
     config = configure("toy_xor", {"width": "4"})
     assert comparison_class(config) == "multipliers" and row(config, Data("normal"))[0]["mean_err"] > 0
+
+
+def _toy(drop: str | None = None, **members):
+    body = {"name": "toy_contract", "doc": "a toy", "compute": lambda self, v: v, "circuit": lambda self: None,
+            "make_vectors": lambda self, plan: {}, "default_count": lambda self: None}
+    return type("Toy", (UnitConfig,), {k: v for k, v in {**body, **members}.items() if k != drop})
+
+
+@pytest.mark.parametrize("drop,members,message", [
+    ("compute", {}, "implement compute"),
+    ("default_count", {}, "implement default_count"),
+    (None, {"name": "two words"}, "declares name"),
+    (None, {"params": (Param("check", "int", 1, "x"),)}, "parameter check would hide"),
+    (None, {"params": (Param("values", "int", 1, "x"),)}, "parameter values would hide"),
+    (None, {"params": (Param("sequential", "bool", False, "x"),)}, "parameter sequential would hide"),
+    (None, {"params": (Param("w", "int", 1, "x"), Param("w", "int", 2, "y"))}, "declared twice"),
+    (None, {"role": "adder"}, "role must be one of"),
+])
+def test_the_unit_contract_is_checked_when_a_class_registers(drop, members, message):
+    with pytest.raises(TypeError, match=message):
+        register(_toy(drop, **members))
+    assert "toy_contract" not in _UNITS
+    register(_toy())  # the same class with its contract kept registers
+    _UNITS.pop("toy_contract")

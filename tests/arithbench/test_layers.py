@@ -52,6 +52,8 @@ def imports(name: str, path: Path):
             yield from ([f"{target}.{a.name}" for a in node.names] if not node.module else [target])
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("arithbench"):
             yield node.module
+        elif isinstance(node, ast.Import):  # import arithbench.cli, anywhere
+            yield from (a.name for a in node.names if a.name.startswith("arithbench"))
 
 
 @pytest.mark.parametrize("name,path", list(modules()), ids=lambda x: x if isinstance(x, str) else "")

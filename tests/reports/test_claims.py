@@ -23,3 +23,25 @@ def test_dfp_claim_needs_the_bound_when_unbounded_sums_overflow():
     assert row["verdict"] == "holds with conditions" and "every 1 steps" in row["figure"]
     dfp[-1]["mean_err"] = 1e-4
     assert dfp_claims(dfp, dot)[0]["verdict"] == "holds"
+
+
+def test_the_claims_table_has_one_row_per_claim_with_one_verdict_and_its_checks_folded():
+    from arithbench.reports.claims import by_claim
+    from arithbench.reports.document import Table, to_html, to_markdown
+
+    def check(claim, basis, verdict, measured):
+        return {"claim": claim, "basis": basis, "claimed": "2x", "measured": measured, "figure": f"{basis} figure",
+                "verdict": verdict}
+
+    rows = by_claim([check("A", "Liberty", "holds", "2.1x"), check("A", "table", "holds", "1.9x"),
+                     check("B", "Liberty", "does not hold", "5x"), check("B", "cells", "holds", "2.2x"),
+                     check("B", "table", "does not hold", "6x"), check("C", "study", "does not hold", "0.00196x")])
+    assert [(r["claim"], r["verdict"]) for r in rows] == [
+        ("A", "holds"), ("B", "mixed: holds on 1 of 3 checks"), ("C", "does not hold")]
+    summary, lines = rows[1]["checks"]
+    assert summary == "3 checks: 5x, 2.2x, 6x" and lines[1] == "cells: 2.2x (holds); cells figure"
+    page = to_html([Table(rows, ("claim", "claimed", "verdict", "checks"), "test")], "t")
+    assert page.count("<tr>") == 1 + 3 and page.count("<details>") == 3
+    assert '<td data-verdict="does not hold">does not hold</td>' in page
+    assert "3 checks: 5x, 2.2x, 6x. Liberty: 5x (does not hold); Liberty figure / cells:" in to_markdown(
+        [Table(rows, ("claim", "claimed", "verdict", "checks"), "test")])
