@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import MAX_VECTORS_ONE_PROCESS
 from .errors import UsageError
 from .models.formats import FloatFormat
 
-#: Largest input space ``--vectors exhaustive`` accepts on one machine (2**24 vectors).
-MAX_EXHAUSTIVE_BITS = 24
+#: Largest input space ``--vectors exhaustive`` takes in one process: as many vectors as one
+#: process checks (2**25; larger spaces are sharded).
+MAX_EXHAUSTIVE_BITS = MAX_VECTORS_ONE_PROCESS.bit_length() - 1
 
 
 def exhaustive(widths: dict[str, int]) -> dict[str, np.ndarray]:

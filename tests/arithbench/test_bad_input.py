@@ -62,7 +62,7 @@ def run(capsys, *argv):
     (["verify", "fp_mul", "--lanes", "0"], "argument --lanes: must be an integer from 1 to 4,096, not '0'"),
     (["verify", "fp_mul", "--vectors", "-5"], "--vectors must be 'exhaustive' or a count from 1"),
     (["verify", "mx_dot", "--vectors", "exhaustive"], "exhaustive covers every element pair only when"),
-    (["verify", "bfp_quant", "--vectors", "exhaustive"], "exhaustive needs k * bits(fmt) <= 24"),
+    (["verify", "bfp_quant", "--vectors", "exhaustive"], "exhaustive needs k * bits(fmt) <= 25"),
     (["mutate", "fp_div"], "unknown unit 'fp_div'"),
     (["verify", "int_add", "--workers", "0"], "argument --workers: must be an integer from 1"),
     (["verify", "int16_fma", "-p", "clocked=true", "--workers", "2"], "run it without --workers"),
