@@ -100,8 +100,9 @@ class UnitConfig(ABC):
         return 1
 
     def ops(self) -> list[tuple[str, int]]:
-        """Reference operations ``(kind, bits)`` whose measured energies price the unit."""
-        raise NotImplementedError
+        """Reference operations ``(kind, bits)`` whose measured energies price the unit (none:
+        the unit has no operation-table energy)."""
+        return []
 
     def input_grid(self) -> dict[str, int] | None:
         """Input widths when the exhaustive plan is every combination of the input codes."""

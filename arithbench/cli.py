@@ -438,8 +438,9 @@ def cmd_cost(args) -> int:
     for data, v in figures.get("energy_pj", {}).items():
         print(f"  energy       {v:.4g} pJ/op on {data} data (Liberty: switching + internal + leakage, "
               "cell-mapped netlist, 1.8 V)")
-    print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
-          "Horowitz 45 nm)")
+    if figures["energy_table_pj"] is not None:
+        print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
+              "Horowitz 45 nm)")
     for data, v in figures["energy_activity_pj"].items():
         print(f"               {v:.4g} pJ/op by switching activity on {data} "
               "(gate-level SAIF, calibrated: 8-bit add = 0.03 pJ)")

@@ -51,9 +51,12 @@ def op_energy(op: str, bits: int) -> float:
     raise ValueError(f"unknown reference operation {op!r}")
 
 
-def table_estimate(config: UnitConfig) -> tuple[float, str]:
-    """(pJ per operation, description) from the catalog entry's reference operations."""
+def table_estimate(config: UnitConfig) -> tuple[float | None, str]:
+    """(pJ per operation, description) from the catalog entry's reference operations; None for
+    a unit that declares none."""
     ops = config.ops()
+    if not ops:
+        return None, "no reference operations declared"
     names = {"int_add": "{b}-bit add", "int_mul": "{b}x{b} multiply"}
     counts = Counter(ops)
     text = " + ".join((f"{n} x " if n > 1 else "") + names[op].format(b=bits) for (op, bits), n in counts.items())

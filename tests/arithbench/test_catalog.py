@@ -124,6 +124,15 @@ def test_a_registered_unit_verifies_exhaustively(toy_unit, capsys, tmp_path):
     assert "PASS toy_xor_width4 on verilator: 256 vectors (exhaustive), 0 mismatches" in capsys.readouterr().out
 
 
+@pytest.mark.synth
+def test_a_registered_unit_without_reference_operations_is_costed(toy_unit, capsys, tmp_path):
+    """ops() is optional: a unit that declares none has no operation-table energy, and the rest
+    of its costs as any unit (the README's own example, on the fallback flow)."""
+    assert main(["cost", toy_unit, "-p", "width=2", "--flow", "yowasp", "--build", str(tmp_path / "build")]) == 0
+    out = capsys.readouterr().out
+    assert "transistors" in out and "operation table" not in out
+
+
 def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_unit):
     """The report's default set is the catalog's ``shown`` configurations: a unit that declares
     a role and configurations is in it, in its class, with no report code touched."""
