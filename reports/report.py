@@ -7,14 +7,18 @@ the tables, CSV files and plots are made from it.
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from ..catalog import configure, shown
 from ..errors import MismatchError, UsageError
 from ..params import parse_assignments
 from ..files import output_dir
+from ..sim.runner import stop
 from ..sim.toolchain import version as sim_version
 from ..sim.verify import verify
 from .area import tool_version
@@ -151,13 +156,20 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
 
 
 class Tasks:
-    """A process pool that logs each task as it finishes and, when one fails, cancels the rest."""
+    """A process pool that logs each task as it finishes and, when one fails, cancels the rest.
+
+    On Ctrl-C (or SIGTERM, which the command line turns into Ctrl-C) the queued tasks are
+    cancelled and the running ones killed with their workers' children (simulators, Yosys): a
+    killed task's half-made files are temporary or caches written by rename, and its simulator
+    run folder goes at the next run of that build.
+    """
 
     def __init__(self, workers: int):
         self.workers, self.pending, self.done, self.start = workers, 0, 0, time.perf_counter()
+        self.stopping = False
 
     def __enter__(self) -> "Tasks":
-        self.pool = ProcessPoolExecutor(self.workers)
+        self.pool = ProcessPoolExecutor(self.workers, initializer=_worker_signals)
         _log(f"running in {self.workers} processes")
         return self
 
@@ -168,12 +180,46 @@ class Tasks:
         return future
 
     def _finished(self, label: str, future: Future) -> None:
+        if self.stopping or future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
+            return  # ended by the interruption (or its worker killed), not finished
         self.done += 1
-        status = "" if future.cancelled() or future.exception() is None else " FAILED"
+        status = "" if future.exception() is None else " FAILED"
         _log(f"[{self.done}/{self.pending}] {label}{status} ({time.perf_counter() - self.start:.0f} s)")
 
     def __exit__(self, kind, exc, tb) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+        if isinstance(exc, KeyboardInterrupt):
+            self.stopping = True
+            workers = list(self.pool._processes.values())  # no public way to end a running task
+            self.pool.shutdown(wait=False, cancel_futures=True)  # the queued ones
+            _stop_workers(workers)  # the running ones (their futures fail: the pool is broken)
+        else:
+            self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+
+
+def _worker_signals() -> None:
+    """A worker's signals: Ctrl-C reaches the whole foreground group, but it is the parent's to
+    answer (a worker would print its traceback); SIGTERM ends a worker at once, whatever handler
+    it inherited from the parent; and on Linux the worker is killed when the parent goes (killed
+    outright, it cannot end its workers, which would wait for tasks forever). A Ctrl-C in the
+    moment between a worker's start and this call still interrupts that worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _stop_workers(workers: list) -> None:
+    """Kill ``workers`` (multiprocessing's processes: killed through it, so that it knows they
+    are gone) and stop everything they started."""
+    import psutil
+
+    started = []
+    for worker in workers:
+        with suppress(psutil.NoSuchProcess):
+            started += psutil.Process(worker.pid).children(recursive=True)
+    for worker in workers:
+        worker.kill()
+    stop(started)
 
 
 def _input_bits(config) -> int:

@@ -7,8 +7,11 @@ this bench only paces the chunks. Comparison against the golden model happens in
 process, on the recorded outputs, in one vectorised step.
 """
 
+import ctypes
 import json
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -21,9 +24,24 @@ from arithbench.sim.lanes import lane_dtype
 from arithbench.sim.stream import lane_ports, read_words, write_words
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def follow_parent(job: dict) -> None:
+    """End the simulator with the arithbench process that started it (``job["parent"]``), even
+    when that process is killed outright and cannot stop it: on Linux the kernel sends SIGKILL
+    when the parent goes (elsewhere the simulator runs on to its end). A parent already gone
+    ends the simulator here."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != job["parent"]:
+        os._exit(1)
+
+
 @cocotb.test()
 async def play(dut):
     job = json.loads(Path(os.environ["ARITHBENCH_JOB"]).read_text())
+    follow_parent(job)
     lanes, depth, steps, files = job["lanes"], job["depth"], job["steps"], job["io"] == "files"
     ins = [p for p in lane_ports(job["ports"]) if p["dir"] == "in"]
     outs = [p for p in lane_ports(job["ports"]) if p["dir"] == "out"]

@@ -141,7 +141,13 @@ def own_source(config, meta: dict, design: OwnDesign, work: Path, yosys: list[st
     ports = [p for p in meta["ports"] if p["name"] not in ("clk", "rst")]
     text = adapter(config.module_name, [{"name": "clk", "dir": "in", "width": 1},
                                         {"name": "rst", "dir": "in", "width": 1}, *ports], design, theirs)
-    path = work / f"{config.module_name}_adapter.v"
+    # One folder per design (files' contents and everything the user said about them), so that
+    # runs of different designs side by side never overwrite each other's adapter.
+    import hashlib
+
+    contents = [hashlib.sha256(f.read_bytes()).hexdigest() for f in design.files]
+    digest = hashlib.sha256(json.dumps([repr(design), contents]).encode()).hexdigest()[:16]
+    path = work / digest / f"{config.module_name}_adapter.v"
     write_cache(path, text)
     clocked = bool(design.clock)
     described = {**meta, "ports": ([{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}]

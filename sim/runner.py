@@ -11,11 +11,12 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -71,8 +72,6 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     v_path, meta = source or generate(config, root / "rtl" / config.module_name)
     files = [Path(f) for f in v_path] if isinstance(v_path, (list, tuple)) else [Path(v_path)]
     top = f"{drive}{lanes}_{config.module_name}"
-    tag = f"_{hashlib.sha256(str(files).encode()).hexdigest()[:8]}" if source else ""  # e.g. a netlist
-    build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
     cpp = ""
     if drive == "stream":
         io = IO[sim]
@@ -84,6 +83,10 @@ def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
     key = hashlib.sha256(
         "\0".join([*(f.read_text() for f in files), wrapper, cpp, sim, str(waves), *BUILD_ARGS[sim],
                    os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
+    # A source's folder is named by its whole content: a different design (an edited file, another
+    # user's adapter) builds beside it rather than over the build another run may be simulating.
+    tag = f"_{key[:12]}" if source else ""
+    build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
         return build_dir, top, meta, 0.0
@@ -161,31 +164,16 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
     # ``latency - 1`` steps after it went in; flush steps follow the last vector.
     skip = max(meta.get("latency", 0) - 1, 0) * lanes
     padded = -(-count // lanes) * lanes + skip
-    # One folder per run, so that runs of the same build can go on side by side.
-    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=build_dir))
-    in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
-    widths = {p["name"]: p["width"] for p in meta["ports"]}
     io = IO[sim] if drive == "stream" else "python"
-    padded_inputs = {k: v if len(v) == padded else np.pad(np.asarray(v, np.uint64),
-                                                          [(0, padded - count)] + [(0, 0)] * (np.ndim(v) - 1))
-                     for k, v in inputs.items()}
-    if io == "dpi":  # the simulator maps the step files; outputs files are made at their full size
-        for k, v in padded_inputs.items():
-            write_step_file(run_dir / f"in_{k}.bin", v, widths[k])
-        for p in meta["ports"]:
-            if p["dir"] == "out":
-                with (run_dir / f"out_{p['name']}.bin").open("wb") as f:
-                    f.truncate(padded * stride(p["width"]) // 8)
-    else:  # each port in the narrowest type holding it: a quarter of the bytes for 16-bit ports
-        np.savez(in_path, **{k: v.astype(lane_dtype(widths[k]) if widths.get(k, 65) <= 64 else np.uint64)
-                             for k, v in padded_inputs.items()})
+    run_dir = _new_run_dir(build_dir)
+    in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path), "io": io,
            "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
            "reset": meta.get("reset", meta.get("clocked", False) and not meta.get("latency", 0)),
            "flush": skip // lanes, "steps": padded // lanes,
-           "depth": chunk_steps(meta["ports"], lanes, io) if drive == "stream" else 0}
+           "depth": chunk_steps(meta["ports"], lanes, io) if drive == "stream" else 0,
+           "parent": os.getpid()}  # the bench ends the simulator when this process is gone
     job_path = run_dir / "job.json"
-    job_path.write_text(json.dumps(job))
 
     from cocotb_tools.runner import get_results, get_runner
 
@@ -204,10 +192,12 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         except BaseException as exc:  # SystemExit from the runner included
             outcome["error"] = exc
 
-    start = time.perf_counter()
     thread = threading.Thread(target=run, daemon=True)
-    thread.start()
     try:
+        _write_inputs(run_dir, in_path, meta["ports"], inputs, padded, io)
+        job_path.write_text(json.dumps(job))
+        start = time.perf_counter()
+        thread.start()
         while thread.is_alive():
             thread.join(0.5)
             if progress is not None and prog_path.exists():
@@ -216,43 +206,128 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
                     progress(min(int(done), count), count, float(secs))
                 except ValueError:
                     pass  # caught the file mid-write
+        wall = time.perf_counter() - start
+        failed = "error" in outcome or not out_path.exists()
+        if not failed:
+            _, n_failed = get_results(outcome["xml"])
+            failed = n_failed > 0
+        if failed:
+            (run_dir / OWNER).unlink()  # kept for its log
+            detail = f" ({outcome['error']!r})" if "error" in outcome else ""
+            raise ToolError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
+        data = np.load(out_path)
+        outputs = {p["name"]: (read_step_file(run_dir / f"out_{p['name']}.bin", p["width"]) if io == "dpi"
+                               else data[p["name"]])[skip:skip + count].astype(np.uint64, copy=False)
+                   for p in meta["ports"] if p["dir"] == "out"}
     except KeyboardInterrupt:
         _stop_children()
-        thread.join(10)
+        if thread.is_alive():
+            thread.join(10)
         shutil.rmtree(run_dir, ignore_errors=True)  # the build stays: it is complete and stamped
         raise
-    wall = time.perf_counter() - start
-    failed = "error" in outcome or not out_path.exists()
-    if not failed:
-        _, n_failed = get_results(outcome["xml"])
-        failed = n_failed > 0
-    if failed:
-        detail = f" ({outcome['error']!r})" if "error" in outcome else ""
-        raise ToolError(f"{sim} simulation of {config.module_name} failed{detail}: see {run_dir / 'sim.log'}")
-    data = np.load(out_path)
-    outputs = {p["name"]: (read_step_file(run_dir / f"out_{p['name']}.bin", p["width"]) if io == "dpi"
-                           else data[p["name"]])[skip:skip + count].astype(np.uint64, copy=False)
-               for p in meta["ports"] if p["dir"] == "out"}
     wave_file = None
     if waves:
         found = sorted([*run_dir.glob("*.vcd"), *build_dir.glob("*.fst"), *run_dir.glob("*.fst")])
         wave_file = found[0] if found else None
+        (run_dir / OWNER).unlink()  # kept for its waveform
     else:
-        shutil.rmtree(run_dir, ignore_errors=True)  # kept on failure (its log) and with waves
+        shutil.rmtree(run_dir, ignore_errors=True)
     phases = dict(zip(data["_phase_names"].tolist(), data["_phases"].tolist())) if "_phases" in data else {}
     return SimRun(outputs, count, float(data["_elapsed"]), wall, build_seconds, wave_file, phases)
+
+
+def _write_inputs(run_dir: Path, in_path: Path, ports: list[dict], inputs: dict[str, np.ndarray], padded: int,
+                  io: str) -> None:
+    """The bench's input files, each port padded to ``padded`` vectors (and, with DPI, the
+    output files at their full size: the simulator maps them)."""
+    widths = {p["name"]: p["width"] for p in ports}
+    padded_inputs = {k: v if len(v) == padded else np.pad(np.asarray(v, np.uint64),
+                                                          [(0, padded - len(v))] + [(0, 0)] * (np.ndim(v) - 1))
+                     for k, v in inputs.items()}
+    if io == "dpi":
+        for k, v in padded_inputs.items():
+            write_step_file(run_dir / f"in_{k}.bin", v, widths[k])
+        for p in ports:
+            if p["dir"] == "out":
+                with (run_dir / f"out_{p['name']}.bin").open("wb") as f:
+                    f.truncate(padded * stride(p["width"]) // 8)
+    else:  # each port in the narrowest type holding it: a quarter of the bytes for 16-bit ports
+        np.savez(in_path, **{k: v.astype(lane_dtype(widths[k]) if widths.get(k, 65) <= 64 else np.uint64)
+                             for k, v in padded_inputs.items()})
+
+
+#: The file in a run folder naming the process that runs it; a run folder kept on purpose (a
+#: failed run's log, a waveform) has none, so that no later run takes it for abandoned.
+OWNER = "owner.json"
+
+
+def _new_run_dir(build_dir: Path) -> Path:
+    """A run folder of its own in ``build_dir`` (runs of one build can go on side by side), made
+    after removing the folders of runs whose process is gone."""
+    _remove_abandoned_runs(build_dir)
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=build_dir))
+    (run_dir / OWNER).write_text(json.dumps({"machine": _machine(), "pid": os.getpid()}))
+    return run_dir
+
+
+def _remove_abandoned_runs(build_dir: Path) -> None:
+    """Remove the run folders of ``build_dir`` whose process no longer exists (it was killed
+    before it could clean up). Only this machine's folders are judged; a folder without a
+    readable owner (being made, or kept) stays, and so does one whose process id a new process
+    has taken since (it goes after that process ends)."""
+    here = _machine()
+    for run_dir in build_dir.glob("run-*"):
+        try:
+            owner = json.loads((run_dir / OWNER).read_text())
+            machine, pid = owner["machine"], int(owner["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if machine == here and not _alive(pid):
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _machine() -> str:
+    """Where a process id names one process: the host name and the pid namespace (containers
+    may share a host name and a build folder, but not their process ids)."""
+    try:
+        space = os.readlink("/proc/self/ns/pid")
+    except OSError:  # no /proc: not Linux
+        space = ""
+    return f"{socket.gethostname()} {space}"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, killed but not yet reaped, does not; one we may
+    not look at does)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
 
 
 def _stop_children() -> None:
     """Stop the simulator (Icarus answers Ctrl-C with its interactive prompt, not an exit)."""
     import psutil
 
-    children = psutil.Process().children(recursive=True)
-    for child in children:
-        child.terminate()
-    _, alive = psutil.wait_procs(children, timeout=5)
-    for child in alive:
-        child.kill()
+    stop(psutil.Process().children(recursive=True))
+
+
+def stop(processes: list) -> None:
+    """Terminate ``processes`` (psutil's), killing those left after five seconds; a process
+    gone meanwhile is skipped."""
+    import psutil
+
+    for proc in processes:
+        with suppress(psutil.NoSuchProcess):
+            proc.terminate()
+    _, alive = psutil.wait_procs(processes, timeout=5)
+    for proc in alive:
+        with suppress(psutil.NoSuchProcess):
+            proc.kill()
 
 
 def print_progress(label: str) -> Progress:

@@ -14,12 +14,14 @@ import cocotb
 import numpy as np
 from cocotb.triggers import Timer
 
+from arithbench.sim.bench import follow_parent
 from arithbench.sim.lanes import SHARED, pack, unpack
 
 
 @cocotb.test()
 async def play(dut):
     job = json.loads(Path(os.environ["ARITHBENCH_JOB"]).read_text())
+    follow_parent(job)
     lanes = job["lanes"]
     data = np.load(job["inputs"])
     ins = [p for p in job["ports"] if p["dir"] == "in" and p["name"] not in SHARED]
