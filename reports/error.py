@@ -60,14 +60,17 @@ def ulp(fmt: FloatFormat | IntFormat, x: np.ndarray) -> np.ndarray:
     return np.ldexp(1.0, (np.maximum(e, fmt.emin) - fmt.man_bits).astype(np.int32))
 
 
-def stats(approx: np.ndarray, exact: np.ndarray, fmt: FloatFormat | IntFormat) -> dict[str, float]:
-    """Error statistics of ``approx`` against ``exact`` (see the module docstring)."""
-    keep = np.isfinite(exact) & (exact != 0)
-    a, e = approx[keep], exact[keep]
+def stats(approx: np.ndarray, exact: np.ndarray, fmt: FloatFormat | IntFormat,
+          scale: np.ndarray | None = None) -> dict[str, float]:
+    """Error statistics of ``approx`` against ``exact`` (see the module docstring); relative
+    errors are relative to ``scale`` (default ``|exact|``), and ulps are ``fmt``'s at ``scale``."""
+    scale = np.abs(exact) if scale is None else scale
+    keep = np.isfinite(exact) & (scale != 0) & np.isfinite(scale)
+    a, e, s = approx[keep], exact[keep], scale[keep]
     with np.errstate(invalid="ignore", over="ignore"):
-        signed = (a - e) / np.abs(e)
+        signed = (a - e) / s
         rel = np.abs(signed)
-        ulps = np.abs(a - e) / ulp(fmt, e)
+        ulps = np.abs(a - e) / ulp(fmt, s)
     return {
         "n": int(keep.sum()),
         "mean_rel": float(np.mean(rel)),

@@ -2,6 +2,8 @@
 
 The reference is the exact result of the decoded input codes (``UnitConfig.exact``), so the
 figures measure the unit's own arithmetic (rounding, approximation), not input quantization.
+Relative errors are relative to ``|exact|``, for accumulating units (role ``mac``) to the
+terms' magnitude ``|c| + sum |a_i * b_i|`` (:func:`magnitude`).
 Two input data sets:
 
 ``uniform codes``
@@ -49,8 +51,16 @@ def unit_error(config: UnitConfig, dataset: str, n: int = 100_000, seed: int = 1
     with np.errstate(invalid="ignore", over="ignore"):
         exact = config.exact(values)[finite]
     approx = value(formats[output], config.model(inputs)[output]).astype(np.float64)[finite]
-    row = stats(approx, exact, formats[output])
-    keep = np.isfinite(exact) & (exact != 0)
+    scale = magnitude(config, values)[finite] if config.role == "mac" else np.abs(exact)
+    row = stats(approx, exact, formats[output], scale)
+    keep = np.isfinite(exact) & (scale != 0)
     with np.errstate(invalid="ignore", over="ignore"):
-        rel = (approx[keep] - exact[keep]) / np.abs(exact[keep])
+        rel = (approx[keep] - exact[keep]) / scale[keep]
     return row, rel[np.isfinite(rel)]
+
+
+def magnitude(config: UnitConfig, values: dict[str, np.ndarray]) -> np.ndarray:
+    """``|c| + sum |a_i * b_i|`` of an accumulating step: what its error is relative to, so that
+    a sum that cancels to almost nothing does not make the relative error explode."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.abs(config.exact({p: np.abs(v) for p, v in values.items()}))
