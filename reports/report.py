@@ -39,7 +39,7 @@ from .cache import cached
 from .findings import findings
 from .costs import VERDICT_RULE, claim_configs, cost_claims, figure, unit_costs
 from . import dot_error
-from .claims import block_claims, dfp_claims
+from .claims import block_claims, by_claim, dfp_claims
 from .studies import STUDIES
 from .plots import pyplot, save
 from .unit_error import DATASETS, unit_error
@@ -79,8 +79,8 @@ def load_data(path: Path) -> Data:
         values = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise UsageError(f"--data {path}: no such file") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--data {path}: not a readable .npy array ({exc})") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise UsageError(f"--data {path}: not a readable .npy array ({exc or 'empty file'})") from None
     data = end_to_end.user_data(f"--data {path}", values)
     return Data(path.name, data.values)
 
@@ -322,10 +322,11 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                      "(arithbench.reports.findings)")] if results["findings"] else []),
         *([doc.Image(plots["error_vs_area"], "End-to-end error (N(0,1) data) against area per multiply-"
                      "accumulate, one panel per class; Pareto front dashed red")] if "error_vs_area" in plots else []),
-        doc.Table([{"sensitivity": "", "claimed": "", "measured": "", **c} for c in results["claims"]],
-                  ("claim", "basis", "claimed", "measured", "figure", "verdict", "sensitivity"),
-                  "the tables below: `arithbench error lmul` and `arithbench claims`; 'comparable' means within "
-                  f"25% of the reference's mean relative error; cost {VERDICT_RULE}"),
+        doc.Table(by_claim([{"claimed": "", "measured": "", **c} for c in results["claims"]]),
+                  ("claim", "claimed", "verdict", "checks"),
+                  "the tables below: `arithbench error lmul` and `arithbench claims` (claims.csv: one row per "
+                  "check, with its sensitivity to the basis); 'comparable' means within 25% of the reference's mean "
+                  f"relative error; cost {VERDICT_RULE}; a claim's checks open on a click"),
     ]
     if results["comparison"]:
         out += [
@@ -349,8 +350,10 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                                               "p90_err", "max_err", "frac_overflowed"),
                       f"arithbench.reports.end_to_end: {end_to_end.N_PRODUCTS:,} products, {end_to_end.TRIALS:,} "
                       f"dot products or {end_to_end.N_BLOCKS:,} blocks per data set, seed {prov['seed']}; "
-                      "frac_overflowed: share of dot products whose integer accumulator overflowed on the way "
-                      "(it wraps, so the final sum can still be right)"),
+                      "integer MAC operands take a per-vector scale that leaves the accumulator headroom (largest "
+                      "code min(2^(b-1) - 1, isqrt((2^31 - 1) / 256)): int8 127, int16 2,896), so no partial sum "
+                      "overflows; frac_overflowed: share of dot products whose integer accumulator overflowed on the "
+                      "way (it wraps, so the final sum can still be right)"),
         ]
         if "error_cdf" in plots:
             out.append(doc.Image(plots["error_cdf"], "Cumulative distribution of log10 end-to-end error per unit "
@@ -369,7 +372,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                  "compare units with the end-to-end error above. 'uniform codes' is every 8-bit operand pair, "
                  "'normal' N(0,1) samples quantized to the input format (block units: N(0,1) blocks; their "
                  "error is the final fp32 rounding). Relative errors exclude zero and non-finite exact results; "
-                 "a MAC's relative error is per step, against c + a*b."),
+                 "a MAC's relative error is per step, against c + a*b, relative to |c| + |a*b| (a sum that cancels "
+                 "to almost nothing would make |error| / |c + a*b| explode)."),
         doc.Table(results["unit_error"], ("unit", "data", "n", "mean_rel", "max_rel", "mean_ulp", "bias",
                                           "frac_exact"),
                   f"golden models (arithbench.reports.unit_error), {prov['error_samples']:,} samples, seed {prov['seed']}"),

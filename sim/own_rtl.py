@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..checks import source_file, verilog_name
 from ..errors import UsageError
 from ..files import write_cache
 
@@ -33,40 +34,41 @@ class OwnDesign:
     reset_active_low: bool = False
 
 
-def parse_map(text: str | None) -> dict[str, str]:
-    """``a=x,b=y`` (the unit's name = the user's name) to a dict."""
+def parse_map(ports: str | dict | None) -> dict[str, str]:
+    """``a=x,b=y`` (the unit's name = the user's name), or a dict of the same, to a dict of
+    checked names."""
+    if isinstance(ports, dict):
+        pairs = [(ref, "=", user) for ref, user in ports.items()]
+    elif ports is None or isinstance(ports, str):
+        pairs = [tuple(t.strip() for t in item.partition("=")) for item in (ports or "").split(",") if item.strip()]
+    else:
+        raise UsageError(f"--map (ports=) takes unit=yours pairs, 'a=x,b=y' or {{'a': 'x', 'b': 'y'}}, not {ports!r}")
     mapping: dict[str, str] = {}
-    for item in (text or "").split(","):
-        if not item.strip():
-            continue
-        ref, sep, user = (t.strip() for t in item.partition("="))
+    for ref, sep, user in pairs:
         if not sep or not ref or not user:
-            raise UsageError(f"--map takes unit=yours pairs separated by commas (e.g. a=x,b=y,y=p), not {item!r}")
+            raise UsageError(f"--map takes unit=yours pairs separated by commas (e.g. a=x,b=y,y=p), not {ref + sep + user!r}")
         if ref in mapping:
             raise UsageError(f"--map names port {ref!r} twice")
-        mapping[ref] = user
+        mapping[verilog_name("--map", ref)] = verilog_name("--map", user)
     return mapping
 
 
 def parse_reset(text: str | None) -> tuple[str | None, bool]:
     """``rst`` (active high) or ``rst_n:low`` (active low)."""
-    if not text:
+    if text is None:
         return None, False
+    if not isinstance(text, str):
+        raise UsageError(f"--reset takes NAME or NAME:low (active low), not {text!r}")
     name, _, level = text.partition(":")
     if level not in ("", "high", "low") or not name:
         raise UsageError(f"--reset takes NAME or NAME:low (active low), not {text!r}")
-    return name, level == "low"
+    return verilog_name("--reset", name), level == "low"
 
 
 def user_ports(files: tuple[Path, ...], top: str, yosys: list[str]) -> dict[str, tuple[str, int]]:
     """The top module's ports, ``{name: (direction, width)}``, as Yosys reads the files."""
-    for f in files:
-        if not f.is_file():
-            raise UsageError(f"--rtl {f}: no such file")
-        try:
-            f.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"--rtl {f}: cannot read it ({exc.strerror})") from None
+    files = tuple(source_file("--rtl", f) for f in files)
+    verilog_name("--top", top)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ports.json"
         reads = "; ".join(f"read_verilog -sv -defer {json.dumps(str(f.resolve()))}" for f in files)

@@ -87,6 +87,11 @@ window.addEventListener('load', () => {
   const down = values();
   const sorted = up.every((v, i) => i === 0 || up[i - 1] <= v) && down.every((v, i) => i === 0 || down[i - 1] >= v);
   document.body.setAttribute('data-sorts', String(sorted && up.length > 1));
+  const claims = [...document.querySelectorAll('th')].find(h => h.textContent === 'checks').closest('table');
+  const verdicts = [...claims.tBodies[0].rows].map(r => r.querySelector('td[data-verdict]'));
+  const claimed = new Set([...claims.tBodies[0].rows].map(r => r.cells[0].textContent));
+  document.body.setAttribute('data-claims', claims.tBodies[0].rows.length + '/' + claimed.size + '/'
+    + verdicts.filter(v => v && getComputedStyle(v).backgroundColor !== 'rgba(0, 0, 0, 0)').length);
 });
 </script></body>"""
 
@@ -94,7 +99,7 @@ window.addEventListener('load', () => {
 @pytest.mark.sim
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
 def test_html_loads_offline_every_plot_renders_as_svg_and_fits_1400_px(report, tmp_path):
-    out, _ = report
+    out, results = report
     page = tmp_path / "page.html"
     page.write_text((out / "index.html").read_text().replace("</body>", _CHECK))
     done = subprocess.run(
@@ -109,6 +114,8 @@ def test_html_loads_offline_every_plot_renders_as_svg_and_fits_1400_px(report, t
     assert re.search(r'data-svg="(\d+)"', done.stdout)[1] == match[2]  # every plot shown as SVG
     assert int(re.search(r'data-width="(\d+)"', done.stdout)[1]) <= 1400  # nothing overflows a 1400 px window
     assert 'data-sorts="true"' in done.stdout  # a click on a column title sorts the table by value, both ways
+    rows, claims, marked = map(int, re.search(r'data-claims="(\d+)/(\d+)/(\d+)"', done.stdout).groups())
+    assert rows == claims == marked and rows == len({c["claim"] for c in results["claims"]})  # one row per claim
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
     shot = tmp_path / "page.png"
