@@ -109,4 +109,4 @@ def prove(config: UnitConfig, root: Path, source: Source, seconds: int):
     v_path = generate(config, root / "rtl" / config.module_name)[0]
     outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
     return check(config.module_name, v_path, files, outputs=outputs, seconds=seconds,
-                 work=root / "own" / config.module_name / "prove")
+                 work=Path(files[-1]).parent / "prove")  # the adapter's folder: one per design

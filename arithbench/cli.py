@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__, checking, checks
 from .catalog import configure, units
-from .errors import ArithbenchError, UsageError
+from .errors import ArithbenchError, ToolError, UsageError
 from .files import check_ours, check_output_dir, writable_folder, write_owned
 from .params import parse_assignments
 
@@ -372,9 +372,12 @@ def cmd_sweep(args) -> int:
                flow=_flow(args.flow), workers=args.workers, scheduler=args.scheduler,
                log=lambda m: print(m, file=sys.stderr, flush=True),
                command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
+    written = ", ".join(sorted(p.name for p in out.iterdir() if not p.name.startswith(".")))
+    if not rows:
+        raise ToolError(f"no point of the sweep could be measured: {out}/SWEEP.md lists why")
     front = [f"{r['fmt']}/{r['round']}" for r in rows if r["pareto_area"]]
     print(f"{args.unit}: {len(rows)} points; Pareto front (error vs area): {', '.join(front)}")
-    print(f"written: {out}/SWEEP.md, sweep.csv, sweep.json, error_vs_area.png, error_vs_energy.png")
+    print(f"written to {out}: {written}")
     return 0
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import UsageError
@@ -235,9 +235,10 @@ def output_dir(folder: Path, command: str):
 
     Each file replaces only a file of ours; files of an earlier run that this run did not write
     again are removed; every other file in ``folder`` stays. On failure or Ctrl-C the temporary
-    folder goes and ``folder`` is as it was.
+    folder goes and ``folder`` is as it was (a folder made for it, and still empty, goes too).
     """
     folder = check_output_dir(folder, command)
+    made = [p for p in (folder, *folder.parents) if not p.exists()][::-1]  # outermost first
     with writing(folder, "choose another folder with -o"):
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
@@ -246,6 +247,7 @@ def output_dir(folder: Path, command: str):
         names = sorted(p.name for p in tmp.iterdir())
         if any((tmp / n).is_dir() for n in names):
             raise AssertionError(f"output_dir holds files only, not {names}")
+        made = []  # from here on the folders hold the output
         with _folder_locked(folder):
             check_ours(*(folder / n for n in names))
             manifest = _manifest(folder)
@@ -267,6 +269,9 @@ def output_dir(folder: Path, command: str):
             _save_manifest(folder, manifest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        for made_here in reversed(made):  # the folders this call made, while they are still empty
+            with suppress(OSError):
+                made_here.rmdir()
 
 
 def write_cache(path: Path, data: str | bytes) -> None:

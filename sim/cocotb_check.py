@@ -24,7 +24,8 @@ from ..catalog import VectorPlan, configure
 
 async def check(dut, unit: str, params: dict | None = None, *, ports: dict[str, str] | None = None,
                 vectors: int = 2_000, seed: int = 1, settle_ns: int = 1) -> int:
-    """Drive ``vectors`` of the unit's plan (corner patterns included) into ``dut`` and assert
+    """Drive the unit's plan for ``vectors`` (for two-operand units every pair of corner patterns
+    first, then ``vectors`` seeded random ones; other units exactly ``vectors``) into ``dut`` and assert
     that every output equals the golden model's; ``ports`` maps the unit's port names to the
     dut's. Returns the number of vectors checked; raises AssertionError at the first mismatch,
     naming the vector, the inputs, and the expected and actual codes."""

@@ -97,3 +97,20 @@ def test_an_interrupted_output_leaves_the_folder_as_it_was(tmp_path):
             (tmp / "index.html").write_text("half")
             raise KeyboardInterrupt
     assert (out / "index.html").read_text() == "v1" and [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_a_failed_output_leaves_no_folder_it_made(tmp_path):
+    """Ctrl-C, SIGTERM or an error before the files move in: the new output folder and the
+    folders made for it are gone; a folder that was there stays."""
+    from arithbench.files import output_dir
+
+    (tmp_path / "there").mkdir()
+    for target in (tmp_path / "new" / "deeper" / "out", tmp_path / "there" / "out"):
+        with pytest.raises(KeyboardInterrupt):
+            with output_dir(target, "report") as tmp:
+                (tmp / "index.html").write_text("half")
+                raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["there"] and not any((tmp_path / "there").iterdir())
+    with output_dir(tmp_path / "new" / "out", "report") as tmp:
+        (tmp / "index.html").write_text("whole")
+    assert (tmp_path / "new" / "out" / "index.html").read_text() == "whole"
