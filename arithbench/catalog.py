@@ -14,6 +14,7 @@ from amaranth.lib import wiring
 
 from .errors import UsageError
 from .models.formats import float_format
+from .models.rounding import SR_BITS, Rounding
 from .params import STAGES, Param
 
 Inputs = dict[str, np.ndarray]
@@ -185,6 +186,13 @@ class UnitConfig(ABC):
             else:
                 tokens.append(str(v))
         return "_".join(tokens)
+
+    @property
+    def rounding(self) -> Rounding:
+        """The unit's rounding as a value, from its ``round`` and ``rbits`` parameters (round to
+        nearest even for a unit without them)."""
+        values = self.values
+        return Rounding.of(values.get("round", "rne"), values.get("rbits", SR_BITS))
 
     @property
     def sequential(self) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .errors import UsageError
-from .models.codec import SR_BITS
+from .models.rounding import RBITS_RANGE, SR_BITS
 from .models.formats import float_format
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -120,10 +120,11 @@ STAGES = Param("stages", "int", 0, "pipeline register stages on a clock clk (ret
 
 
 def _check_rbits(value: int) -> None:
-    if not 2 <= value <= 24:
-        raise UsageError(f"parameter rbits must be 2 to 24 random bits, not {value}")
+    if not RBITS_RANGE[0] <= value <= RBITS_RANGE[1]:
+        raise UsageError(f"parameter rbits must be {RBITS_RANGE[0]} to {RBITS_RANGE[1]} random bits, not {value}")
 
 
 #: Random bits per stochastic rounding, on an input port ``r`` (units whose ``round`` takes ``sr``).
 RBITS = Param("rbits", "int", SR_BITS, "random bits per stochastic rounding (round=sr), on input port r",
-              check=_check_rbits, hint="2 to 24", quiet_default=True, only_with=("round", "sr"))
+              check=_check_rbits, hint=f"{RBITS_RANGE[0]} to {RBITS_RANGE[1]}", quiet_default=True,
+              only_with=("round", "sr"))

@@ -144,30 +144,3 @@ def uniform_codes(width: int, n: int, seed: int) -> np.ndarray:
     words = np.random.default_rng(seed).integers(0, 1 << 64, (n, -(-width // 64)), dtype=np.uint64)
     words[:, -1] &= np.uint64((1 << (width - 64 * (words.shape[1] - 1))) - 1)
     return words[:, 0] if width <= 64 else words
-
-
-def random_bit_corners(rbits: int) -> np.ndarray:
-    """Random-bit patterns that decide stochastic rounding at its edges: never round up a
-    non-zero fraction (0), round up only the largest fractions (1), the halves, and round up
-    any non-zero fraction (all ones)."""
-    half = 1 << (rbits - 1)
-    return np.array(sorted({0, 1, half - 1, half, half + 1, (1 << rbits) - 1}), dtype=np.uint64)
-
-
-def with_random_bits(inputs: dict[str, np.ndarray], rbits: int, exhaustive_plan: bool,
-                     seed: int) -> dict[str, np.ndarray]:
-    """``inputs`` plus a random-bit port ``r`` for stochastic rounding. An exhaustive plan
-    repeats every vector with each of :func:`random_bit_corners` and as many seeded uniform
-    patterns (every input code meets every edge of the rounding); otherwise each vector gets
-    a corner pattern or a seeded uniform one, with even odds."""
-    n = len(next(iter(inputs.values())))
-    rng = np.random.default_rng(seed + 7)
-    corners = random_bit_corners(rbits)
-    if not exhaustive_plan:
-        uniform = rng.integers(0, 1 << rbits, n, dtype=np.uint64)
-        corner = corners[rng.integers(0, len(corners), n)]
-        return {**inputs, "r": np.where(rng.random(n) < 0.5, corner, uniform)}
-    patterns = np.concatenate([corners, rng.integers(0, 1 << rbits, len(corners), dtype=np.uint64)])
-    out = {k: np.repeat(v, len(patterns)) for k, v in inputs.items()}
-    out["r"] = np.tile(patterns, n)
-    return out

@@ -24,13 +24,7 @@ import functools
 import numpy as np
 
 from .formats import FloatFormat, IntFormat
-
-#: The deterministic rounding modes: to nearest (ties to even, ties away), towards zero, up, down.
-DETERMINISTIC: tuple[str, ...] = ("rne", "rtz", "rna", "rup", "rdn")
-#: Every rounding mode; ``sr`` is stochastic rounding with explicit random bits.
-ROUNDINGS: tuple[str, ...] = (*DETERMINISTIC, "sr")
-#: Random bits per stochastic rounding, unless a unit's ``rbits`` says otherwise.
-SR_BITS = 16
+from .rounding import DETERMINISTIC, MODES as ROUNDINGS, SR_BITS  # noqa: F401  (the modes, for callers)
 
 
 def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:

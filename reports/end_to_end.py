@@ -116,9 +116,9 @@ def bits_per_element(config: UnitConfig) -> float:
 
 
 def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
-    if config.values.get("round") != "sr":
-        return {}
-    return {"r": np.random.default_rng(seed + 7).integers(0, 1 << config.values["rbits"], n).astype(np.uint64)}
+    """Seeded uniform random bits for each port a stochastic rounding adds."""
+    rng = np.random.default_rng(seed + 7)
+    return {port: rng.integers(0, 1 << bits, n).astype(np.uint64) for port, bits in config.rounding.ports().items()}
 
 
 def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, np.ndarray | None]:

@@ -9,17 +9,18 @@ from amaranth.lib.wiring import In, Out
 
 from ..models.block import BFPFormat
 from ..models.formats import float_format
-from .float_logic import EXP_WIDTH, round_and_pack
+from ..models.rounding import Mode, Rounding
+from .float_logic import EXP_WIDTH, random_bits, random_ports, round_and_pack
 
 
 class BfpDot(wiring.Component):
     """Ports: ``ea``, ``eb`` (signed shared exponents), ``a``, ``b`` (``k`` signed ``p``-bit
     mantissas packed, mantissa ``j`` at bits ``[j*p, (j+1)*p)``); ``out="int"``: ``y`` the
     signed sum and ``ye`` the exponent of its LSB; ``out="fp32"``: ``y`` an fp32 code, rounded
-    by ``rounding`` (``sr``: ``rbits`` random bits on ``r``); an exact zero is +0 (-0 under
+    by ``rounding`` (a stochastic one's random bits on ``r``); an exact zero is +0 (-0 under
     ``rdn`` when non-zero products cancel)."""
 
-    def __init__(self, fmt: BFPFormat, out: str, rounding: str = "rne", rbits: int = 0):
+    def __init__(self, fmt: BFPFormat, out: str, rounding: Rounding = Rounding(Mode.RNE)):
         if out not in ("int", "fp32"):
             raise ValueError(f"out must be int or fp32, not {out!r}")
         self.fmt, self.out, self.rounding = fmt, out, rounding
@@ -29,9 +30,7 @@ class BfpDot(wiring.Component):
         if out == "int":
             ports.update({"y": Out(self.sum_bits), "ye": Out(e + 2)})
         else:
-            ports["y"] = Out(32)
-            if rounding == "sr":
-                ports["r"] = In(rbits)
+            ports.update({"y": Out(32), **random_ports(rounding)})
         super().__init__(ports)
 
     def elaborate(self, platform):
@@ -49,8 +48,8 @@ class BfpDot(wiring.Component):
         m.d.comb += magnitude.eq(Mux(total < 0, -total, total))
         cancelled = (total == 0) & Cat(*[(self.a[j * p:(j + 1) * p] != 0) & (self.b[j * p:(j + 1) * p] != 0)
                                           for j in range(k)]).any()
-        sign = (total < 0) | (cancelled if self.rounding == "rdn" else 0)
+        sign = (total < 0) | (cancelled if self.rounding.mode is Mode.RDN else 0)
         m.d.comb += self.y.eq(round_and_pack(m, float_format("fp32"), sign=sign, sig=magnitude, exp=exp,
                                              rounding=self.rounding, sat=False, name="dot",
-                                             random=self.r if self.rounding == "sr" else None))
+                                             random=random_bits(self, self.rounding)))
         return m

@@ -16,27 +16,29 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.block import BFPFormat
-from ..models.codec import SR_BITS
 from ..models.formats import FloatFormat
+from ..models.rounding import SR_BITS, Mode, Rounding
 from .float_logic import EXP_WIDTH, leading_one, round_increment, shift_right_sticky, unpack
 
-BFP_ROUNDINGS = ("rne", "rtz", "sr")
+#: The roundings a BFP quantizer takes (the model's :func:`arithbench.models.block.bfp_quantize`).
+BFP_ROUNDINGS = (Mode.RNE, Mode.RTZ, Mode.SR)
 
 
 class BfpQuant(wiring.Component):
     """Ports: ``x`` (``k`` codes of ``fmt`` packed, element ``j`` at bits ``[j*w, (j+1)*w)``),
-    ``r`` (``rounding="sr"`` only: 16 random bits per element, packed the same way), ``e``
+    ``r`` (stochastic rounding only: 16 random bits per element, packed the same way), ``e``
     (signed shared exponent), ``m`` (``k`` signed ``p``-bit mantissas packed)."""
 
-    def __init__(self, fmt: FloatFormat, block: BFPFormat, rounding: str):
-        if rounding not in BFP_ROUNDINGS:
-            raise ValueError(f"rounding must be one of {', '.join(BFP_ROUNDINGS)}, not {rounding!r}")
+    def __init__(self, fmt: FloatFormat, block: BFPFormat, rounding: Rounding):
+        if rounding.mode not in BFP_ROUNDINGS or rounding.stochastic and rounding.rbits != SR_BITS:
+            raise ValueError(f"a BFP quantizer rounds {', '.join(BFP_ROUNDINGS)} (sr with {SR_BITS} bits), "
+                             f"not {rounding} with {rounding.rbits}")
         top = (1 << (block.exp_bits - 1)) - 1
         if fmt.emax > top:
             raise ValueError(f"{fmt.name} exponents reach {fmt.emax}, beyond the shared exponent's {top}")
         self.fmt, self.block, self.rounding, self.top = fmt, block, rounding, top
         ports = {"x": In(block.k * fmt.bits), "e": Out(block.exp_bits), "m": Out(block.k * block.p)}
-        if rounding == "sr":
+        if rounding.stochastic:
             ports["r"] = In(block.k * SR_BITS)
         super().__init__(ports)
 
@@ -69,10 +71,10 @@ class BfpQuant(wiring.Component):
             # fixed: |x| / 2**(E - (p-2)) with SR_BITS fraction bits
             fixed, lost = shift_right_sticky(m, Cat(Const(0, p - 2 + SR_BITS), x.sig), distance, f"fixed{j}")
             whole = fixed[SR_BITS:]
-            if self.rounding == "sr":
+            if self.rounding.stochastic:
                 up = (fixed[:SR_BITS] + self.r[j * SR_BITS:(j + 1) * SR_BITS])[SR_BITS]
             else:
-                up = round_increment(self.rounding, x.sign, whole[0], guard=fixed[SR_BITS - 1],
+                up = round_increment(self.rounding.mode, x.sign, whole[0], guard=fixed[SR_BITS - 1],
                                      sticky=(fixed[:SR_BITS - 1] != 0) | lost)
             rounded = Signal(len(whole) + 1, name=f"rounded{j}")
             m.d.comb += rounded.eq(whole + up)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from amaranth.hdl import Cat, Const, Module, Mux, Signal, Value, signed
 
 from ..models.formats import FloatFormat
+from ..models.rounding import Mode, Rounding
 
 #: Width of every signed exponent signal: enough for products and sums of fp32 exponents.
 EXP_WIDTH = 12
@@ -79,8 +80,8 @@ def shift_right_sticky(m: Module, value: Value, distance: Value, name: str) -> t
     return kept, lost != 0
 
 
-def round_increment(rounding: str, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
-    """1 when the truncated magnitude must be incremented, per rounding mode and sign."""
+def round_increment(rounding: Mode, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
+    """1 when the truncated magnitude must be incremented, per deterministic rounding mode and sign."""
     if rounding == "rne":
         return guard & (sticky | lsb)
     if rounding == "rtz":
@@ -94,14 +95,26 @@ def round_increment(rounding: str, sign: Value, lsb: Value, guard: Value, sticky
     raise ValueError(f"rounding must be rne, rtz, rna, rup or rdn, not {rounding!r}")
 
 
-def overflow_goes_to_max(rounding: str, sign: Value) -> Value:
+def overflow_goes_to_max(rounding: Mode, sign: Value) -> Value:
     """1 when an overflowing value rounds towards zero, i.e. to +-max rather than inf/NaN."""
     return {"rne": Const(0, 1), "rna": Const(0, 1), "sr": Const(0, 1), "rtz": Const(1, 1),
             "rup": sign, "rdn": ~sign}[rounding]
 
 
+def random_bits(component, rounding: Rounding) -> Value | None:
+    """The component's random-bit input ``r`` for a stochastic rounding, else None."""
+    return component.r if rounding.stochastic else None
+
+
+def random_ports(rounding: Rounding) -> dict:
+    """The signature members a rounding adds: ``r`` for a stochastic one."""
+    from amaranth.lib.wiring import In
+
+    return {name: In(width) for name, width in rounding.ports().items()}
+
+
 def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp: Value,
-                   rounding: str, sat: bool, name: str, random: Value | None = None,
+                   rounding: Rounding, sat: bool, name: str, random: Value | None = None,
                    nan: Value | None = None, inf: Value | None = None, inf_sign: Value | None = None) -> Value:
     """Round the exact value ``(-1)**sign * sig * 2**exp`` once into ``out``'s code.
 
@@ -110,11 +123,12 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     :func:`arithbench.models.codec.encode`. The value may be special (HardFloat's raw float):
     the flag ``nan`` makes the result the format's NaN, ``inf`` an infinity of sign
     ``inf_sign`` (default ``sign``) as :func:`special_code` maps it; ``sig`` and ``exp`` are then
-    ignored. ``rounding="sr"`` adds ``random`` to the ``len(random)`` bits below the result's
-    LSB (the bits below those are dropped) and keeps the carry, as ``round_integer`` defines it.
+    ignored. Stochastic rounding adds ``random`` (:func:`random_bits`) to the ``rounding.rbits``
+    bits below the result's LSB (the bits below those are dropped) and keeps the carry, as
+    ``round_integer`` defines it.
     """
-    if (rounding == "sr") != (random is not None):
-        raise ValueError("random bits go with rounding='sr' and only with it")
+    if rounding.stochastic != (random is not None) or (random is not None and len(random) != rounding.rbits):
+        raise ValueError(f"{rounding} rounding takes {rounding.rbits} random bits")
     mo = out.man_bits
     lead = leading_one(m, sig, f"{name}_lead")
     # Unbiased exponent of the value, and of the quantum the result is rounded to.
@@ -126,17 +140,17 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     ]
     # Right shift of sig, with `extra` low bits below the result's mantissa: guard and sticky,
     # or the fraction stochastic rounding adds its random bits to.
-    extra = len(random) if rounding == "sr" else 2
+    extra = rounding.rbits if rounding.stochastic else 2
     shift_full = Signal(signed(EXP_WIDTH), name=f"{name}_shift")
     m.d.comb += shift_full.eq(res_exp - exp)  # >= 0: lands the leading one at bit mo + extra or lower
     kept, lost = shift_right_sticky(m, Cat(Const(0, mo + extra), sig), shift_full, name)
     n = kept[extra:extra + mo + 1]
-    if rounding == "sr":
+    if rounding.stochastic:
         up = (kept[:extra] + random)[extra]
     else:
         # With no mantissa bits a P3109 code's last bit is its exponent's (ties to the even code).
         lsb = n[0] & (res_exp[0] ^ (out.bias & 1)) if mo == 0 and out.policy == "p3109" else n[0]
-        up = round_increment(rounding, sign, lsb, guard=kept[1], sticky=kept[0] | lost)
+        up = round_increment(rounding.mode, sign, lsb, guard=kept[1], sticky=kept[0] | lost)
     rounded = Signal(mo + 2, name=f"{name}_rounded")
     m.d.comb += rounded.eq(n + up)
 
@@ -159,7 +173,7 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
         if sat or big is None:
             m.d.comb += code.eq(with_sign(out, sign, out.max_code))
         else:
-            towards_zero = overflow_goes_to_max(rounding, sign)
+            towards_zero = overflow_goes_to_max(rounding.mode, sign)
             m.d.comb += code.eq(Mux(towards_zero, with_sign(out, sign, out.max_code),
                                     special_code(out, sat, sign, nan=False)))
     with m.Else():

@@ -17,7 +17,9 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, leading_one, round_and_pack, shift_right_sticky, unpack
+from ..models.rounding import Mode, Rounding
+from .float_logic import (EXP_WIDTH, leading_one, random_bits, random_ports, round_and_pack, shift_right_sticky,
+                          unpack)
 from .lmul import LMul
 
 
@@ -33,7 +35,7 @@ class Term:
     is_nan: Value
 
 
-def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding: str, sat: bool,
+def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding: Rounding, sat: bool,
                random: Value | None = None) -> Signal:
     """The code of ``round_acc(c + p)``; see the module docstring. Stochastic rounding reads
     ``len(random)`` bits below the result's LSB, so the window grows by as many bits: the
@@ -81,9 +83,10 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
     m.d.comb += magnitude.eq(Mux(negative, -total, total))
     sign = Signal(name="sum_sign")
     both_zero = c.is_zero & p.is_zero
-    zero_sign = (c.sign | p.sign) if rounding == "rdn" else (c.sign & p.sign)
+    down = rounding.mode is Mode.RDN  # an exact zero sum is -0 when rounding down (IEEE 754 6.3)
+    zero_sign = (c.sign | p.sign) if down else (c.sign & p.sign)
     with m.If(magnitude == 0):
-        m.d.comb += sign.eq(Mux(both_zero, zero_sign, int(rounding == "rdn")))
+        m.d.comb += sign.eq(Mux(both_zero, zero_sign, int(down)))
     with m.Else():
         m.d.comb += sign.eq(sign_big ^ negative)
     lsb_exp = Signal(signed(EXP_WIDTH), name="sum_lsb")
@@ -96,18 +99,17 @@ def accumulate(m: Module, acc: FloatFormat, c_code: Value, p: Term, *, rounding:
     return code
 
 
-def _ports(fmt: FloatFormat, acc: FloatFormat, rounding: str, rbits: int) -> dict:
-    ports = {"a": In(fmt.bits), "b": In(fmt.bits), "c": In(acc.bits), "y": Out(acc.bits)}
-    return {**ports, "r": In(rbits)} if rounding == "sr" else ports
+def _ports(fmt: FloatFormat, acc: FloatFormat, rounding: Rounding) -> dict:
+    return {"a": In(fmt.bits), "b": In(fmt.bits), "c": In(acc.bits), "y": Out(acc.bits), **random_ports(rounding)}
 
 
 class FpMac(wiring.Component):
     """``y = round_acc(c + a*b)``: exact ``fmt`` product, accumulator ``c``/``y`` in ``acc``;
-    with ``rounding="sr"`` an input ``r`` of ``rbits`` random bits."""
+    a stochastic rounding adds an input ``r`` of its random bits."""
 
-    def __init__(self, fmt: FloatFormat, acc: FloatFormat, rounding: str, sat: bool, rbits: int = 0):
+    def __init__(self, fmt: FloatFormat, acc: FloatFormat, rounding: Rounding, sat: bool):
         self.fmt, self.acc, self.rounding, self.sat = fmt, acc, rounding, sat
-        super().__init__(_ports(fmt, acc, rounding, rbits))
+        super().__init__(_ports(fmt, acc, rounding))
 
     def elaborate(self, platform):
         m = Module()
@@ -118,17 +120,16 @@ class FpMac(wiring.Component):
         product = Term(a.sign ^ b.sign, sig, exp, a.is_zero | b.is_zero, a.is_inf | b.is_inf,
                        a.is_nan | b.is_nan | (a.is_inf & b.is_zero) | (b.is_inf & a.is_zero))
         m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat,
-                                         random=self.r if self.rounding == "sr" else None))
+                                         random=random_bits(self, self.rounding)))
         return m
 
 
 class LMulMac(wiring.Component):
     """``y = round_acc(c + lmul(a, b))``: the L-Mul unit (saturating) feeding the accumulator."""
 
-    def __init__(self, fmt: FloatFormat, acc: FloatFormat, offset: int, sub: str, rounding: str, sat: bool,
-                 rbits: int = 0):
+    def __init__(self, fmt: FloatFormat, acc: FloatFormat, offset: int, sub: str, rounding: Rounding, sat: bool):
         self.fmt, self.acc, self.offset, self.sub, self.rounding, self.sat = fmt, acc, offset, sub, rounding, sat
-        super().__init__(_ports(fmt, acc, rounding, rbits))
+        super().__init__(_ports(fmt, acc, rounding))
 
     def elaborate(self, platform):
         m = Module()
@@ -139,6 +140,6 @@ class LMulMac(wiring.Component):
         m.d.comb += exp.eq(p.exp - self.fmt.man_bits)
         product = Term(p.sign, p.sig, exp, p.is_zero, p.is_inf, p.is_nan)
         m.d.comb += self.y.eq(accumulate(m, self.acc, self.c, product, rounding=self.rounding, sat=self.sat,
-                                         random=self.r if self.rounding == "sr" else None))
+                                         random=random_bits(self, self.rounding)))
         return m
 

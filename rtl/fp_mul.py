@@ -7,26 +7,24 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from ..models.formats import FloatFormat
-from .float_logic import EXP_WIDTH, round_and_pack, unpack
+from ..models.rounding import Rounding
+from .float_logic import EXP_WIDTH, random_bits, random_ports, round_and_pack, unpack
 
 
 class FpMul(wiring.Component):
-    """``y = round(a * b)``; ``a``, ``b`` in ``fmt``, ``y`` in ``out``; with ``rounding="sr"``
-    an input ``r`` of ``rbits`` random bits.
+    """``y = round(a * b)``; ``a``, ``b`` in ``fmt``, ``y`` in ``out``; a stochastic rounding adds
+    an input ``r`` of its random bits.
 
     The significands multiply exactly; :func:`round_and_pack` rounds once, so the unit matches
     :func:`arithbench.models.mul.fp_mul` bit for bit, NaN and overflow policy included.
     """
 
-    def __init__(self, fmt: FloatFormat, out: FloatFormat, rounding: str, sat: bool, rbits: int = 0):
+    def __init__(self, fmt: FloatFormat, out: FloatFormat, rounding: Rounding, sat: bool):
         for f in (fmt, out):
             if not (f.signed and f.subnormals):
                 raise ValueError(f"fp_mul formats must be signed with subnormals, not {f.name!r}")
         self.fmt, self.out, self.rounding, self.sat = fmt, out, rounding, sat
-        ports = {"a": In(fmt.bits), "b": In(fmt.bits), "y": Out(out.bits)}
-        if rounding == "sr":
-            ports["r"] = In(rbits)
-        super().__init__(ports)
+        super().__init__({"a": In(fmt.bits), "b": In(fmt.bits), "y": Out(out.bits), **random_ports(rounding)})
 
     def elaborate(self, platform):
         m = Module()
@@ -42,6 +40,6 @@ class FpMul(wiring.Component):
         ]
         nan = a.is_nan | b.is_nan | (a.is_inf & b.is_zero) | (b.is_inf & a.is_zero)
         m.d.comb += self.y.eq(round_and_pack(m, out, sign=sign, sig=product, exp=exp, rounding=self.rounding,
-                                             sat=self.sat, name="p", random=self.r if self.rounding == "sr" else None,
+                                             sat=self.sat, name="p", random=random_bits(self, self.rounding),
                                              nan=nan, inf=a.is_inf | b.is_inf))
         return m

@@ -15,7 +15,8 @@ from amaranth.lib.wiring import In, Out
 
 from ..models.block import MX_NAN_SCALE, mx_element
 from ..models.formats import float_format
-from .float_logic import EXP_WIDTH, round_and_pack, unpack
+from ..models.rounding import Mode, Rounding
+from .float_logic import EXP_WIDTH, random_bits, random_ports, round_and_pack, unpack
 
 FP32 = float_format("fp32")
 
@@ -24,14 +25,12 @@ class MxDot(wiring.Component):
     """Ports: ``sa``, ``sb`` (E8M0 scales), ``a``, ``b`` (``k`` elements packed, element ``j`` at
     bits ``[j*w, (j+1)*w)``), ``y`` (fp32 code)."""
 
-    def __init__(self, elem: str, k: int, rounding: str = "rne", rbits: int = 0):
+    def __init__(self, elem: str, k: int, rounding: Rounding = Rounding(Mode.RNE)):
         if k < 1:
             raise ValueError(f"k must be positive, not {k!r}")
         self.elem, self.k, self.w, self.rounding = elem, k, mx_element(elem).bits, rounding
-        ports = {"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32)}
-        if rounding == "sr":
-            ports["r"] = In(rbits)
-        super().__init__(ports)
+        super().__init__({"sa": In(8), "sb": In(8), "a": In(k * self.w), "b": In(k * self.w), "y": Out(32),
+                          **random_ports(rounding)})
 
     def _products(self, m: Module):
         """Signed exact products as integers at a common LSB, that LSB's exponent, and the
@@ -77,11 +76,11 @@ class MxDot(wiring.Component):
         exp = Signal(signed(EXP_WIDTH), name="lsb_exp")
         m.d.comb += exp.eq(lsb + self.sa + self.sb - 254)
         # An exact zero sum is -0 when every product is -0, under rdn unless every one is +0 (IEEE 754 6.3).
-        zero_sign = ~all_pos_zero if self.rounding == "rdn" else all_neg_zero
+        zero_sign = ~all_pos_zero if self.rounding.mode is Mode.RDN else all_neg_zero
         sign = Mux(acc == 0, zero_sign, acc < 0)
         nan = (self.sa == MX_NAN_SCALE) | (self.sb == MX_NAN_SCALE) | nan_product | (pos_inf & neg_inf)
         m.d.comb += self.y.eq(round_and_pack(m, FP32, sign=sign, sig=magnitude, exp=exp, rounding=self.rounding,
-                                             sat=False, name="dot", random=self.r if self.rounding == "sr" else None,
+                                             sat=False, name="dot", random=random_bits(self, self.rounding),
                                              nan=nan, inf=pos_inf | neg_inf, inf_sign=neg_inf))
         return m
 

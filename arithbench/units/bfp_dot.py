@@ -9,7 +9,6 @@ from ..models.codec import ROUNDINGS
 from ..models.formats import IntFormat, float_format
 from ..params import RBITS, Param
 from ..rtl.bfp_dot import BfpDot
-from ..vectors import with_random_bits
 
 
 def _signed(codes, bits):
@@ -52,19 +51,18 @@ class BfpDotUnit(UnitConfig):
     def compute(self, v):
         ea, ma, eb, mb = self._operands(v)
         if self.out == "fp32":
-            return {"y": bfp_dot_fp32(ea, ma, eb, mb, self.block, self.round, v.get("r"), self.rbits).astype(np.uint64)}
+            r = self.rounding
+            return {"y": bfp_dot_fp32(ea, ma, eb, mb, self.block, r.mode, r.random(v), r.rbits).astype(np.uint64)}
         total, exp = bfp_dot(ea, ma, eb, mb, self.block)
         bits = 2 * self.p + self.k.bit_length()
         return {"y": (total & ((1 << bits) - 1)).astype(np.uint64), "ye": (exp & 0x3FF).astype(np.uint64)}
 
     def circuit(self):
-        return BfpDot(self.block, self.out, self.round, self.rbits)
+        return BfpDot(self.block, self.out, self.rounding)
 
     def make_vectors(self, plan: VectorPlan):
         blocks = self._exhaustive() if plan.count is None else self._random_blocks(plan)
-        if self.out == "fp32" and self.round == "sr":
-            return with_random_bits(blocks, self.rbits, plan.count is None, plan.seed)
-        return blocks
+        return self.rounding.with_random_bits(blocks, plan.count is None, plan.seed)
 
     def _exhaustive(self):
         """Every pair of mantissa blocks, crossed with every pair of :data:`EXHAUSTIVE_EXPONENTS`."""
@@ -122,4 +120,4 @@ class BfpDotUnit(UnitConfig):
 
     def ops(self):
         ops = [("int_mul", self.p), ("int_add", 2 * self.p + self.k.bit_length())] * self.k
-        return ops + ([("int_add", self.rbits)] if self.out == "fp32" and self.round == "sr" else [])
+        return ops + self.rounding.ops()  # round=sr applies only with out=fp32

@@ -11,9 +11,6 @@ from ..params import Param
 from ..rtl.bfp_quant import BFP_ROUNDINGS, BfpQuant
 from ..vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
 
-#: Random bits crossed with every input block when ``round=sr`` runs exhaustively.
-SR_CORNERS = (0, 1, 0x7FFF, 0x8000, 0xFFFF)
-
 
 def _check_format(name):
     fmt = float_format(name)
@@ -58,15 +55,16 @@ class BfpQuantUnit(UnitConfig):
 
     def compute(self, v):
         values = decode(self.fmt, split_codes(v["x"], self.fmt.bits, self.k))
-        random = split_codes(v["r"], SR_BITS, self.k)[:, None, :] if self.round == "sr" else None
-        e, m = bfp_quantize(values, self.block, self.round, random)
+        r = self.rounding
+        random = split_codes(v["r"], r.rbits, self.k)[:, None, :] if r.stochastic else None
+        e, m = bfp_quantize(values, self.block, r.mode, random)
         return {"e": (e[:, 0] & 0xFF).astype(np.uint64), "m": join_codes(m[:, 0] & ((1 << self.p) - 1), self.p)}
 
     def circuit(self):
-        return BfpQuant(self.fmt, self.block, self.round)
+        return BfpQuant(self.fmt, self.block, self.rounding)
 
     def make_vectors(self, plan: VectorPlan):
-        fmt, k, rounding = self.fmt, self.k, self.round
+        fmt, k, stochastic = self.fmt, self.k, self.rounding.stochastic
         rng = np.random.default_rng(plan.seed)
         if plan.count is None:
             bits = self.exhaustive_bits
@@ -75,9 +73,10 @@ class BfpQuantUnit(UnitConfig):
                                  "give --vectors N")
             grid = exhaustive({f"x{j}": fmt.bits for j in range(k)})
             codes = np.stack([grid[f"x{j}"] for j in range(k)], axis=1).astype(np.int64)
-            if rounding == "sr":  # every block with every corner pattern of random bits
-                codes = np.repeat(codes, len(SR_CORNERS), axis=0)
-                random = np.tile(np.array(SR_CORNERS), len(codes) // len(SR_CORNERS))[:, None].repeat(k, axis=1)
+            if stochastic:  # every block with every corner pattern of random bits
+                corners = self.rounding.corners()
+                codes = np.repeat(codes, len(corners), axis=0)
+                random = np.tile(corners, len(codes) // len(corners))[:, None].repeat(k, axis=1)
         else:
             n = plan.count
             third = n // 3
@@ -89,7 +88,7 @@ class BfpQuantUnit(UnitConfig):
             ])
             random = rng.integers(0, 1 << SR_BITS, (n, k))
         out = {"x": join_codes(codes, fmt.bits)}
-        if rounding == "sr":
+        if stochastic:
             out["r"] = join_codes(random, SR_BITS)
         return out
 
@@ -99,4 +98,4 @@ class BfpQuantUnit(UnitConfig):
     def ops(self):
         """The exponent maximum, then per element a rounding add (and the random-bit add for sr)."""
         ops = [("int_add", 8)] * (self.k - 1) + [("int_add", self.p)] * self.k
-        return ops + [("int_add", SR_BITS)] * self.k if self.round == "sr" else ops
+        return ops + self.rounding.ops(self.k)

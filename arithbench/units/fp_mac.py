@@ -8,7 +8,7 @@ from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
-from ..vectors import crossed, float_corners, mixed, sampled, with_random_bits
+from ..vectors import crossed, float_corners, mixed, sampled
 
 #: The L-Mul MAC's product: the paper's offset, subnormal operands flushed (stated once for model and RTL).
 LMUL_OFFSET, LMUL_SUB = "paper", "flush"
@@ -72,8 +72,7 @@ class _FloatMac(UnitConfig):
     params = _params()
 
     def make_vectors(self, plan):
-        vectors = _operands(self.name, self.fmt, self.acc, plan)
-        return with_random_bits(vectors, self.rbits, False, plan.seed) if self.round == "sr" else vectors
+        return self.rounding.with_random_bits(_operands(self.name, self.fmt, self.acc, plan), False, plan.seed)
 
     def default_count(self):
         return 65536 * 16 + 200_000
@@ -88,7 +87,7 @@ class _FloatMac(UnitConfig):
         """Alignment add over the window, normalisation and rounding add (and the random-bit add)."""
         window = self.acc.man_bits + 2 * self.fmt.man_bits + 5
         ops = [("int_add", window), ("int_add", self.acc.man_bits + 2)]
-        return ops + [("int_add", self.rbits)] if self.round == "sr" else ops
+        return ops + self.rounding.ops()
 
 
 @register
@@ -97,11 +96,12 @@ class FpMacUnit(_FloatMac):
     doc = "y = round_acc(c + a*b): exact fp8 product accumulated in fp32 or fp16, one rounding per step."
 
     def compute(self, v):
-        return {"y": fp_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=self.round, sat=self.sat,
-                            random=v.get("r"), rbits=self.rbits)}
+        r = self.rounding
+        return {"y": fp_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=r.mode, sat=self.sat,
+                            random=r.random(v), rbits=r.rbits)}
 
     def circuit(self):
-        return FpMac(self.fmt, self.acc, self.round, self.sat, self.rbits)
+        return FpMac(self.fmt, self.acc, self.rounding, self.sat)
 
     def ops(self):
         return [("int_mul", self.fmt.man_bits + 1), ("int_add", self.fmt.exp_bits + 1), *self.accumulate_ops()]
@@ -113,12 +113,12 @@ class LMulMacUnit(_FloatMac):
     doc = "y = round_acc(c + lmul(a, b)): the L-Mul product (paper offset, saturating) accumulated."
 
     def compute(self, v):
-        return {"y": lmul_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=self.round, sat=self.sat,
-                              offset=LMUL_OFFSET, sub=LMUL_SUB, random=v.get("r"), rbits=self.rbits)}
+        r = self.rounding
+        return {"y": lmul_mac(self.fmt, self.acc, v["a"], v["b"], v["c"], rounding=r.mode, sat=self.sat,
+                              offset=LMUL_OFFSET, sub=LMUL_SUB, random=r.random(v), rbits=r.rbits)}
 
     def circuit(self):
-        return LMulMac(self.fmt, self.acc, offset_lsbs(self.fmt, LMUL_OFFSET), LMUL_SUB, self.round, self.sat,
-                       self.rbits)
+        return LMulMac(self.fmt, self.acc, offset_lsbs(self.fmt, LMUL_OFFSET), LMUL_SUB, self.rounding, self.sat)
 
     def ops(self):
         return [("int_add", self.fmt.bits - 1), *self.accumulate_ops()]

@@ -7,7 +7,7 @@ from ..models.formats import float_format
 from ..models.mul import fp_mul
 from ..params import RBITS, Param, saturation
 from ..rtl.fp_mul import FpMul
-from ..vectors import float_pairs, with_random_bits
+from ..vectors import float_pairs
 
 
 def _check_format(name):
@@ -33,21 +33,21 @@ class FpMulUnit(UnitConfig):
     )
 
     def compute(self, inputs):
-        return {"y": fp_mul(self.fmt, self.out, inputs["a"], inputs["b"], rounding=self.round, sat=self.sat,
-                            random=inputs.get("r"), rbits=self.rbits)}
+        r = self.rounding
+        return {"y": fp_mul(self.fmt, self.out, inputs["a"], inputs["b"], rounding=r.mode, sat=self.sat,
+                            random=r.random(inputs), rbits=r.rbits)}
 
     def circuit(self):
-        return FpMul(self.fmt, self.out, self.round, self.sat, self.rbits)
+        return FpMul(self.fmt, self.out, self.rounding, self.sat)
 
     def make_vectors(self, plan):
-        pairs = float_pairs(self.fmt, plan.count, plan.seed)
-        return with_random_bits(pairs, self.rbits, plan.count is None, plan.seed) if self.round == "sr" else pairs
+        return self.rounding.with_random_bits(float_pairs(self.fmt, plan.count, plan.seed), plan.count is None, plan.seed)
 
     def default_count(self):
         return None if self.fmt.bits <= 8 else 1_000_000
 
     def input_grid(self):
-        return None if self.round == "sr" else {"a": self.fmt.bits, "b": self.fmt.bits}
+        return None if self.rounding.stochastic else {"a": self.fmt.bits, "b": self.fmt.bits}
 
     def port_formats(self):
         return {"a": self.fmt, "b": self.fmt, "y": self.out}
@@ -59,4 +59,4 @@ class FpMulUnit(UnitConfig):
         """Significand multiply, exponent add, normalisation and rounding add (and the random-bit add)."""
         fmt, out = self.fmt, self.out
         ops = [("int_mul", fmt.man_bits + 1), ("int_add", fmt.exp_bits + 1), ("int_add", out.man_bits + 2)]
-        return ops + [("int_add", self.rbits)] if self.round == "sr" else ops
+        return ops + self.rounding.ops()

@@ -9,7 +9,6 @@ from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..params import RBITS, Param
 from ..rtl.mx_dot import MxDot
-from ..vectors import with_random_bits
 
 #: E8M0 scale pairs crossed with every element pair when the plan is exhaustive: unit scales,
 #: both ends of the range, their sums at both extremes, and the NaN scale.
@@ -39,16 +38,16 @@ class MxDotUnit(UnitConfig):
     def compute(self, v):
         w = self.element_bits
         ca, cb = split_codes(v["a"], w, self.k), split_codes(v["b"], w, self.k)
-        y = mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, self.elem, self.round, v.get("r"),
-                   self.rbits)
+        r = self.rounding
+        y = mx_dot(v["sa"].astype(np.int64), ca, v["sb"].astype(np.int64), cb, self.elem, r.mode, r.random(v), r.rbits)
         return {"y": y.astype(np.uint64)}
 
     def circuit(self):
-        return MxDot(self.elem, self.k, self.round, self.rbits)
+        return MxDot(self.elem, self.k, self.rounding)
 
     def make_vectors(self, plan: VectorPlan):
         blocks = self._exhaustive() if plan.count is None else self._random_blocks(plan)
-        return with_random_bits(blocks, self.rbits, plan.count is None, plan.seed) if self.round == "sr" else blocks
+        return self.rounding.with_random_bits(blocks, plan.count is None, plan.seed)
 
     def _values(self, n, rng):
         """``n`` blocks of values: N(0,1) at scales from 2**-140 to 2**140, with corner blocks."""
@@ -121,4 +120,4 @@ class MxDotUnit(UnitConfig):
             fmt = float_format(self.elem)
             width = 2 * (fmt.man_bits + 1) + 2 * (fmt.exp_max_code - 1) + k.bit_length()
             ops = [("int_mul", fmt.man_bits + 1), ("int_add", width)] * k
-        return ops + [("int_add", self.rbits)] if self.round == "sr" else ops
+        return ops + self.rounding.ops()

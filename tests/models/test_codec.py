@@ -155,3 +155,24 @@ def test_nan_into_a_format_without_nan_is_plus_zero_whatever_its_sign():
     assert encode(e2m1, np.array([np.nan, -np.nan])).tolist() == [0, 0]
     nan, minus_one = 0x7F, 0xB8  # e4m3 NaN and -1.0
     assert fp_mul(e4m3, e2m1, np.array([nan, minus_one]), np.array([minus_one, nan])).tolist() == [0, 0]
+
+
+def test_a_rounding_is_a_value_that_knows_its_random_bits():
+    from arithbench.models.rounding import Mode, Rounding
+
+    sr, rne = Rounding.of("sr", 8), Rounding.of("rne", 8)
+    assert sr.stochastic and sr.rbits == 8 and sr.ports() == {"r": 8} and sr.ops(2) == [("int_add", 8)] * 2
+    assert not rne.stochastic and rne.rbits == 0 and rne.ports() == {} and rne.ops() == []
+    assert rne.mode is Mode.RNE and rne.mode == "rne" and str(sr) == "sr"
+    assert sr.corners().tolist() == [0, 1, 127, 128, 129, 255]
+    inputs = {"a": np.arange(3, dtype=np.uint64)}
+    assert rne.with_random_bits(inputs, True, 1) is inputs
+    crossed = sr.with_random_bits(inputs, True, 1)
+    assert len(crossed["a"]) == 3 * 12 and set(sr.corners().tolist()) <= set(crossed["r"][:12].tolist())
+    assert (sr.with_random_bits(inputs, False, 1)["r"] < 256).all()
+    with pytest.raises(ValueError, match="takes 2 to 24 random bits"):
+        Rounding(Mode.SR, 40)
+    with pytest.raises(ValueError, match="takes no random bits"):
+        Rounding(Mode.RTZ, 8)
+    with pytest.raises(ValueError):
+        Rounding.of("up")

@@ -15,24 +15,25 @@ from amaranth.sim import Simulator
 
 from arithbench.models.codec import ROUNDINGS, pack
 from arithbench.models.formats import float_format
-from arithbench.rtl.float_logic import EXP_WIDTH, round_and_pack
+from arithbench.models.rounding import Rounding
+from arithbench.rtl.float_logic import EXP_WIDTH, random_bits, random_ports, round_and_pack
 
 SIG_BITS, RBITS, VECTORS = 24, 8, 384
 FORMATS = ("e4m3", "e5m2", "fp16", "bf16", "binary8p3", "binary8p1", "e2m1", "e3m2")
 
 
 class Rounder(wiring.Component):
-    def __init__(self, fmt, rounding, sat):
+    def __init__(self, fmt, rounding: Rounding, sat):
         self.fmt, self.rounding, self.sat = fmt, rounding, sat
         ports = {"sign": In(1), "sig": In(SIG_BITS), "exp": In(signed(EXP_WIDTH)), "nan": In(1), "inf": In(1),
                  "y": Out(fmt.bits)}
-        super().__init__({**ports, **({"r": In(RBITS)} if rounding == "sr" else {})})
+        super().__init__({**ports, **random_ports(rounding)})
 
     def elaborate(self, platform):
         m = Module()
         m.d.comb += self.y.eq(round_and_pack(m, self.fmt, sign=self.sign, sig=self.sig, exp=self.exp,
                                              rounding=self.rounding, sat=self.sat, name="rp",
-                                             random=self.r if self.rounding == "sr" else None,
+                                             random=random_bits(self, self.rounding),
                                              nan=self.nan, inf=self.inf))
         return m
 
@@ -60,7 +61,7 @@ def test_rtl_rounder_matches_the_model(name, rounding):
         sign, sig, exp, random, nan, inf = vectors(fmt, zlib.crc32(f"{name} {rounding} {sat}".encode()))
         expected = pack(fmt, sign.astype(bool), sig, exp, rounding, sat,
                         random if rounding == "sr" else None, RBITS, nan=nan, inf=inf)
-        dut = Rounder(fmt, rounding, sat)
+        dut = Rounder(fmt, Rounding.of(rounding, RBITS), sat)
         got = []
 
         async def bench(ctx):

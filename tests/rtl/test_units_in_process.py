@@ -1,6 +1,6 @@
 """Every catalog unit's component against its golden model in an in-process Amaranth simulation
 (no Verilog, no simulator build): 100 vectors of each unit's own plan, for its default
-configuration and every configuration the report shows. The fast tier's RTL coverage; the
+configuration, every configuration the report shows and every rounding mode. The fast tier's RTL coverage; the
 simulator runs (tests/sim) check the generated Verilog exhaustively or at length."""
 
 import numpy as np
@@ -12,8 +12,20 @@ from arithbench.catalog import VectorPlan, configure, shown, units
 VECTORS = 100
 
 
+def _roundings():
+    """Every rounding mode of every unit that takes one (block units at k = 4, bfp_dot with its
+    fp32 result): each mode's RTL against the model's."""
+    for name, spec in units().items():
+        params = {p.name: p for p in spec.parameters()}
+        if "round" not in params:
+            continue
+        small = {"k": "4"} if "k" in params else {}
+        for mode in params["round"].choices:
+            yield configure(name, {**small, "round": str(mode)})
+
+
 def _configs():
-    configs = {configure(name) for name in units()} | set(shown())
+    configs = {configure(name) for name in units()} | set(shown()) | set(_roundings())
     return sorted(configs, key=lambda c: c.module_name)
 
 

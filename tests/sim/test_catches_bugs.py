@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from arithbench.catalog import configure
+from arithbench.models.rounding import Rounding
 from arithbench.rtl.fp_mul import FpMul
 from arithbench.sim.verify import verify
 
@@ -32,7 +33,7 @@ def test_wrong_rtl_rounding_is_caught(tmp_path):
 
     class Broken(type(config)):
         def circuit(self):
-            return FpMul(self.fmt, self.out, "rtz", self.sat)
+            return FpMul(self.fmt, self.out, Rounding.of("rtz"), self.sat)
 
     verdict = verify(Broken(config.values), root=tmp_path)
     assert verdict.mismatches > 0
