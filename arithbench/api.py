@@ -177,9 +177,9 @@ class Unit:
         checks.one_process(count, "verify more with `arithbench verify --workers N` (shards)")
         prepare(sim)
         root = writable_folder(checks.folder("root", root), "root")
-        source = (checking.netlist(self.config, root) if netlist else
+        design = (checking.netlist(self.config, root) if netlist else
                   checking.own_design(self.config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
-        return verify(self.config, sim=sim, count=count, seed=seed, root=root, source=source)
+        return verify(self.config, sim=sim, count=count, seed=seed, root=root, design=design)
 
     def error(self, data="normal", seed: int = 1) -> dict:
         """End-to-end error: ``data`` (``"normal"``, ``"student_t3"`` or an array of your own

@@ -11,12 +11,10 @@ import numpy as np
 
 from . import checks
 from .catalog import UnitConfig
+from .rtl.emit import Design
 from .errors import UsageError
 from .tools import yosys_command
 
-#: (Verilog files, port description, what it is in words): what the simulator builds instead
-#: of arithbench's own Verilog.
-Source = tuple[list[Path], dict, str]
 
 
 def design_options(*, rtl=None, top=None, ports=None, clock=None, reset=None, latency=None, netlist=False,
@@ -36,11 +34,11 @@ def design_options(*, rtl=None, top=None, ports=None, clock=None, reset=None, la
 
 
 def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str, ports: str | dict | None = None,
-               clock: str | None = None, reset: str | None = None, latency: int = 0) -> Source:
+               clock: str | None = None, reset: str | None = None, latency: int = 0) -> Design:
     """The user's design behind the unit's ports (see :mod:`arithbench.sim.own_rtl`):
     ``ports`` maps the unit's port names to the user's (``"a=x,b=y"`` or a dict; unmapped
     ports match by name), ``reset`` is ``NAME`` or ``NAME:low``."""
-    from .rtl.emit import generate
+    from .rtl.emit import design
     from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
 
     if not top:
@@ -54,34 +52,31 @@ def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str
     name, low = parse_reset(reset)
     clock = None if clock is None else checks.verilog_name("--clock", clock)
     latency = checks.integer("--latency", latency, 0, 64)
-    design = OwnDesign(tuple(Path(f) for f in files), top, mapping, latency, clock, name, low)
-    meta = generate(config, root / "rtl" / config.module_name)[1]
-    verilog, described = own_source(config, meta, design, root / "own" / config.module_name, yosys_command())
-    return verilog, described, f"{top} from {', '.join(map(str, files))}"
+    theirs = OwnDesign(tuple(Path(f) for f in files), top, mapping, latency, clock, name, low)
+    return own_source(config, design(config, root), theirs, root / "own" / config.module_name, yosys_command())
 
 
-def netlist(config: UnitConfig, root: Path) -> Source:
+def netlist(config: UnitConfig, root: Path) -> Design:
     """arithbench's cell-mapped netlist of ``config`` (osu018 flow)."""
     from .reports.area import resolve_flow, synthesize
-    from .rtl.emit import generate
+    from .rtl.emit import design
 
     resolve_flow("osu018")
     area = synthesize(config, flow="osu018", root=root)
-    meta = generate(config, root / "rtl" / config.module_name)[1]
-    return [Path(area["dir"]) / "mapped_sim.v"], meta, "cell-mapped netlist, osu018"
+    return design(config, root).with_files(Path(area["dir"]) / "mapped_sim.v", label="cell-mapped netlist, osu018")
 
 
-def failing_waves(config: UnitConfig, sim: str, root: Path, source: Source | None, inputs: dict[str, np.ndarray],
+def failing_waves(config: UnitConfig, sim: str, root: Path, design: Design | None, inputs: dict[str, np.ndarray],
                   failing: list[int]) -> str | None:
     """A waveform of the failing vectors only (of the first vector when ``failing`` is empty)."""
     from .sim.runner import simulate
 
     subset = {k: v[failing or [0]] for k, v in inputs.items()}
-    run = simulate(config, subset, sim=sim, lanes=1, root=root, waves=True, source=source[:2] if source else None)
+    run = simulate(config, subset, sim=sim, lanes=1, root=root, waves=True, design=design)
     return str(run.waves) if run.waves else None
 
 
-def other_latency(config: UnitConfig, sim: str, root: Path, source: Source, inputs: dict[str, np.ndarray],
+def other_latency(config: UnitConfig, sim: str, root: Path, design: Design, inputs: dict[str, np.ndarray],
                   latency: int) -> int | None:
     """The latency (0 to 8) at which the first vectors all match, when it is not ``latency``."""
     from .sim.runner import simulate
@@ -89,24 +84,21 @@ def other_latency(config: UnitConfig, sim: str, root: Path, source: Source, inpu
 
     sample = {k: v[:4096] for k, v in inputs.items()}
     expected = config.model(sample)
-    files, meta, _ = source
     for candidate in range(9):
         if candidate == latency:
             continue
-        run = simulate(config, sample, sim=sim, lanes=8, root=root, source=(files, {**meta, "latency": candidate}))
+        run = simulate(config, sample, sim=sim, lanes=8, root=root, design=design.with_latency(candidate))
         if len(mismatches(expected, run.outputs)) == 0:
             return candidate
     return None
 
 
-def prove(config: UnitConfig, root: Path, source: Source, seconds: int):
+def prove(config: UnitConfig, root: Path, theirs: Design, seconds: int):
     """A Yosys SAT proof that the user's combinational design equals the generated reference,
     or the input that tells them apart (``.outcome``: equivalent, differs or undecided)."""
-    from .rtl.emit import generate
+    from .rtl.emit import design
     from .sim.equivalence import check
 
-    files, meta, _ = source
-    v_path = generate(config, root / "rtl" / config.module_name)[0]
-    outputs = {p["name"] for p in meta["ports"] if p["dir"] == "out"}
-    return check(config.module_name, v_path, files, outputs=outputs, seconds=seconds,
-                 work=Path(files[-1]).parent / "prove")  # the adapter's folder: one per design
+    ours = design(config, root)
+    return check(config.module_name, ours.files[0], list(theirs.files), outputs=theirs.outputs, seconds=seconds,
+                 work=theirs.files[-1].parent / "prove")  # the adapter's folder: one per design

@@ -164,22 +164,22 @@ def cmd_verify(args) -> int:
         inputs = {k: v[args.only:args.only + 1] for k, v in inputs.items()}
     prepare(args.sim)
     root = writable_folder(Path(args.build), "--build")
-    source = (checking.netlist(config, root) if args.netlist else
+    design = (checking.netlist(config, root) if args.netlist else
               checking.own_design(config, root, args.rtl, args.top, args.map, args.clock, args.reset, args.latency or 0)
               if args.rtl else None)
     if args.prove:
-        return _prove(config, args, root, source)
+        return _prove(config, args, root, design)
     # Waves of the whole run only where vectors cannot be taken out of it (a stream); else of the
     # failing vectors alone, simulated again below.
     whole = args.waves and config.clocked
-    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, source=source,
+    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, design=design,
                      root=root, waves=whole, progress=print_progress(config.module_name))
     failing = [row["index"] for row in verdict.counterexamples]
     if args.only is not None:
         verdict.counterexamples = [{**row, "index": args.only} for row in verdict.counterexamples]
     if args.waves and not whole:
         if failing or args.only is not None:
-            verdict.waves = checking.failing_waves(config, args.sim, root, source, inputs, failing)
+            verdict.waves = checking.failing_waves(config, args.sim, root, design, inputs, failing)
         else:
             print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
     if sys.stderr.isatty():
@@ -196,7 +196,7 @@ def cmd_verify(args) -> int:
     if verdict.waves:
         print(f"waveform: {verdict.waves}")
     if args.rtl and not verdict.passed and args.clock and not config.clocked:
-        hint = checking.other_latency(config, args.sim, root, source, inputs, args.latency or 0)
+        hint = checking.other_latency(config, args.sim, root, design, inputs, args.latency or 0)
         if hint is not None:
             print(f"hint: outputs match the model at latency {hint} (--latency {hint})")
     if args.json:
@@ -225,13 +225,13 @@ def _renamed(key: str, names: dict[str, str]) -> str:
     return f"{head} {names[port]}".strip() if port in names else key
 
 
-def _prove(config, args, root: Path, source) -> int:
+def _prove(config, args, root: Path, design) -> int:
     """A Yosys SAT proof that the user's design equals the generated reference, or the input
     that tells them apart."""
     from .sim.own_rtl import parse_map
 
-    result = checking.prove(config, root, source, args.proof_seconds)
-    names, what = parse_map(args.map), source[2]
+    result = checking.prove(config, root, design, args.proof_seconds)
+    names, what = parse_map(args.map), design.label
     if result.outcome == "equivalent":
         print(f"PROVED {config.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
         return 0
@@ -269,7 +269,6 @@ def _verify_sharded(args, config, count) -> int:
 
 
 def cmd_vectors(args) -> int:
-    from .rtl.emit import generate
     from .vectors import vector_file
 
     config = _config(args)
@@ -282,11 +281,10 @@ def cmd_vectors(args) -> int:
     writable_folder(out.parent, "-o")
     inputs = _plan(config, count, args.seed, "ask for fewer")
     expected = config.model(inputs)
-    meta = generate(config, writable_folder(Path(args.build), "--build") / "rtl" / config.module_name)[1]
     header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
               + ("exhaustive" if count is None else f"seed {args.seed}")
               + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
-    write_owned(out, vector_file(meta["ports"], inputs, expected, header))
+    write_owned(out, vector_file(config.ports(), inputs, expected, header))
     print(f"wrote {out}: {len(next(iter(inputs.values()))):,} vectors")
     return 0
 
@@ -528,7 +526,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=_path, required=True, help="the file to write (hex codes, one vector a line)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: the unit's own plan)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_vectors)
 
     p = sub.add_parser("report", help="the main job: verify, measure and write the comparison report")

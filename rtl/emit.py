@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from amaranth.back import verilog
@@ -19,6 +21,38 @@ def ports(component: wiring.Component) -> list[dict]:
     return [{"name": name, "dir": "in" if member.flow == wiring.In else "out",
              "width": member.shape.width if hasattr(member.shape, "width") else int(member.shape)}
             for name, member in component.signature.members.items()]
+
+
+@dataclass(frozen=True)
+class Design:
+    """What a simulator, a prover or a cost flow takes: Verilog files whose top module has the
+    unit's module name and ports, and how to drive it. Made by :func:`design` (arithbench's own
+    RTL), the cell-mapped netlist, a mutant, or the user's RTL behind its adapter."""
+
+    files: tuple[Path, ...]
+    ports: tuple[dict, ...]  # {"name", "dir", "width"}, clk and rst first on a clocked design
+    clocked: bool = False  # has clk and rst
+    latency: int = 0  # cycles from inputs to outputs (one vector a cycle)
+    reset: bool = False  # the bench holds rst for three cycles first
+    label: str = ""  # what it is, in words, when it is not arithbench's own RTL
+
+    def with_files(self, *files: Path, label: str) -> "Design":
+        """The same ports and protocol in other files (a netlist, a mutant)."""
+        return dataclasses.replace(self, files=tuple(Path(f) for f in files), label=label)
+
+    def with_latency(self, latency: int) -> "Design":
+        return dataclasses.replace(self, latency=latency)
+
+    @property
+    def outputs(self) -> set[str]:
+        return {p["name"] for p in self.ports if p["dir"] == "out"}
+
+
+def design(config, root: Path) -> Design:
+    """arithbench's own RTL of ``config``, generated (or reused) under ``root/rtl``."""
+    v_path, meta = generate(config, Path(root) / "rtl" / config.module_name)
+    return Design((v_path,), tuple(meta["ports"]), clocked=meta["clocked"], latency=meta["latency"],
+                  reset=meta["clocked"] and not meta["latency"])
 
 
 def generate(config, out_dir: Path) -> tuple[Path, dict]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..catalog import UnitConfig, VectorPlan
 from ..files import make_owned_dir, remove_owned
-from ..rtl.emit import generate
+from ..rtl.emit import design
 from .equivalence import check
 from .lanes import default_lanes
 from .mutants import Mutant, mutants
@@ -95,10 +95,11 @@ def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "ve
     """Make ``count`` mutants of ``config``'s Verilog and run each through its verification;
     survivors go to :func:`arithbench.sim.equivalence.check` with ``proof_seconds`` per pass."""
     root = Path(root).resolve()
-    v_path, meta = generate(config, root / "rtl" / config.module_name)
+    ours = design(config, root)
+    v_path = ours.files[0]
     original = v_path.read_text()
     planned = mutants(original, count, seed)
-    lanes = default_lanes(meta["ports"])
+    lanes = default_lanes(list(ours.ports))
     plan = VectorPlan(config.default_count(), seed)
     inputs = config.vectors(plan)
     vectors = len(next(iter(inputs.values())))
@@ -112,23 +113,22 @@ def mutate(config: UnitConfig, *, count: int = 24, seed: int = 1, sim: str = "ve
     for m in planned:
         where = make_owned_dir(root / "mutants" / config.module_name / f"m{m.id:02d}")
         try:  # an interrupted mutant leaves no folder behind
-            source = (where / v_path.name, meta)
-            source[0].write_text(m.apply(original))
-            run = simulate(config, screen_inputs, sim=screen_sim, lanes=lanes, root=where, source=source)
+            mutant = ours.with_files(where / v_path.name, label=f"mutant m{m.id:02d}")
+            mutant.files[0].write_text(m.apply(original))
+            run = simulate(config, screen_inputs, sim=screen_sim, lanes=lanes, root=where, design=mutant)
             bad = _first_mismatch(screen_expected, run.outputs, screen_inputs)
             if bad is not None:
                 result = MutantResult(m, "caught", f"screen ({screen_sim}, {len(sample):,} sampled vectors)", bad)
             else:
                 if expected is None:
                     expected = config.model(inputs, lanes)
-                run = simulate(config, inputs, sim=sim, lanes=lanes, root=where, source=source)
+                run = simulate(config, inputs, sim=sim, lanes=lanes, root=where, design=mutant)
                 bad = _first_mismatch(expected, run.outputs, inputs)
                 if bad is not None:
                     result = MutantResult(m, "caught", f"default verification ({sim}, {vectors:,} vectors)", bad)
                 else:
-                    proof = check(config.module_name, v_path, source[0], clocked=config.sequential, work=where / "equiv",
-                                  seconds=proof_seconds,
-                                  outputs={p["name"] for p in meta["ports"] if p["dir"] == "out"})
+                    proof = check(config.module_name, v_path, mutant.files[0], clocked=config.sequential,
+                                  work=where / "equiv", seconds=proof_seconds, outputs=ours.outputs)
                     outcome = {"equivalent": "equivalent", "differs": "survived"}.get(proof.outcome, "undecided")
                     result = MutantResult(m, outcome, proof.detail, {k: hex(v) for k, v in proof.inputs.items()})
         except BaseException:

@@ -10,6 +10,7 @@ found here, before any simulator build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..checks import source_file, verilog_name
 from ..errors import UsageError
 from ..files import write_cache
+from ..rtl.emit import Design
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,9 @@ def adapter(module: str, ports: list[dict], design: OwnDesign, theirs: dict[str,
                       "endmodule", ""])
 
 
-def own_source(config, meta: dict, design: OwnDesign, work: Path, yosys: list[str]) -> tuple[list[Path], dict]:
-    """Sources (the user's files and an adapter) and the description the benches need."""
+def own_source(config, ours: Design, design: OwnDesign, work: Path, yosys: list[str]) -> Design:
+    """The user's files and an adapter of the unit's module name and ports (those of ``ours``,
+    arithbench's own design of the unit), as a design the benches run."""
     if design.latency and not design.clock:
         raise UsageError("--latency needs --clock: a pipelined design's outputs follow its clock")
     if design.latency < 0:
@@ -140,20 +143,16 @@ def own_source(config, meta: dict, design: OwnDesign, work: Path, yosys: list[st
     if config.sequential and not design.clock:
         raise UsageError(f"{config.module_name} has a clock: give --clock (and --reset) for your design")
     theirs = user_ports(design.files, design.top, yosys)
-    ports = [p for p in meta["ports"] if p["name"] not in ("clk", "rst")]
-    text = adapter(config.module_name, [{"name": "clk", "dir": "in", "width": 1},
-                                        {"name": "rst", "dir": "in", "width": 1}, *ports], design, theirs)
+    clock_ports = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}]
+    ports = [p for p in ours.ports if p["name"] not in ("clk", "rst")]
+    text = adapter(config.module_name, [*clock_ports, *ports], design, theirs)
     # One folder per design (files' contents and everything the user said about them), so that
     # runs of different designs side by side never overwrite each other's adapter.
-    import hashlib
-
     contents = [hashlib.sha256(f.read_bytes()).hexdigest() for f in design.files]
     digest = hashlib.sha256(json.dumps([repr(design), contents]).encode()).hexdigest()[:16]
     path = work / digest / f"{config.module_name}_adapter.v"
     write_cache(path, text)
     clocked = bool(design.clock)
-    described = {**meta, "ports": ([{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}]
-                                    if clocked else []) + ports,
-                 "clocked": clocked, "latency": design.latency if not config.clocked else 0,
-                 "reset": bool(design.reset)}
-    return [*(f.resolve() for f in design.files), path], described
+    return Design((*(f.resolve() for f in design.files), path), tuple((clock_ports if clocked else []) + ports),
+                  clocked=clocked, latency=design.latency if not config.clocked else 0, reset=bool(design.reset),
+                  label=f"{design.top} from {', '.join(map(str, design.files))}")

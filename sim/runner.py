@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ToolError, UsageError
 from ..files import locked, write_cache
-from ..rtl.emit import generate
+from ..rtl.emit import Design, design as own_rtl
 from .lanes import lane_dtype, stride, wrapper_verilog
 from .stream import IO, chunk_steps, read_step_file, stream_cpp, stream_verilog, write_step_file
 from .toolchain import prepare
@@ -55,46 +55,44 @@ class SimRun:
     phases: dict[str, float] = field(default_factory=dict)  # streamed runs: seconds per phase
 
 
-Source = tuple["Path | list[Path]", dict]
-
-
 def build(config, *, sim: str, lanes: int, root: Path, waves: bool = False,
-          source: Source | None = None, drive: str = "stream") -> tuple[Path, str, dict, float]:
+          design: Design | None = None, drive: str = "stream") -> tuple[Path, str, Design, float]:
     """Generate and build (or reuse) the ``lanes``-wide wrapper of ``config`` for ``drive``.
 
-    Returns the build directory, the top module name, the unit's description and the build
-    time (0 when cached). A build is reused when its sources, simulator and options match.
-    ``source`` (Verilog files, description) replaces the generated unit: a mutant, a netlist, a
-    user's design behind an adapter of the unit's module name and ports.
+    Returns the build directory, the top module name, the design built and the build time (0
+    when cached). A build is reused when its sources, simulator and options match. ``design``
+    replaces arithbench's own RTL: a mutant, a netlist, a user's design behind an adapter of the
+    unit's module name and ports.
     """
     prepare(sim)
     root = Path(root).resolve()
-    v_path, meta = source or generate(config, root / "rtl" / config.module_name)
-    files = [Path(f) for f in v_path] if isinstance(v_path, (list, tuple)) else [Path(v_path)]
+    foreign = design is not None
+    design = design or own_rtl(config, root)
+    ports = list(design.ports)
     top = f"{drive}{lanes}_{config.module_name}"
     cpp = ""
     if drive == "stream":
         io = IO[sim]
-        wrapper = stream_verilog(config.module_name, meta["ports"], lanes, top,
-                                 chunk_steps(meta["ports"], lanes, io), io)
-        cpp = stream_cpp(meta["ports"], lanes) if io == "dpi" else ""
+        wrapper = stream_verilog(config.module_name, ports, lanes, top, chunk_steps(ports, lanes, io), io)
+        cpp = stream_cpp(ports, lanes) if io == "dpi" else ""
     else:
-        wrapper = wrapper_verilog(config.module_name, meta["ports"], lanes, top)
+        wrapper = wrapper_verilog(config.module_name, ports, lanes, top)
+    files = list(design.files)
     key = hashlib.sha256(
         "\0".join([*(f.read_text() for f in files), wrapper, cpp, sim, str(waves), *BUILD_ARGS[sim],
                    os.environ.get("MAKEFLAGS", "")]).encode()).hexdigest()
-    # A source's folder is named by its whole content: a different design (an edited file, another
+    # A design's folder is named by its whole content: a different design (an edited file, another
     # user's adapter) builds beside it rather than over the build another run may be simulating.
-    tag = f"_{key[:12]}" if source else ""
+    tag = f"_{key[:12]}" if foreign else ""
     build_dir = root / "sim" / sim / (f"{config.module_name}{tag}_x{lanes}_{drive}" + ("_waves" if waves else ""))
     stamp = build_dir / "arithbench.stamp"
     if stamp.exists() and stamp.read_text() == key:
-        return build_dir, top, meta, 0.0
+        return build_dir, top, design, 0.0
     build_dir.mkdir(parents=True, exist_ok=True)
     with locked(build_dir / "build.lock"):  # another process may be building the same thing
         if stamp.exists() and stamp.read_text() == key:
-            return build_dir, top, meta, 0.0
-        return build_dir, top, meta, _build(config, sim, top, build_dir, files, wrapper, cpp, waves, stamp, key)
+            return build_dir, top, design, 0.0
+        return build_dir, top, design, _build(config, sim, top, build_dir, files, wrapper, cpp, waves, stamp, key)
 
 
 @contextmanager
@@ -148,30 +146,30 @@ def _build(config, sim, top, build_dir, files, wrapper, cpp, waves, stamp, key) 
 
 def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", lanes: int = 64,
              root: Path = Path("build"), waves: bool = False,
-             progress: Progress | None = None, source: Source | None = None,
+             progress: Progress | None = None, design: Design | None = None,
              drive: str = "stream") -> SimRun:
     """Drive ``inputs`` (dict of equal-length uint64 code arrays) through the RTL of ``config``
-    (or through ``source``, see :func:`build`)."""
+    (or through ``design``, see :func:`build`)."""
     if lanes < 1:
         raise UsageError(f"--lanes must be at least 1, not {lanes}")
     if drive not in DRIVES:
         raise UsageError(f"unknown drive {drive!r}: use one of {', '.join(DRIVES)}")
-    build_dir, top, meta, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves,
-                                                source=source, drive=drive)
+    build_dir, top, design, build_seconds = build(config, sim=sim, lanes=lanes, root=root, waves=waves,
+                                                  design=design, drive=drive)
+    ports = list(design.ports)
     count = len(next(iter(inputs.values())))
     # A pipelined unit's outputs lag its inputs: the bench stores the outputs half a cycle after
     # each rising edge, so with ``latency`` register stages a vector's result is stored
     # ``latency - 1`` steps after it went in; flush steps follow the last vector.
-    skip = max(meta.get("latency", 0) - 1, 0) * lanes
+    skip = max(design.latency - 1, 0) * lanes
     padded = -(-count // lanes) * lanes + skip
     io = IO[sim] if drive == "stream" else "python"
     run_dir = _new_run_dir(build_dir)
     in_path, out_path, prog_path = run_dir / "inputs.npz", run_dir / "outputs.npz", run_dir / "progress"
     job = {"inputs": str(in_path), "outputs": str(out_path), "progress": str(prog_path), "io": io,
-           "lanes": lanes, "ports": meta["ports"], "clocked": meta.get("clocked", False),
-           "reset": meta.get("reset", meta.get("clocked", False) and not meta.get("latency", 0)),
+           "lanes": lanes, "ports": ports, "clocked": design.clocked, "reset": design.reset,
            "flush": skip // lanes, "steps": padded // lanes,
-           "depth": chunk_steps(meta["ports"], lanes, io) if drive == "stream" else 0,
+           "depth": chunk_steps(ports, lanes, io) if drive == "stream" else 0,
            "parent": os.getpid()}  # the bench ends the simulator when this process is gone
     job_path = run_dir / "job.json"
 
@@ -194,7 +192,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
 
     thread = threading.Thread(target=run, daemon=True)
     try:
-        _write_inputs(run_dir, in_path, meta["ports"], inputs, padded, io)
+        _write_inputs(run_dir, in_path, ports, inputs, padded, io)
         job_path.write_text(json.dumps(job))
         start = time.perf_counter()
         thread.start()
@@ -218,7 +216,7 @@ def simulate(config, inputs: dict[str, np.ndarray], *, sim: str = "verilator", l
         data = np.load(out_path)
         outputs = {p["name"]: (read_step_file(run_dir / f"out_{p['name']}.bin", p["width"]) if io == "dpi"
                                else data[p["name"]])[skip:skip + count].astype(np.uint64, copy=False)
-                   for p in meta["ports"] if p["dir"] == "out"}
+                   for p in ports if p["dir"] == "out"}
     except KeyboardInterrupt:
         _stop_children()
         if thread.is_alive():

@@ -11,7 +11,7 @@ import numpy as np
 from ..catalog import UnitConfig, VectorPlan
 from ..models.codec import value
 from .runner import Progress, simulate
-from ..rtl.emit import generate
+from ..rtl.emit import Design, design as own_rtl
 from .lanes import default_lanes
 
 #: How many counterexamples a failing run shows.
@@ -96,28 +96,28 @@ def mismatches(expected: dict, outputs: dict) -> np.ndarray:
 def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | str = "default",
            seed: int = 1, lanes: int | None = None, root: Path = Path("build"), waves: bool = False,
            progress: Progress | None = None, inputs: dict | None = None,
-           model: Callable[[dict], dict] | None = None, source: tuple[Path, dict, str] | None = None) -> Verdict:
+           model: Callable[[dict], dict] | None = None, design: Design | None = None) -> Verdict:
     """Simulate ``config`` on its vectors and compare every output with the golden model.
 
     ``count``: ``"default"`` (the unit's choice), None (exhaustive) or a number of vectors;
     ``inputs``, when given, are that plan's vectors already made.
-    ``source`` (Verilog file, description, what it is) replaces the generated RTL, e.g. the
-    cell-mapped netlist of the same module; its simulator builds go under ``root`` as usual.
+    ``design`` replaces arithbench's own RTL, e.g. the cell-mapped netlist of the same module or
+    the user's design behind its adapter; its simulator builds go under ``root`` as usual.
     ``model`` replaces the golden model (tests use it to plant a wrong one). ``lanes`` None:
     :func:`arithbench.sim.lanes.default_lanes`.
     """
     if lanes is None:
-        lanes = default_lanes(generate(config, Path(root).resolve() / "rtl" / config.module_name)[1]["ports"])
+        lanes = default_lanes(list((design or own_rtl(config, Path(root).resolve())).ports))
     if count == "default":
         count = config.default_count()
     if inputs is None:
         inputs = config.vectors(VectorPlan(count, seed))
     expected = model(inputs) if model else config.model(inputs, lanes)
     run = simulate(config, inputs, sim=sim, lanes=lanes, root=root, waves=waves, progress=progress,
-                   source=source[:2] if source else None)
+                   design=design)
     where = mismatches(expected, run.outputs)
     return Verdict(
-        module=config.module_name + (f" ({source[2]})" if source else ""), sim=sim, lanes=lanes, vectors=run.vectors,
+        module=config.module_name + (f" ({design.label})" if design is not None and design.label else ""), sim=sim, lanes=lanes, vectors=run.vectors,
         exhaustive=count is None, seed=seed, mismatches=len(where),
         counterexamples=counterexamples(config, inputs, expected, run.outputs, where),
         sim_seconds=run.sim_seconds, wall_seconds=run.wall_seconds,

@@ -255,7 +255,7 @@ def planted(tmp_path, monkeypatch):
 
 def _refused(capsys, planted: Path, argv: list[str]) -> str:
     before = _snapshot(planted)
-    extra = ["--build", "build"] if argv[0] in ("verify", "mutate", "report", "sweep", "bench", "vectors", "cost",
+    extra = ["--build", "build"] if argv[0] in ("verify", "mutate", "report", "sweep", "bench", "cost",
                                                  "claims") and "--build" not in argv else []
     code = main([*argv, *extra])
     out, err = capsys.readouterr()

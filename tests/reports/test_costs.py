@@ -13,7 +13,7 @@ from arithbench.reports.area import resolve_flow, synthesize
 from arithbench.reports.costs import cost_claims, priced_datasets, unit_costs
 from arithbench.reports.energy import activity_inputs, switched_units, table_estimate, zero_inputs
 from arithbench.reports.liberty_energy import liberty_energy, library, per_transition, price
-from arithbench.rtl.emit import generate
+from arithbench.rtl.emit import design
 from arithbench.sim.verify import verify
 
 pytestmark = [pytest.mark.xdist_group("report"), pytest.mark.synth]  # one worker fills the caches
@@ -49,12 +49,11 @@ def test_a_clocked_unit_is_timed_register_to_register_and_counts_its_flip_flops(
 def test_the_cell_mapped_netlist_is_bit_exact_against_the_golden_model(build_root, unit, params):
     config = configure(unit, params)
     figures = synthesize(config, root=build_root)
-    meta = generate(config, build_root / "rtl" / config.module_name)[1]
     netlist = (build_root / figures["dir"] / "mapped_sim.v")
     assert "module XOR2X1" in netlist.read_text()  # the cells defined by their Liberty functions
     # 8 lanes: a gate-level netlist per lane makes wide benches slow to build (64 lanes: minutes)
     verdict = verify(config, root=build_root, count=100_000 if config.clocked else None,
-                     source=(netlist, meta, "netlist"), lanes=8)
+                     design=design(config, build_root).with_files(netlist, label="netlist"), lanes=8)
     assert verdict.passed and verdict.vectors >= 65_536 and "(netlist)" in verdict.module
 
 
@@ -66,8 +65,7 @@ def test_a_broken_netlist_fails(build_root, tmp_path):
     broken = tmp_path / "broken.v"
     broken.write_text(text.replace("  XOR2X1 n", "  XNOR2X1 n", 1))  # one cell of the wrong kind
     assert broken.read_text() != text
-    meta = generate(config, build_root / "rtl" / config.module_name)[1]
-    verdict = verify(config, root=tmp_path, source=(broken, meta, "netlist"))
+    verdict = verify(config, root=tmp_path, design=design(config, build_root).with_files(broken, label="netlist"))
     assert verdict.mismatches > 0
 
 

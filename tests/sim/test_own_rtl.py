@@ -98,7 +98,7 @@ def test_a_vector_file_holds_what_the_rtl_computes(capsys, tmp_path):
     from arithbench.sim.runner import simulate
 
     out = tmp_path / "lmul.vec"
-    code, io = run(capsys, "vectors", "lmul", "-p", "fmt=e5m2", "-o", str(out), "--build", str(tmp_path / "b"))
+    code, io = run(capsys, "vectors", "lmul", "-p", "fmt=e5m2", "-o", str(out))
     assert code == 0 and "65,536 vectors" in io.out
     lines = out.read_text().splitlines()
     assert lines[0].startswith("# arithbench") and "exhaustive" in lines[0]

@@ -6,7 +6,7 @@ import pytest
 from arithbench.catalog import configure
 from arithbench.cli import main
 from arithbench.reports.area import synthesize
-from arithbench.rtl.emit import generate
+from arithbench.rtl.emit import design
 from arithbench.sim.verify import verify
 
 
@@ -18,19 +18,11 @@ def test_a_two_stage_fp8_multiplier_passes_exhaustively(sim, build_root):
 
 
 @pytest.mark.sim
-def test_a_wrong_latency_is_caught(build_root, monkeypatch):
+def test_a_wrong_latency_is_caught(build_root):
     """The bench lines outputs up by the declared latency: declare one stage too few and vectors mismatch."""
-    import arithbench.sim.runner as runner
-
     config = configure("int_mul", {"width": "8", "stages": "3"})
-    real = runner.generate
-
-    def one_stage_short(cfg, out_dir):
-        path, meta = real(cfg, out_dir)
-        return path, {**meta, "latency": meta["latency"] - 1}
-
-    monkeypatch.setattr(runner, "generate", one_stage_short)
-    assert verify(config, root=build_root).mismatches > 60_000
+    short = design(config, build_root).with_latency(2)
+    assert verify(config, root=build_root, design=short).mismatches > 60_000
 
 
 @pytest.mark.sim
@@ -41,10 +33,9 @@ def test_retiming_shortens_the_worst_stage_and_the_retimed_netlist_is_bit_exact(
     piped = synthesize(config, root=build_root)
     assert piped["delay_ns"] < 0.75 * comb["delay_ns"]  # clock-to-Q and setup included
     assert piped["cells_by_type"].get("DFFPOSX1", 0) >= 16 and piped["area_um2"] > comb["area_um2"]
-    meta = generate(config, build_root / "rtl" / config.module_name)[1]
-    netlist = build_root / piped["dir"] / "mapped_sim.v"
+    netlist = design(config, build_root).with_files(build_root / piped["dir"] / "mapped_sim.v", label="retimed netlist")
     for sim in ("verilator", "icarus"):
-        verdict = verify(config, sim=sim, root=build_root, source=(netlist, meta, "retimed netlist"))
+        verdict = verify(config, sim=sim, root=build_root, design=netlist)
         assert verdict.passed and verdict.vectors == 65_536
 
 
