@@ -158,28 +158,65 @@ class Unit:
     def verify(self, sim: str = "verilator", vectors: int | str | None = None, seed: int = 1,
                root: str | Path = "build", *, rtl: list[str | Path] | None = None, top: str | None = None,
                ports: dict[str, str] | None = None, clock: str | None = None, reset: str | None = None,
-               latency: int | None = None, netlist: bool = False):
+               latency: int | None = None, netlist: bool = False, lanes: int | None = None,
+               only: int | None = None, waves: bool = False, progress=None):
         """Co-simulate against the golden model; the result has ``.passed``, ``.mismatches``,
         ``.vectors`` and ``.counterexamples``. ``vectors``: None for the unit's default plan,
         ``"exhaustive"``, or a count. By default the simulated design is arithbench's own Verilog;
         ``rtl`` (files) and ``top`` put yours in its place (``ports``: the unit's port name to
         yours, where they differ; ``clock``, ``reset`` (``NAME`` or ``NAME:low``) and
-        ``latency`` for a pipelined design), ``netlist=True`` the cell-mapped netlist."""
+        ``latency`` for a pipelined design; a failing clocked design gets ``.hint``, the latency
+        at which its outputs would match), ``netlist=True`` the cell-mapped netlist. ``only``
+        checks one vector of the plan (the index a counterexample shows); ``waves`` writes a
+        waveform (``.waves``) of the failing vectors, simulated again on one lane (of the whole
+        run for an accumulating unit, whose vectors depend on the ones before); ``progress`` is
+        called with (done, total, seconds) while the simulator runs; ``lanes`` unit copies per
+        simulator step (default: what suits the unit's ports)."""
         from . import checking
+        from .catalog import VectorPlan
         from .files import writable_folder
         from .sim.toolchain import prepare
         from .sim.verify import verify
 
-        count = self.config.default_count() if vectors is None else checks.vector_count(vectors, "vectors")
+        config = self.config
+        count = config.default_count() if vectors is None else checks.vector_count(vectors, "vectors")
         seed = checks.seed(seed, "seed")
+        lanes = None if lanes is None else checks.integer("lanes", lanes, 1, 4096)
         checking.design_options(rtl=rtl, top=top, ports=ports, clock=clock, reset=reset, latency=latency,
                                 netlist=netlist)
-        checks.one_process(count, "verify more with `arithbench verify --workers N` (shards)")
+        checks.one_process(count, "add --workers 2 (or more) to `arithbench verify` to split them into shards")
+        inputs = config.vectors(VectorPlan(count, seed))  # an impossible plan fails before anything is written
+        if only is not None:
+            inputs = _one_vector(config, inputs, only)
         prepare(sim)
         root = writable_folder(checks.folder("root", root), "root")
-        design = (checking.netlist(self.config, root) if netlist else
-                  checking.own_design(self.config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
-        return verify(self.config, sim=sim, count=count, seed=seed, root=root, design=design)
+        design = (checking.netlist(config, root) if netlist else
+                  checking.own_design(config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
+        whole = waves and config.clocked
+        verdict = verify(config, sim=sim, count=count, seed=seed, lanes=lanes, inputs=inputs, design=design, root=root,
+                         waves=whole, progress=progress)
+        failing = [row["index"] for row in verdict.counterexamples]
+        if only is not None:
+            verdict.only = only
+            verdict.counterexamples = [{**row, "index": only} for row in verdict.counterexamples]
+        if waves and not whole and (failing or only is not None):
+            verdict.waves = checking.failing_waves(config, sim, root, design, inputs, failing)
+        if rtl and not verdict.passed and clock and not config.clocked:
+            verdict.hint = checking.other_latency(config, sim, root, design, inputs, latency or 0)
+        return verdict
+
+    def prove(self, rtl: list[str | Path], top: str, ports: dict[str, str] | None = None, root: str | Path = "build",
+              seconds: int = 180):
+        """A Yosys SAT proof that your combinational design equals arithbench's reference for
+        every input, or the input that tells them apart (``.outcome``: equivalent, differs or
+        undecided; ``.inputs``; ``.detail``)."""
+        from . import checking
+        from .files import writable_folder
+
+        checking.design_options(rtl=rtl, top=top, ports=ports, prove=True)
+        seconds = checks.integer("seconds", seconds, 1, 7 * 86400)
+        root = writable_folder(checks.folder("root", root), "root")
+        return checking.prove(self.config, root, checking.own_design(self.config, root, rtl, top, ports), seconds)
 
     def error(self, data="normal", seed: int = 1) -> dict:
         """End-to-end error: ``data`` (``"normal"``, ``"student_t3"`` or an array of your own
@@ -209,6 +246,18 @@ class Unit:
             raise UsageError(f"flow must be a flow's name (osu018, yowasp) or None, not {flow!r}")
         flow = resolve_flow(flow)
         return Cost(unit_costs(self.config, flow=flow, root=writable_folder(checks.folder("root", root), "root")))
+
+
+def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:
+    """Vector ``index`` of a plan, alone."""
+    planned = len(next(iter(inputs.values())))
+    if config.clocked:
+        raise UsageError(f"{config.module_name} accumulates a stream: a vector's result depends on the ones "
+                         "before it, so --only cannot take one out")
+    index = checks.integer("--only", index, 0, checks.MAX_VECTORS)
+    if index >= planned:
+        raise UsageError(f"--only {index}: the plan has vectors 0 to {planned - 1:,}")
+    return {k: v[index:index + 1] for k, v in inputs.items()}
 
 
 def configure(unit: str, **params) -> Unit:

@@ -130,9 +130,10 @@ def cmd_generate(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """Options that only the command line has (shards, proof time) are checked here; the rest
+    is :meth:`arithbench.api.Unit.verify`'s."""
+    from .api import Unit
     from .sim.runner import print_progress
-    from .sim.toolchain import prepare
-    from .sim.verify import verify
 
     config = _config(args)
     count = checks.vector_count(args.vectors) if args.vectors is not None else config.default_count()
@@ -152,42 +153,22 @@ def cmd_verify(args) -> int:
                          "(and with fewer --vectors)")
     if sharded:
         return _verify_sharded(args, config, count)
-    inputs = _plan(config, count, args.seed, "add --workers 2 (or more) to split them into shards",
-                   note=args.only is None)
-    planned = len(next(iter(inputs.values())))
-    if args.only is not None:
-        if config.clocked:
-            raise UsageError(f"{config.module_name} accumulates a stream: a vector's result depends on the ones "
-                             "before it, so --only cannot take one out")
-        if args.only >= planned:
-            raise UsageError(f"--only {args.only}: the plan has vectors 0 to {planned - 1:,}")
-        inputs = {k: v[args.only:args.only + 1] for k, v in inputs.items()}
-    prepare(args.sim)
+    unit = Unit(config)
     root = writable_folder(Path(args.build), "--build")
-    design = (checking.netlist(config, root) if args.netlist else
-              checking.own_design(config, root, args.rtl, args.top, args.map, args.clock, args.reset, args.latency or 0)
-              if args.rtl else None)
     if args.prove:
-        return _prove(config, args, root, design)
-    # Waves of the whole run only where vectors cannot be taken out of it (a stream); else of the
-    # failing vectors alone, simulated again below.
-    whole = args.waves and config.clocked
-    verdict = verify(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes, inputs=inputs, design=design,
-                     root=root, waves=whole, progress=print_progress(config.module_name))
-    failing = [row["index"] for row in verdict.counterexamples]
-    if args.only is not None:
-        verdict.counterexamples = [{**row, "index": args.only} for row in verdict.counterexamples]
-    if args.waves and not whole:
-        if failing or args.only is not None:
-            verdict.waves = checking.failing_waves(config, args.sim, root, design, inputs, failing)
-        else:
-            print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
+        return _prove(unit, args, root)
+    verdict = unit.verify(args.sim, "exhaustive" if count is None else count, args.seed, root, rtl=args.rtl,
+                          top=args.top, ports=args.map, clock=args.clock, reset=args.reset, latency=args.latency,
+                          netlist=args.netlist, lanes=args.lanes, only=args.only, waves=args.waves,
+                          progress=print_progress(config.module_name))
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    summary = verdict.summary()
-    if args.only is not None:
-        summary = summary.replace("1 vectors (", f"vector {args.only:,} of the plan (", 1)
-    print(summary)
+    if args.only is None and count is not None and verdict.vectors > count:
+        print(f"note: {verdict.vectors:,} vectors: the {count:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
+    if args.waves and verdict.waves is None:
+        print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
+    print(verdict.summary())
     from .sim.own_rtl import parse_map
 
     names = parse_map(args.map) if args.rtl else {}
@@ -195,16 +176,14 @@ def cmd_verify(args) -> int:
         print("  " + ", ".join(f"{_renamed(k, names)}={v}" for k, v in row.items()))
     if verdict.waves:
         print(f"waveform: {verdict.waves}")
-    if args.rtl and not verdict.passed and args.clock and not config.clocked:
-        hint = checking.other_latency(config, args.sim, root, design, inputs, args.latency or 0)
-        if hint is not None:
-            print(f"hint: outputs match the model at latency {hint} (--latency {hint})")
+    if verdict.hint is not None:
+        print(f"hint: outputs match the model at latency {verdict.hint} (--latency {verdict.hint})")
     if args.json:
         print(json.dumps(verdict.__dict__, default=str))
     return 0 if verdict.passed else 1
 
 
-def _plan(config, count: int | None, seed: int, fix: str, note: bool = True) -> dict:
+def _plan(config, count: int | None, seed: int, fix: str) -> dict:
     """The plan's vectors, made once: an impossible plan fails here, before anything is written;
     a count over what one process holds is refused with ``fix``; corner patterns beyond the count
     asked for are said."""
@@ -213,7 +192,7 @@ def _plan(config, count: int | None, seed: int, fix: str, note: bool = True) -> 
     checks.one_process(count, fix)
     inputs = config.vectors(VectorPlan(count, seed))
     planned = len(next(iter(inputs.values())))
-    if note and count is not None and planned > count:
+    if count is not None and planned > count:
         print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
               "(always included)", file=sys.stderr)
     return inputs
@@ -225,21 +204,22 @@ def _renamed(key: str, names: dict[str, str]) -> str:
     return f"{head} {names[port]}".strip() if port in names else key
 
 
-def _prove(config, args, root: Path, design) -> int:
+def _prove(unit, args, root: Path) -> int:
     """A Yosys SAT proof that the user's design equals the generated reference, or the input
     that tells them apart."""
     from .sim.own_rtl import parse_map
 
-    result = checking.prove(config, root, design, args.proof_seconds)
-    names, what = parse_map(args.map), design.label
+    result = unit.prove(args.rtl, args.top, args.map, root, args.proof_seconds)
+    names, what = parse_map(args.map), f"{args.top} from {', '.join(args.rtl)}"
     if result.outcome == "equivalent":
-        print(f"PROVED {config.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
+        print(f"PROVED {unit.module_name}: {what} equals arithbench's reference for every input ({result.detail})")
         return 0
     if result.outcome == "differs":
         shown = ", ".join(f"{names.get(k, k)}={v:#x}" for k, v in result.inputs.items())
-        print(f"DIFFERS {config.module_name}: {what} and arithbench's reference differ at {shown} ({result.detail})")
+        print(f"DIFFERS {unit.module_name}: {what} and arithbench's reference differ at {shown} ({result.detail})")
         return 1
     raise UsageError(f"proof undecided: {result.detail}")
+
 
 def _verify_sharded(args, config, count) -> int:
     from .sim.runner import print_progress

@@ -34,6 +34,8 @@ class Verdict:
     wall_seconds: float = 0.0
     build_seconds: float = 0.0
     waves: str | None = None
+    only: int | None = None  # the one vector of the plan checked, if only one was
+    hint: int | None = None  # a latency at which a failing clocked design would match
 
     @property
     def passed(self) -> bool:
@@ -48,7 +50,8 @@ class Verdict:
         kind = "exhaustive" if self.exhaustive else f"seed {self.seed}"
         lanes = "1 lane" if self.lanes == 1 else f"{self.lanes} lanes"
         status = "PASS" if self.passed else "FAIL"
-        return (f"{status} {self.module} on {self.sim}: {self.vectors:,} vectors ({kind}), "
+        what = f"vector {self.only:,} of the plan" if self.only is not None else f"{self.vectors:,} vectors"
+        return (f"{status} {self.module} on {self.sim}: {what} ({kind}), "
                 f"{self.mismatches:,} mismatches, {self.rate:,.0f} vectors/s "
                 f"({lanes}, {self.sim_seconds:.2f} s simulated, {self.wall_seconds:.1f} s wall, "
                 f"{f'{self.build_seconds:.1f} s build' if self.build_seconds else 'build cached'})")
