@@ -376,16 +376,15 @@ def _list(option: str, text: str) -> list[str]:
 def cmd_bench(args) -> int:
     from .sim.benchmark import format_figures, run
 
-    config = configure(args.unit, parse_assignments(args.param or []))
-    if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] \
-            or config.sequential:
+    config = _config(args)
+    if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] or config.sequential:
         raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
                          f"settings), not {config.describe()}")
     from .api import Unit
     from .sim.lanes import default_lanes
 
     lanes = args.lanes or default_lanes(Unit(config).ports())
-    figures = run(args.unit, parse_assignments(args.param or []), lanes=lanes, vectors=args.vectors,
+    figures = run(config, lanes=lanes, vectors=args.vectors,
                   rounds=args.rounds, root=writable_folder(Path(args.build), "--build"),
                   log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(figures) if args.json else format_figures(figures))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, configure
+from ..catalog import UnitConfig, VectorPlan
 from ..errors import MismatchError, UsageError
 from ..rtl.emit import generate
 from .runner import simulate
@@ -120,14 +120,13 @@ def model_rates(n: int = 1 << 20, seed: int = 1) -> dict[str, float]:
     return rates
 
 
-def run(unit: str = "fp_mul", params: dict | None = None, *, lanes: int = 256, vectors: int = 1 << 22,
+def run(config: UnitConfig, *, lanes: int = 256, vectors: int = 1 << 22,
         root: Path = Path("build"), seed: int = 1, rounds: int = 5, log=print) -> dict:
     """Measure (a)-(d) on one unit configuration, interleaved (a, b, c, d, a, b, c, d, ...) over
     ``rounds`` rounds so that a busy machine slows all of them alike; figures are medians over
     the rounds, ratios medians of each round's ratio."""
     if rounds < 1:
         raise UsageError(f"--rounds must be at least 1, not {rounds}")
-    config = configure(unit, params or {})
     root = Path(root).resolve()
     exhaustive = config.vectors(VectorPlan(None, seed))
     expected_ex = config.model(exhaustive)

@@ -3,13 +3,14 @@ and the paths are measured in interleaved rounds."""
 
 import pytest
 
+from arithbench.catalog import configure
 from arithbench.sim.benchmark import format_figures, model_rates, run
 
 
 @pytest.mark.sim
 def test_bench_measures_all_paths_in_interleaved_rounds(build_root):
     said = []
-    figures = run("fp_mul", {"fmt": "e4m3"}, lanes=64, vectors=1 << 16, rounds=2, root=build_root, log=said.append)
+    figures = run(configure("fp_mul", {"fmt": "e4m3"}), lanes=64, vectors=1 << 16, rounds=2, root=build_root, log=said.append)
     assert [m.split(":")[0] for m in said] == ["round 1/2", "round 2/2"]
     for key in ("a_one_vector", "b_lane_packed", "b_stepped_lanes", "c_cpp_ceiling", "d_fp_mul_e4m3_model",
                 "d_ml_dtypes_e4m3", "d_fp_mul_bf16_model", "d_ml_dtypes_bf16", "ratio_b_over_c"):
