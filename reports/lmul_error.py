@@ -17,7 +17,7 @@ import numpy as np
 from ..models.codec import decode, encode
 from ..models.formats import float_format
 from ..models.lmul import lmul, lmul_literal, lmul_values
-from ..models.mul import fp_mul
+from ..models.mul_table import fp_mul
 from .error import DISTRIBUTIONS, sample, stats
 
 MANTISSAS = range(2, 8)

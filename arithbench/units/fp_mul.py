@@ -4,7 +4,7 @@ from ..catalog import UnitConfig, register
 from ..errors import UsageError
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
-from ..models.mul import fp_mul
+from ..models.mul_table import fp_mul
 from ..params import RBITS, Param, saturation
 from ..rtl.fp_mul import FpMul
 from ..vectors import float_pairs

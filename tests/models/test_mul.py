@@ -90,6 +90,7 @@ def test_tabulated_16bit_multiplier_equals_rounding_the_exact_product(fmt_name, 
     underflow, zeros and specials as whole-array arithmetic): it must equal packing the exact
     product (codec.pack, the one rounding definition) for every output format kind."""
     from arithbench.models.codec import pack, split
+    from arithbench.models.mul_table import fp_mul
     from arithbench.vectors import float_corners
 
     fmt = float_format(fmt_name)
@@ -109,3 +110,15 @@ def test_tabulated_16bit_multiplier_equals_rounding_the_exact_product(fmt_name, 
                         inf=(inf_a | inf_b) & ~nan)
             bad = np.flatnonzero(got != want)
             assert not len(bad), (out_name, sat, [(hex(a[i]), hex(b[i]), hex(got[i]), hex(want[i])) for i in bad[:3]])
+
+
+@pytest.mark.parametrize("fmt_name,out_name", [("e4m3", "e4m3"), ("e5m2", "e2m1"), ("binary8p3", "e4m3fnuz")])
+@pytest.mark.parametrize("rounding", ["rne", "rtz", "rna", "rup", "rdn"])
+def test_the_8bit_table_path_equals_the_reference_on_every_pair(fmt_name, out_name, rounding):
+    from arithbench.models import mul_table
+
+    fmt, out = float_format(fmt_name), float_format(out_name)
+    a, b = np.repeat(np.arange(256), 256), np.tile(np.arange(256), 256)
+    for sat in (True, False) if out.has_inf or out.nan_code is not None else (True,):
+        assert np.array_equal(mul_table.fp_mul(fmt, out, a, b, rounding=rounding, sat=sat),
+                              fp_mul(fmt, out, a, b, rounding=rounding, sat=sat))
