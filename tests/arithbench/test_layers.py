@@ -60,3 +60,12 @@ def imports(name: str, path: Path):
 def test_imports_only_go_down_the_layers(name, path):
     upward = [t for t in imports(name, path) if layer(t) > layer(name)]
     assert not upward, f"{name} (layer {layer(name)}) imports {upward}"
+
+
+def test_the_layer_test_sees_an_upward_import_inside_a_function(tmp_path):
+    """A planted ``import arithbench.cli`` inside a function of a model is found and is upward."""
+    planted = tmp_path / "formats.py"
+    planted.write_text("def f():\n    import arithbench.cli\n    from ..reports import report\n")
+    found = list(imports("arithbench.models.formats", planted))
+    assert found == ["arithbench.cli", "arithbench.reports"]
+    assert all(layer(t) > layer("arithbench.models.formats") for t in found)

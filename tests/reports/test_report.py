@@ -97,6 +97,7 @@ window.addEventListener('load', () => {
 
 
 @pytest.mark.sim
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
 def test_html_loads_offline_every_plot_renders_as_svg_and_fits_1400_px(report, tmp_path):
     out, results = report

@@ -48,6 +48,7 @@ def test_no_mutant_touches_a_wire_nothing_reads(fp_mul_verilog):
     assert all(m.before not in dead for m in mutants(verilog, 10_000, seed=1))
 
 
+@pytest.mark.proof
 def test_equivalence_proves_and_refutes(fp_mul_verilog, tmp_path):
     config, path, verilog = fp_mul_verilog
     clamp = "assign \\$14  = $signed(\\$13 [11:0]) > $signed(5'h0d);"  # a shift clamp that never fires
