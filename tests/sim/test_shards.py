@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import psutil
 import pytest
 
 from arithbench.catalog import VectorPlan, configure
@@ -59,9 +60,11 @@ def test_a_worker_killed_mid_run_leaves_a_complete_correct_record(cluster, tmp_p
     deadline = time.monotonic() + 300
     while not list(tmp_path.glob("shards-*/*.attempts")) and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(1.0)  # well inside a shard
     pids = cluster.run(os.getpid)
     victim = sorted(pids)[0]
+    worker = psutil.Process(pids[victim])
+    while not worker.children(recursive=True) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the worker runs a simulator: inside a shard
     os.kill(pids[victim], signal.SIGKILL)
     thread.join(600)
     verdict = box["verdict"]
