@@ -34,6 +34,7 @@ import numpy as np
 from ..errors import UsageError
 from .codec import SR_BITS, decode, encode, round_signed
 from .formats import float_format
+from .rounding import Mode
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _blocks(x: np.ndarray, k: int) -> np.ndarray:
     return x.reshape(*x.shape[:-1], x.shape[-1] // k, k)
 
 
-def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
+def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = Mode.RNE,
                  random_bits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(shared exponents, shape ``(..., blocks)``; mantissas, shape ``(..., blocks, k)``)."""
     b = _blocks(x, fmt.k)
@@ -73,9 +74,9 @@ def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = "rne",
     e = np.where(np.isinf(peak), top, np.where(peak > 0, above - 1, -top))
     e = np.clip(e, -top, top).astype(np.int64)
     scaled = np.where(np.isnan(b), 0.0, b) / np.ldexp(1.0, (e - (fmt.p - 2)).astype(np.int32))[..., None]
-    if rounding not in ("rne", "rtz", "sr"):
+    if rounding not in (Mode.RNE, Mode.RTZ, Mode.SR):
         raise UsageError(f"BFP rounding must be rne, rtz or sr, not {rounding!r}")
-    if rounding == "sr" and (random_bits is None or np.shape(random_bits) != scaled.shape):
+    if rounding == Mode.SR and (random_bits is None or np.shape(random_bits) != scaled.shape):
         raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
     m = round_signed(scaled, rounding, random_bits)
     limit = (1 << (fmt.p - 1)) - 1
@@ -142,7 +143,7 @@ def mx_scale_exponent(peak: np.ndarray, elem: str, rule: str = "floor") -> np.nd
     raise UsageError(f"MX scale rule must be one of {', '.join(SCALE_RULES)}, not {rule!r}")
 
 
-def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = "rne", random: np.ndarray | None = None,
+def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = Mode.RNE, random: np.ndarray | None = None,
                 scale: str = "floor", rbits: int = SR_BITS) -> tuple[np.ndarray, np.ndarray]:
     """(E8M0 scale codes per block, element codes per block) under the OCP rules: the scale
     exponent by ``scale`` (:func:`mx_scale_exponent`), elements rounded by ``rounding`` (``sr``
@@ -183,12 +184,12 @@ def mx_dequantize(scale: np.ndarray, codes: np.ndarray, elem: str) -> np.ndarray
 def zero_sum_is_negative(all_negative_zeros, all_positive_zeros, rounding: str):
     """The sign of an exact zero sum of several products (IEEE 754 section 6.3): -0 when every
     product is -0; under ``rdn`` -0 unless every product is +0; else +0."""
-    if rounding == "rdn":
+    if rounding == Mode.RDN:
         return ~np.asarray(all_positive_zeros)
     return np.asarray(all_negative_zeros)
 
 
-def mx_dot(sa, ca, sb, cb, elem: str, rounding: str = "rne", random: np.ndarray | None = None,
+def mx_dot(sa, ca, sb, cb, elem: str, rounding: str = Mode.RNE, random: np.ndarray | None = None,
            rbits: int = SR_BITS) -> np.ndarray:
     """Per block pair: ``X(A) X(B) sum_i P_i(A) P_i(B)``, the sum exact, one fp32 rounding
     (``rounding``; ``sr`` with ``random``, one ``rbits``-bit integer per block pair).
@@ -275,7 +276,7 @@ def bfp_dot(ea, ma, eb, mb, fmt: BFPFormat) -> tuple[np.ndarray, np.ndarray]:
     return total, np.asarray(ea, np.int64) + np.asarray(eb, np.int64) - 2 * (fmt.p - 2)
 
 
-def bfp_dot_fp32(ea, ma, eb, mb, fmt: BFPFormat, rounding: str = "rne", random: np.ndarray | None = None,
+def bfp_dot_fp32(ea, ma, eb, mb, fmt: BFPFormat, rounding: str = Mode.RNE, random: np.ndarray | None = None,
                  rbits: int = SR_BITS) -> np.ndarray:
     """The exact dot product rounded once to fp32 (``rounding``; ``sr`` with ``random``):
     codes. Two's complement mantissas have one zero, taken as +0, so an exact zero sum is +0,

@@ -24,7 +24,7 @@ import functools
 import numpy as np
 
 from .formats import FloatFormat, IntFormat
-from .rounding import DETERMINISTIC, MODES as ROUNDINGS, SR_BITS  # noqa: F401  (the modes, for callers)
+from .rounding import DETERMINISTIC, MODES as ROUNDINGS, SR_BITS, Mode  # noqa: F401  (the modes, for callers)
 
 
 def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
@@ -75,21 +75,21 @@ def round_shift(sig: np.ndarray, shift: np.ndarray, negative: np.ndarray, roundi
     rem = sig - (n << s)  # the dropped bits, in units of 2**-shift
     half = np.where(far, -1, np.left_shift(1, np.maximum(s - 1, 0)) * (s > 0))
     tie, above, dropped = (rem == half) & (half > 0), (rem > half) & (half > 0), rem != 0
-    if rounding == "sr":
+    if rounding == Mode.SR:
         if random is None:
             raise ValueError("stochastic rounding needs random bits")
         d = shift - rbits
         fraction = np.where(d >= 0, rem >> np.clip(d, 0, 63), rem << np.clip(-d, 0, 63))
         up = fraction + np.asarray(random, np.int64) >= (1 << rbits)
-    elif rounding == "rne":
+    elif rounding == Mode.RNE:
         up = above | (tie & ((n & 1 == 1) if odd is None else odd(n)))
-    elif rounding == "rtz":
+    elif rounding == Mode.RTZ:
         up = np.zeros(np.shape(n), bool)
-    elif rounding == "rna":
+    elif rounding == Mode.RNA:
         up = above | tie
-    elif rounding == "rup":
+    elif rounding == Mode.RUP:
         up = dropped & ~negative
-    elif rounding == "rdn":
+    elif rounding == Mode.RDN:
         up = dropped & negative
     else:
         raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
@@ -141,7 +141,7 @@ def round_integer(scaled: np.ndarray, negative: np.ndarray, rounding: str,
     return np.where(inf, np.inf, np.where(exp >= 0, scaled, rounded))
 
 
-def round_signed(x: np.ndarray, rounding: str = "rne", random: np.ndarray | None = None,
+def round_signed(x: np.ndarray, rounding: str = Mode.RNE, random: np.ndarray | None = None,
                  rbits: int = SR_BITS) -> np.ndarray:
     """Signed float64 values rounded to integers (float64): the magnitude by
     :func:`round_integer`, the sign kept (directed modes see it)."""
@@ -155,24 +155,24 @@ def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
 
     A stochastically rounded value overflows only when it was rounded up past max: infinity.
     """
-    if rounding in ("rne", "rna", "sr"):
+    if rounding in (Mode.RNE, Mode.RNA, Mode.SR):
         return np.ones_like(negative)
-    if rounding == "rtz":
+    if rounding == Mode.RTZ:
         return np.zeros_like(negative)
-    return ~negative if rounding == "rup" else negative
+    return ~negative if rounding == Mode.RUP else negative
 
 
 def rounds_away_from_zero(rounding: str, negative: np.ndarray) -> np.ndarray:
     """Whether a non-zero value below half the smallest step rounds to that step (True) or to
     zero (False): only the directed modes pointing away from zero do."""
-    if rounding == "rup":
+    if rounding == Mode.RUP:
         return ~negative
-    if rounding == "rdn":
+    if rounding == Mode.RDN:
         return negative
     return np.zeros_like(negative)
 
 
-def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: bool = False,
+def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = Mode.RNE, sat: bool = False,
            random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring.
     ``random`` (``rbits``-bit integers, broadcast against ``values``) drives ``sr``."""
@@ -180,7 +180,7 @@ def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = "rne", sat: boo
     return pack(fmt, negative, sig, exp, rounding, sat, random, rbits, nan=nan, inf=inf)
 
 
-def pack(fmt: FloatFormat, negative: np.ndarray, sig: np.ndarray, exp: np.ndarray, rounding: str = "rne",
+def pack(fmt: FloatFormat, negative: np.ndarray, sig: np.ndarray, exp: np.ndarray, rounding: str = Mode.RNE,
          sat: bool = False, random: np.ndarray | None = None, rbits: int = SR_BITS, *,
          nan: np.ndarray | bool = False, inf: np.ndarray | bool = False) -> np.ndarray:
     """Codes (int64) of the exact values ``(-1)**negative * sig * 2**exp`` (``sig`` a

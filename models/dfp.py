@@ -20,6 +20,7 @@ import numpy as np
 
 from .codec import SR_BITS, round_signed
 from .intmac import int16_fma
+from .rounding import Mode
 
 QMAX = (1 << 15) - 1
 
@@ -34,14 +35,14 @@ def shared_exponent(x: np.ndarray, exponent: str | int = "max") -> int:
     return e if peak <= QMAX * 2.0**e else e + 1
 
 
-def quantize(x: np.ndarray, *, exponent: str | int = "max", rounding: str = "rne",
+def quantize(x: np.ndarray, *, exponent: str | int = "max", rounding: str = Mode.RNE,
              seed: int = 0) -> tuple[np.ndarray, int]:
     """fp values to (INT16 values as int64, shared exponent)."""
     e = shared_exponent(x, exponent)
     scaled = np.asarray(x, np.float64) / 2.0**e
-    if rounding not in ("rne", "sr"):
+    if rounding not in (Mode.RNE, Mode.SR):
         raise ValueError(f"rounding must be rne or sr, not {rounding!r}")
-    random = np.random.default_rng(seed).integers(0, 1 << SR_BITS, scaled.shape) if rounding == "sr" else None
+    random = np.random.default_rng(seed).integers(0, 1 << SR_BITS, scaled.shape) if rounding == Mode.SR else None
     q = round_signed(scaled, rounding, random)
     return np.clip(q, -QMAX - 1, QMAX).astype(np.int64), e
 

@@ -16,6 +16,7 @@ import numpy as np
 from .codec import SR_BITS, decode, encode
 from .formats import FloatFormat
 from .lmul import lmul
+from .rounding import Mode
 
 
 def exact_sum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -37,7 +38,7 @@ def _signed_zero(total: np.ndarray, x: np.ndarray, y: np.ndarray, rounding: str)
     both_neg = np.signbit(x) & np.signbit(y)
     either_neg = np.signbit(x) | np.signbit(y)
     both_zero = (x == 0) & (y == 0)
-    negative = np.where(both_zero, either_neg if rounding == "rdn" else both_neg, rounding == "rdn")
+    negative = np.where(both_zero, either_neg if rounding == Mode.RDN else both_neg, rounding == Mode.RDN)
     return np.where(total == 0, np.where(negative, -0.0, 0.0), total)
 
 
@@ -54,7 +55,7 @@ def accumulate(acc: FloatFormat, c: np.ndarray, product: np.ndarray, *, rounding
     return encode(acc, total, rounding, sat, random, rbits)
 
 
-def fp_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool | None = None,
+def fp_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = Mode.RNE, sat: bool | None = None,
            random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """``y = round_acc(c + a*b)`` with the exact product of two ``fmt`` codes."""
     with np.errstate(invalid="ignore", over="ignore"):
@@ -62,7 +63,7 @@ def fp_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne"
     return accumulate(acc, c, product, rounding=rounding, sat=sat, random=random, rbits=rbits)
 
 
-def lmul_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = "rne", sat: bool | None = None,
+def lmul_mac(fmt: FloatFormat, acc: FloatFormat, a, b, c, *, rounding: str = Mode.RNE, sat: bool | None = None,
              offset="paper", sub: str = "flush", random: np.ndarray | None = None,
              rbits: int = SR_BITS) -> np.ndarray:
     """``y = round_acc(c + lmul(a, b))``: the L-Mul product (saturating, in ``fmt``) accumulated."""

@@ -34,6 +34,7 @@ import numpy as np
 
 from .codec import decode, encode, split
 from .formats import FloatFormat, float_format
+from .rounding import Mode
 from .table import TABLE_BITS, lookup
 
 SUBNORMAL_POLICIES = ("flush", "raw")
@@ -112,7 +113,7 @@ def _classes(fmt: FloatFormat, codes: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def lmul_literal(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset: str | int = "paper",
-                 rounding: str = "rne", sat: bool = True) -> np.ndarray:
+                 rounding: str = Mode.RNE, sat: bool = True) -> np.ndarray:
     """``(1 + xm + ym + off) * 2**(xe + ye)`` with signs, rounded once into ``fmt``.
 
     Zero and subnormal operands give zero, as :func:`lmul` does with ``sub="flush"``.
@@ -129,7 +130,7 @@ def lmul_literal(fmt: FloatFormat, a: np.ndarray, b: np.ndarray, *, offset: str 
     return encode(fmt, value, rounding, sat)
 
 
-def lmul_values(x: np.ndarray, y: np.ndarray, m: int, *, inputs: str = "rne") -> np.ndarray:
+def lmul_values(x: np.ndarray, y: np.ndarray, m: int, *, inputs: str = Mode.RNE) -> np.ndarray:
     """L-Mul with an m-bit mantissa on wide values: ``x`` and ``y`` are rounded (``rne``) or
     truncated (``rtz``) to ``e8m{m}`` (fp32's exponent range), multiplied bit-exactly with
     :func:`lmul`, and returned as float64."""

@@ -7,10 +7,11 @@ import numpy as np
 
 from .codec import SR_BITS, int_value, pack, split
 from .formats import FloatFormat, IntFormat
+from .rounding import Mode
 
 
 def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
-           rounding: str = "rne", sat: bool | None = None, random: np.ndarray | None = None,
+           rounding: str = Mode.RNE, sat: bool | None = None, random: np.ndarray | None = None,
            rbits: int = SR_BITS) -> np.ndarray:
     """Codes of ``a * b`` in ``out``: the significands multiply exactly as integers (at most
     2 x 24 bits) and :func:`pack` rounds the product once (``rounding="sr"`` with ``random``,

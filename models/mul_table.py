@@ -13,19 +13,20 @@ import numpy as np
 from .codec import SR_BITS, pack, round_shift, split
 from .formats import FloatFormat
 from .mul import fp_mul as reference
+from .rounding import Mode
 from .table import TABLE_BITS, lookup
 
 
 def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
-           rounding: str = "rne", sat: bool | None = None, random: np.ndarray | None = None,
+           rounding: str = Mode.RNE, sat: bool | None = None, random: np.ndarray | None = None,
            rbits: int = SR_BITS) -> np.ndarray:
     """:func:`arithbench.models.mul.fp_mul`, through tables where they apply (deterministic
     rounding; 8-bit operands, or 16-bit ones whose significand pairs fit :data:`SIG_PAIR_BITS`)."""
     sat = out.saturates_by_default if sat is None else sat
-    if rounding != "sr" and fmt.bits <= TABLE_BITS:
+    if rounding != Mode.SR and fmt.bits <= TABLE_BITS:
         return lookup(lambda x, y: reference(fmt, out, x, y, rounding=rounding, sat=sat), fmt.bits,
                       ("fp_mul", fmt, out, rounding, sat), a, b)
-    if (rounding != "sr" and fmt.bits <= 16 and 2 * (fmt.man_bits + 1) <= SIG_PAIR_BITS and out.man_bits > 0
+    if (rounding != Mode.SR and fmt.bits <= 16 and 2 * (fmt.man_bits + 1) <= SIG_PAIR_BITS and out.man_bits > 0
             and out.signed and out.subnormals):
         return _tabulated(fmt, out, a, b, rounding, sat)
     return reference(fmt, out, a, b, rounding=rounding, sat=sat, random=random, rbits=rbits)
@@ -109,7 +110,7 @@ def _tabulated(fmt, out, a, b, rounding, sat):
     w, mo = fmt.man_bits + 1, out.man_bits
     words_a, words_b = _operand_words(fmt, True), _operand_words(fmt, False)
     # Only the directed modes round by sign: the others share one table.
-    directed = rounding in ("rup", "rdn")
+    directed = rounding in (Mode.RUP, Mode.RDN)
     products = [_rounded_products(fmt, out, rounding, neg) for neg in ((False, True) if directed else (False,))]
     overflow, tiny, zero, infinity, nan_codes = _fixed_results(out, rounding, sat)
     top = (out.max_biased_exp << mo) + out.max_mantissa_at_top  # the largest finite magnitude's code

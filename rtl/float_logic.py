@@ -82,23 +82,23 @@ def shift_right_sticky(m: Module, value: Value, distance: Value, name: str) -> t
 
 def round_increment(rounding: Mode, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
     """1 when the truncated magnitude must be incremented, per deterministic rounding mode and sign."""
-    if rounding == "rne":
+    if rounding == Mode.RNE:
         return guard & (sticky | lsb)
-    if rounding == "rtz":
+    if rounding == Mode.RTZ:
         return Const(0, 1)
-    if rounding == "rna":
+    if rounding == Mode.RNA:
         return guard
-    if rounding == "rup":
+    if rounding == Mode.RUP:
         return ~sign & (guard | sticky)
-    if rounding == "rdn":
+    if rounding == Mode.RDN:
         return sign & (guard | sticky)
     raise ValueError(f"rounding must be rne, rtz, rna, rup or rdn, not {rounding!r}")
 
 
 def overflow_goes_to_max(rounding: Mode, sign: Value) -> Value:
     """1 when an overflowing value rounds towards zero, i.e. to +-max rather than inf/NaN."""
-    return {"rne": Const(0, 1), "rna": Const(0, 1), "sr": Const(0, 1), "rtz": Const(1, 1),
-            "rup": sign, "rdn": ~sign}[rounding]
+    return {Mode.RNE: Const(0, 1), Mode.RNA: Const(0, 1), Mode.SR: Const(0, 1), Mode.RTZ: Const(1, 1),
+            Mode.RUP: sign, Mode.RDN: ~sign}[rounding]
 
 
 def random_bits(component, rounding: Rounding) -> Value | None:

@@ -7,6 +7,7 @@ from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_dot, bfp_dot_fp32, bfp_quantize, join_codes, split_codes
 from ..models.codec import ROUNDINGS
 from ..models.formats import IntFormat, float_format
+from ..models.rounding import Mode
 from ..params import RBITS, Param
 from ..rtl.bfp_dot import BfpDot
 
@@ -34,7 +35,7 @@ class BfpDotUnit(UnitConfig):
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 4, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
         Param("out", "choice", "fp32", "result: exact integer sum + exponent, or fp32", choices=("int", "fp32")),
-        Param("round", "choice", "rne", "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
+        Param("round", "choice", Mode.RNE, "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
               choices=ROUNDINGS, quiet_default=True, only_with=("out", "fp32")),
         RBITS,
     )

@@ -7,6 +7,7 @@ from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_quantize, join_codes, split_codes
 from ..models.codec import SR_BITS, decode, encode
 from ..models.formats import float_format
+from ..models.rounding import Mode
 from ..params import Param
 from ..rtl.bfp_quant import BFP_ROUNDINGS, BfpQuant
 from ..vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
@@ -30,7 +31,7 @@ def _value_blocks(fmt, k, n, rng):
     x[3::50] = rng.integers(-3, 4, (len(x[3::50]), k)) * fmt.min_subnormal
     x[4::50, -1] = np.inf
     x[5::50, 0] = np.nan
-    return encode(fmt, x, "rne", sat=not fmt.has_inf)
+    return encode(fmt, x, Mode.RNE, sat=not fmt.has_inf)
 
 
 @register
@@ -41,7 +42,7 @@ class BfpQuantUnit(UnitConfig):
         Param("fmt", "format", "bf16", "input float format", check=_check_format),
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 8, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
-        Param("round", "choice", "rne", "mantissa rounding (sr: stochastic, 16 random bits per element on port r)",
+        Param("round", "choice", Mode.RNE, "mantissa rounding (sr: stochastic, 16 random bits per element on port r)",
               choices=BFP_ROUNDINGS),
     )
 

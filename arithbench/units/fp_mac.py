@@ -6,6 +6,7 @@ from ..catalog import UnitConfig, VectorPlan, register
 from ..models.codec import ROUNDINGS, decode, encode
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
+from ..models.rounding import Mode
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
 from ..vectors import crossed, float_corners, mixed, sampled
@@ -21,7 +22,7 @@ def _params():
     return (
         Param("fmt", "format", "e4m3", "operand format", choices=("e4m3", "e5m2")),
         Param("acc", "format", "fp32", "accumulator format", choices=("fp32", "fp16")),
-        Param("round", "choice", "rne", "rounding of each accumulation (sr: stochastic, rbits random bits on "
+        Param("round", "choice", Mode.RNE, "rounding of each accumulation (sr: stochastic, rbits random bits on "
               "port r)", choices=ROUNDINGS),
         RBITS,
         Param("sat", "bool", False, "saturate accumulator overflow to +-max (else inf)", choices=("nosat", "sat")),

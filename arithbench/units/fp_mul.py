@@ -5,6 +5,7 @@ from ..errors import UsageError
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
 from ..models.mul_table import fp_mul
+from ..models.rounding import Mode
 from ..params import RBITS, Param, saturation
 from ..rtl.fp_mul import FpMul
 from ..vectors import float_pairs
@@ -25,7 +26,7 @@ class FpMulUnit(UnitConfig):
     params = (
         Param("fmt", "format", "e4m3", "operand format", check=_check_format),
         Param("out", "format", None, "result format (default: fmt)", default_from="fmt", check=_check_format),
-        Param("round", "choice", "rne", "rounding mode (sr: stochastic, rbits random bits on port r)",
+        Param("round", "choice", Mode.RNE, "rounding mode (sr: stochastic, rbits random bits on port r)",
               choices=ROUNDINGS),
         RBITS,
         saturation("saturate overflow and inf to +-max (OCP saturating mode); else IEEE: inf, or NaN "

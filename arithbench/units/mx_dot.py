@@ -7,6 +7,7 @@ from ..errors import UsageError
 from ..models.block import join_codes, mx_dequantize, mx_dot, mx_element, mx_quantize, split_codes
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
+from ..models.rounding import Mode
 from ..params import RBITS, Param
 from ..rtl.mx_dot import MxDot
 
@@ -26,7 +27,7 @@ class MxDotUnit(UnitConfig):
         Param("elem", "text", "e4m3", "MX element format", check=mx_element,
               hint="e4m3, e5m2, e2m3, e3m2, e2m1, int8 (OCP) or binary8p1 .. binary8p7 (P3109)"),
         Param("k", "int", 32, "block size", choices=(2, 4, 8, 16, 32)),
-        Param("round", "choice", "rne", "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
+        Param("round", "choice", Mode.RNE, "rounding of the fp32 result (sr: stochastic, rbits random bits on port r)",
               choices=ROUNDINGS, quiet_default=True),
         RBITS,
     )
