@@ -7,7 +7,7 @@ Choices the paper leaves open, as parameters:
     ``"max"`` (default): the smallest shared exponent ``e`` with ``max|x| <= (2**15 - 1) * 2**e``,
     so nothing clips; or an explicit integer.
 ``rounding``
-    ``"rne"`` (nearest, ties to even) or ``"sr"`` (stochastic, as every unit does it: 16 random
+    ``rne`` (nearest, ties to even) or ``sr`` (stochastic, as every unit does it: 16 random
     bits per value, drawn from ``seed`` so runs repeat).
 ``bound``
     the INT32 partial sum is moved out to an fp32 accumulator after ``bound`` FMA steps (two

@@ -14,7 +14,7 @@ def fp_mul(fmt: FloatFormat, out: FloatFormat, a: np.ndarray, b: np.ndarray, *,
            rounding: str = Mode.RNE, sat: bool | None = None, random: np.ndarray | None = None,
            rbits: int = SR_BITS) -> np.ndarray:
     """Codes of ``a * b`` in ``out``: the significands multiply exactly as integers (at most
-    2 x 24 bits) and :func:`pack` rounds the product once (``rounding="sr"`` with ``random``,
+    2 x 24 bits) and :func:`pack` rounds the product once (stochastic rounding with ``random``,
     ``rbits``-bit integers per vector). ``sat`` None: ``out``'s default.
 
     NaN in, or inf times zero, gives the canonical NaN; inf times anything else is an exact
