@@ -1,6 +1,7 @@
 """Numbers compared in words, worded from the numbers: no "0% less", no "0.00x".
 
-A ratio prints with the digits it needs (three significant ones, whole numbers from 100 up);
+A ratio prints with three significant digits, trailing zeros kept (1.00x is not 1.2x rounded),
+and whole numbers from 100 up;
 two figures within :data:`SAME` of each other are said to be equal within that margin.
 """
 
@@ -11,10 +12,10 @@ SAME = 0.01
 
 
 def ratio(r: float) -> str:
-    """``r`` as a multiple: ``"0.00196x"``, ``"3.24x"``, ``"192x"``; never rounded to 0."""
+    """``r`` as a multiple: ``"0.00196x"``, ``"1.00x"``, ``"3.24x"``, ``"192x"``; never rounded to 0."""
     if r != r or r in (float("inf"), float("-inf")):
         return "unbounded"
-    return f"{r:,.0f}x" if abs(r) >= 100 else f"{r:.3g}x"
+    return f"{r:,.0f}x" if abs(r) >= 100 else f"{r:#.3g}x"
 
 
 def against(a: float, b: float) -> str:

@@ -16,8 +16,8 @@ def test_multiplier_finding_states_the_ratios_of_the_tables_numbers():
     fp, lm = name("fp_mul", fmt="e4m3"), name("lmul", fmt="e4m3")
     found = findings(results({fp: {"area_per_mac_um2": 3000.0, "energy_per_mac_pj": 2.0, "err_normal": 0.03},
                               lm: {"area_per_mac_um2": 1000.0, "energy_per_mac_pj": 0.5, "err_normal": 0.09}}))
-    assert found == [{"finding": "The e4m3 L-Mul unit's area is 1/3 of the e4m3 float multiplier's (1,000 vs "
-                                 "3,000 um^2), its energy per product 1/4 of the multiplier's, at 3x its end-to-end "
+    assert found == [{"finding": "The e4m3 L-Mul unit's area is 1/3.00 of the e4m3 float multiplier's (1,000 vs "
+                                 "3,000 um^2), its energy per product 1/4.00 of the multiplier's, at 3.00x its end-to-end "
                                  "error on N(0,1) data (0.09 vs 0.03 mean relative error).",
                       "source": "Like with like table"}]
 
@@ -42,9 +42,9 @@ def test_mac_block_findings_and_the_claims_tally():
         [{"verdict": "holds"}, {"verdict": "does not hold"}, {"verdict": "does not hold"}]))
     text = [f["finding"] for f in found]
     assert "energy per multiply-accumulate is 10% below the fp8 MAC's (9 vs 10 pJ), its area 20% below" in text[0]
-    assert "at 2x its dot-product error" in text[0]
-    assert "has 2.5x the area of the int8 MAC" in text[1] and "4x the int8 ones" in text[1]
-    assert "bfp12 block unit (4.5 bits per element) takes 0.5 pJ against 1 for MXFP8 (8.25 bits), at 5x" in text[2]
+    assert "at 2.00x its dot-product error" in text[0]
+    assert "has 2.50x the area of the int8 MAC" in text[1] and "4.00x the int8 ones" in text[1]
+    assert "bfp12 block unit (4.5 bits per element) takes 0.5 pJ against 1 for MXFP8 (8.25 bits), at 5.00x" in text[2]
     assert text[3] == "Of 3 checks of the papers' claims: 'holds' 1, 'does not hold' 2 (table below)."
 
 
@@ -69,6 +69,7 @@ def test_near_equal_figures_are_called_equal_and_far_apart_ones_keep_their_digit
     assert "its area within 1% of the fp8 MAC's" in text and "0%" not in text
     assert ratio(9.08e-07 / 0.000463) == "0.00196x"
     assert ratio(191.8) == "192x" and ratio(3.2361) == "3.24x" and ratio(float("inf")) == "unbounded"
+    assert ratio(70.36 / 70.24) == "1.00x" and ratio(2.5) == "2.50x"
     assert against(70.8, 66.4) == "6.6% above" and against(66.4, 70.8) == "6.2% below"
     assert against(10220, 3238) == "3.16x" and against(3238, 10220) == "1/3.16 of"
     assert against(1.0, 0.0) == "unbounded against"
