@@ -103,7 +103,7 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; display: block; max-width: 100%;
         overflow-x: auto; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; } td[data-v] { text-align: right; }
 th { background: #f3f3f3; cursor: pointer; } th[data-dir=up]::after { content: " \\25B2"; }
 th[data-dir=down]::after { content: " \\25BC"; } td:first-child, th:first-child { text-align: left; }
 .source { color: #666; font-size: 0.85em; font-style: italic; }
