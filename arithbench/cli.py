@@ -183,21 +183,6 @@ def cmd_verify(args) -> int:
     return 0 if verdict.passed else 1
 
 
-def _plan(config, count: int | None, seed: int, fix: str) -> dict:
-    """The plan's vectors, made once: an impossible plan fails here, before anything is written;
-    a count over what one process holds is refused with ``fix``; corner patterns beyond the count
-    asked for are said."""
-    from .catalog import VectorPlan
-
-    checks.one_process(count, fix)
-    inputs = config.vectors(VectorPlan(count, seed))
-    planned = len(next(iter(inputs.values())))
-    if count is not None and planned > count:
-        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
-              "(always included)", file=sys.stderr)
-    return inputs
-
-
 def _renamed(key: str, names: dict[str, str]) -> str:
     """A counterexample's column with the user's port name: ``a`` -> ``x``, ``expected y`` -> ``expected p``."""
     head, _, port = key.rpartition(" ")
@@ -249,6 +234,7 @@ def _verify_sharded(args, config, count) -> int:
 
 
 def cmd_vectors(args) -> int:
+    from .catalog import VectorPlan
     from .vectors import vector_file
 
     config = _config(args)
@@ -258,14 +244,19 @@ def cmd_vectors(args) -> int:
                          "schedule, so vector files cover combinational (and pipelined) units")
     out = Path(args.output)
     check_ours(out)
-    writable_folder(out.parent, "-o")
-    inputs = _plan(config, count, args.seed, "ask for fewer")
+    checks.one_process(count, "ask for fewer")
+    inputs = config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
     expected = config.model(inputs)
     header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
               + ("exhaustive" if count is None else f"seed {args.seed}")
               + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
+    writable_folder(out.parent, "-o")
     write_owned(out, vector_file(config.ports(), inputs, expected, header))
-    print(f"wrote {out}: {len(next(iter(inputs.values()))):,} vectors")
+    planned = len(next(iter(inputs.values())))
+    print(f"wrote {out}: {planned:,} vectors")
+    if count is not None and planned > count:
+        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
     return 0
 
 

@@ -5,15 +5,17 @@ import signal
 import sys
 
 
-def main() -> int:
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, terminate)
+
+def main() -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         from .cli import main as run
     except KeyboardInterrupt:
         print("arithbench: interrupted while starting: nothing was written", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # main() installs its own
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # the command line installs its own
     return run()

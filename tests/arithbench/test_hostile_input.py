@@ -114,6 +114,8 @@ CLI_CASES = [
     (["vectors", "int_mul", "-o", "v.vec", "--vectors", "0"], "--vectors must be 'exhaustive' or a count"),
     (["vectors", "int_mul", "-o", "v.vec", "--vectors", "1e3"], "--vectors must be 'exhaustive' or a count"),
     (["vectors", "int_mul", "-o", "v.vec", "--vectors", str(2**30)], "more than one process holds"),
+    (["vectors", "lmul_mac", "-o", "new/v.vec", "--vectors", "33554433"], "more than one process holds"),
+    (["vectors", "int_mul", "-o", "new/v.vec", "-p", "width=3"], "parameter width must be one of"),
     (["vectors", "int16_fma", "-p", "clocked=true", "-o", "v.vec"], "accumulates a stream"),
     (["vectors", "int_mul", "-o", "README.md"], "README.md exists and arithbench did not write it"),
     (["vectors", "int_mul", "-o", "mine.txt", "--vectors", "5"], "mine.txt exists and arithbench did not write it"),
@@ -239,9 +241,9 @@ CATALOG_CASES = [
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` but the build folder, with its digest."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "build" not in p.relative_to(folder).parts}
+    """Every file and folder under ``folder`` but the build folder, files with their digest."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*")) if "build" not in p.relative_to(folder).parts}
 
 
 @pytest.fixture
