@@ -189,7 +189,7 @@ class Unit:
         if only is not None:
             inputs = _one_vector(config, inputs, only)
         prepare(sim)
-        root = writable_folder(checks.folder("root", root), "root")
+        root = writable_folder(checks.folder("root", root))
         design = (checking.netlist(config, root) if netlist else
                   checking.own_design(config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
         whole = waves and config.clocked
@@ -215,7 +215,7 @@ class Unit:
 
         checking.design_options(rtl=rtl, top=top, ports=ports, prove=True)
         seconds = checks.integer("seconds", seconds, 1, 7 * 86400)
-        root = writable_folder(checks.folder("root", root), "root")
+        root = writable_folder(checks.folder("root", root))
         return checking.prove(self.config, root, checking.own_design(self.config, root, rtl, top, ports), seconds)
 
     def error(self, data="normal", seed: int = 1) -> dict:
@@ -245,7 +245,7 @@ class Unit:
         if flow is not None and not isinstance(flow, str):
             raise UsageError(f"flow must be a flow's name (osu018, yowasp) or None, not {flow!r}")
         flow = resolve_flow(flow)
-        return Cost(unit_costs(self.config, flow=flow, root=writable_folder(checks.folder("root", root), "root")))
+        return Cost(unit_costs(self.config, flow=flow, root=writable_folder(checks.folder("root", root))))
 
 
 def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:

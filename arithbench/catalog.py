@@ -14,7 +14,7 @@ from amaranth.lib import wiring
 
 from .errors import UsageError
 from .models.formats import float_format
-from .models.rounding import SR_BITS, Rounding
+from .models.rounding import RANDOM_SEED_OFFSET, SR_BITS, Rounding
 from .params import STAGES, Param
 
 Inputs = dict[str, np.ndarray]
@@ -193,6 +193,15 @@ class UnitConfig(ABC):
         nearest even for a unit without them)."""
         values = self.values
         return Rounding.of(values.get("round", "rne"), values.get("rbits", SR_BITS))
+
+    def random_inputs(self, n: int, seed: int) -> Inputs:
+        """``n`` seeded uniform codes for each input a stochastic rounding adds (``r``, at its
+        port's full width), as a free-running random source gives them; none for other units."""
+        from .vectors import uniform_codes
+
+        names = self.rounding.ports()
+        return {p["name"]: uniform_codes(p["width"], n, seed + RANDOM_SEED_OFFSET)
+                for p in (self.ports() if names else ()) if p["name"] in names}
 
     @property
     def sequential(self) -> bool:

@@ -11,10 +11,9 @@ import numpy as np
 
 from . import checks
 from .catalog import UnitConfig
-from .rtl.emit import Design
 from .errors import UsageError
+from .rtl.emit import Design
 from .tools import yosys_command
-
 
 
 def design_options(*, rtl=None, top=None, ports=None, clock=None, reset=None, latency=None, netlist=False,
@@ -41,8 +40,6 @@ def own_design(config: UnitConfig, root: Path, files: list[str | Path], top: str
     from .rtl.emit import design
     from .sim.own_rtl import OwnDesign, own_source, parse_map, parse_reset
 
-    if not top:
-        raise UsageError("--rtl needs --top MODULE: the name of your design's top module")
     files = [files] if isinstance(files, (str, Path)) else files
     if not isinstance(files, (list, tuple)) or not files:
         raise UsageError(f"--rtl takes your design's files (a path or a list of them), not {files!r}")

@@ -154,10 +154,9 @@ def cmd_verify(args) -> int:
     if sharded:
         return _verify_sharded(args, config, count)
     unit = Unit(config)
-    root = writable_folder(Path(args.build), "--build")
     if args.prove:
-        return _prove(unit, args, root)
-    verdict = unit.verify(args.sim, "exhaustive" if count is None else count, args.seed, root, rtl=args.rtl,
+        return _prove(unit, args)
+    verdict = unit.verify(args.sim, "exhaustive" if count is None else count, args.seed, args.build, rtl=args.rtl,
                           top=args.top, ports=args.map, clock=args.clock, reset=args.reset, latency=args.latency,
                           netlist=args.netlist, lanes=args.lanes, only=args.only, waves=args.waves,
                           progress=print_progress(config.module_name))
@@ -189,12 +188,12 @@ def _renamed(key: str, names: dict[str, str]) -> str:
     return f"{head} {names[port]}".strip() if port in names else key
 
 
-def _prove(unit, args, root: Path) -> int:
+def _prove(unit, args) -> int:
     """A Yosys SAT proof that the user's design equals the generated reference, or the input
     that tells them apart."""
     from .sim.own_rtl import parse_map
 
-    result = unit.prove(args.rtl, args.top, args.map, root, args.proof_seconds)
+    result = unit.prove(args.rtl, args.top, args.map, args.build, args.proof_seconds)
     names, what = parse_map(args.map), f"{args.top} from {', '.join(args.rtl)}"
     if result.outcome == "equivalent":
         print(f"PROVED {unit.module_name}: {what} equals arithbench's reference for every input ({result.detail})")

@@ -134,11 +134,12 @@ def writing(path: Path, fix: str = "choose another place"):
         raise UsageError(f"cannot write to {path}: {exc.strerror or exc}; {fix}") from None
 
 
-def writable_folder(path: Path, option: str) -> Path:
-    """Create the folder ``path`` if needed; a UsageError when it cannot be written. The probe is
-    a temporary file of a name no one else has, gone when closed."""
+def writable_folder(path: Path, option: str | None = None) -> Path:
+    """Create the folder ``path`` if needed; a UsageError (naming the command-line ``option`` that
+    gave it, if any) when it cannot be written. The probe is a temporary file of a name no one
+    else has, gone when closed."""
     path = Path(path)
-    with writing(path, f"choose another folder with {option}"):
+    with writing(path, "choose another folder" + (f" with {option}" if option else "")):
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass

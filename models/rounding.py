@@ -18,6 +18,9 @@ import numpy as np
 SR_BITS = 16
 #: The random bits a stochastic rounding may take.
 RBITS_RANGE = (2, 24)
+#: Offset from a run's seed of the random bits' generator, so that they are not drawn from the
+#: same stream as the operands.
+RANDOM_SEED_OFFSET = 7
 
 
 class Mode(StrEnum):
@@ -87,7 +90,7 @@ class Rounding:
         if not self.stochastic:
             return inputs
         n = len(next(iter(inputs.values())))
-        rng = np.random.default_rng(seed + 7)
+        rng = np.random.default_rng(seed + RANDOM_SEED_OFFSET)
         corners = self.corners()
         if not exhaustive_plan:
             uniform = rng.integers(0, 1 << self.rbits, n, dtype=np.uint64)

@@ -9,8 +9,8 @@ from ..catalog import UnitConfig, configure
 from .area import synthesize
 from .energy import activity_estimate, table_estimate
 from .liberty_energy import liberty_energy
-from .wording import ratio as ratio_text
 from .unit_error import DATASETS, inputs_for
+from .wording import ratio as ratio_text
 
 
 def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("build")) -> dict:

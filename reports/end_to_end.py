@@ -115,12 +115,6 @@ def bits_per_element(config: UnitConfig) -> float:
     return bits / 2 / config.macs()
 
 
-def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
-    """Seeded uniform random bits for each port a stochastic rounding adds."""
-    rng = np.random.default_rng(seed + 7)
-    return {port: rng.integers(0, 1 << bits, n).astype(np.uint64) for port, bits in config.rounding.ports().items()}
-
-
 def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
     """The end-to-end error of every product or dot product (see the module docstring), and
     for MACs with an overflow flag (``ovf``), whether it was raised on the way."""
@@ -128,7 +122,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
     if role == "multiplier":
         x, y = data.draw((N_PRODUCTS,), seed), data.draw((N_PRODUCTS,), seed + 1)
         (qa, sa), (qb, sb) = quantize(formats["a"], x, None), quantize(formats["b"], y, None)
-        out = model({"a": qa, "b": qb, **_random_bits(config, len(x), seed)})["y"]
+        out = model({"a": qa, "b": qb, **config.random_inputs(len(x), seed)})["y"]
         with np.errstate(invalid="ignore", over="ignore"):
             approx = value(formats["y"], out).astype(np.float64) * sa * sb
         exact = x * y
@@ -147,7 +141,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
         for step in range(0, LENGTH, len(a_ports)):
             inputs = {p: qa[:, step + j] for j, p in enumerate(a_ports)}
             inputs |= {p: qb[:, step + j] for j, p in enumerate(b_ports)}
-            out = model({**inputs, "c": acc, **_random_bits(config, TRIALS, seed + step)})
+            out = model({**inputs, "c": acc, **config.random_inputs(TRIALS, seed + step)})
             acc = out["y"]
             if "ovf" in out:
                 overflowed = (out["ovf"] != 0) | (False if overflowed is None else overflowed)
@@ -157,7 +151,7 @@ def errors(config: UnitConfig, data: Data, seed: int = 1) -> tuple[np.ndarray, n
     if role == "block":
         x, y = data.draw((N_BLOCKS, config.macs()), seed), data.draw((N_BLOCKS, config.macs()), seed + 1)
         inputs = config.block_inputs(x, y)
-        out = model({**inputs, **_random_bits(config, N_BLOCKS, seed)})["y"]
+        out = model({**inputs, **config.random_inputs(N_BLOCKS, seed)})["y"]
         with np.errstate(invalid="ignore", over="ignore"):
             approx = value(formats["y"], out).astype(np.float64)
         return _normalised(approx, x, y), None

@@ -31,15 +31,12 @@ from ..catalog import UnitConfig, configure
 from ..errors import UsageError
 from ..files import locked
 from ..sim.toolchain import build_harness
-from ..vectors import uniform_codes
 from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 
 HOROWITZ_SOURCE = "Horowitz ISSCC 2014, 45 nm: 8-bit add 0.03 pJ, 8-bit multiply 0.2 pJ"
 CALIBRATION = ("int_add", {"width": "8"}, 0.03)
 ACTIVITY_VECTORS = 20_000
-#: Offset from the run's seed of the random bits fed to stochastic-rounding units.
-RANDOM_BITS_SEED = 7
 
 
 def op_energy(op: str, bits: int) -> float:
@@ -185,14 +182,7 @@ def activity_inputs(config: UnitConfig, dataset: str, seed: int) -> dict[str, np
     of them rounding-edge patterns (all zeros, all ones) no random source gives that often."""
     inputs = inputs_for(config, dataset, ACTIVITY_VECTORS, seed)
     order = np.random.default_rng(seed).permutation(len(next(iter(inputs.values()))))[:ACTIVITY_VECTORS]
-    return {k: v[order] for k, v in inputs.items()} | _random_bits(config, len(order), seed)
-
-
-def _random_bits(config: UnitConfig, n: int, seed: int) -> dict[str, np.ndarray]:
-    """``{"r": n seeded uniform codes of the port's width}`` for a unit with a random-bit port,
-    else nothing."""
-    width = {p["name"]: p["width"] for p in config.ports() if p["dir"] == "in"}.get("r")
-    return {} if width is None else {"r": uniform_codes(width, n, seed + RANDOM_BITS_SEED)}
+    return {k: v[order] for k, v in inputs.items()} | config.random_inputs(len(order), seed)
 
 
 def pj_per_unit(*, flow: str, root: Path, seed: int = 1) -> float:

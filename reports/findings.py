@@ -78,7 +78,7 @@ def _lmul_macs(rows: dict) -> str | None:
             f"{against(m['energy_per_mac_pj'], f['energy_per_mac_pj'])} the fp8 MAC's "
             f"({m['energy_per_mac_pj']:.3g} vs {f['energy_per_mac_pj']:.3g} pJ), its area "
             f"{against(m['area_per_mac_um2'], f['area_per_mac_um2'])} the fp8 MAC's (the accumulator dominates both), "
-            f"at {ratio(m['err_normal'] / f['err_normal'])} its dot-product error.")
+            f"at {_ratio(m['err_normal'], f['err_normal'])} its dot-product error.")
 
 
 def _fp8_against_int8_macs(rows: dict) -> str | None:

@@ -7,7 +7,6 @@ the tables, CSV files and plots are made from it.
 from __future__ import annotations
 
 import csv
-import ctypes
 import datetime
 import json
 import os
@@ -29,6 +28,7 @@ from ..catalog import configure, shown
 from ..errors import MismatchError, UsageError
 from ..params import parse_assignments
 from ..files import output_dir
+from ..processes import die_with_parent
 from ..sim.runner import stop
 from ..sim.toolchain import version as sim_version
 from ..sim.verify import verify
@@ -204,8 +204,7 @@ def _worker_signals() -> None:
     moment between a worker's start and this call still interrupts that worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    die_with_parent()
 
 
 def _stop_workers(workers: list) -> None:

@@ -1,8 +1,8 @@
 """Numbers compared in words, worded from the numbers: no "0% less", no "0.00x".
 
-A ratio prints with three significant digits, trailing zeros kept (1.00x is not 1.2x rounded),
-and whole numbers from 100 up;
-two figures within :data:`SAME` of each other are said to be equal within that margin.
+A ratio prints with three significant digits, trailing zeros kept (1.00x, not 1x), and as a
+whole number from 100 up; two figures within :data:`SAME` of each other are said to be equal
+within that margin.
 """
 
 from __future__ import annotations

@@ -7,11 +7,8 @@ this bench only paces the chunks. Comparison against the golden model happens in
 process, on the recorded outputs, in one vectorised step.
 """
 
-import ctypes
 import json
 import os
-import signal
-import sys
 import time
 from pathlib import Path
 
@@ -20,20 +17,16 @@ import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import RisingEdge, Timer
 
+from arithbench.processes import die_with_parent
 from arithbench.sim.lanes import lane_dtype
 from arithbench.sim.stream import lane_ports, read_words, write_words
 
 
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
 def follow_parent(job: dict) -> None:
     """End the simulator with the arithbench process that started it (``job["parent"]``), even
-    when that process is killed outright and cannot stop it: on Linux the kernel sends SIGKILL
-    when the parent goes (elsewhere the simulator runs on to its end). A parent already gone
-    ends the simulator here."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    when that process is killed outright (:func:`die_with_parent`; elsewhere than Linux the
+    simulator runs on to its end). A parent already gone ends the simulator here."""
+    die_with_parent()
     if os.getppid() != job["parent"]:
         os._exit(1)
 

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import source_file, verilog_name
+from ..checks import verilog_name
 from ..errors import UsageError
 from ..files import write_cache
 from ..rtl.emit import Design
@@ -68,9 +68,9 @@ def parse_reset(text: str | None) -> tuple[str | None, bool]:
 
 
 def user_ports(files: tuple[Path, ...], top: str, yosys: list[str]) -> dict[str, tuple[str, int]]:
-    """The top module's ports, ``{name: (direction, width)}``, as Yosys reads the files."""
-    files = tuple(source_file("--rtl", f) for f in files)
-    verilog_name("--top", top)
+    """The top module's ports, ``{name: (direction, width)}``, as Yosys reads the files.
+    ``files`` and ``top`` come checked (:func:`arithbench.checks.source_file`,
+    :func:`arithbench.checks.verilog_name`), so the script they go into runs nothing else."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ports.json"
         reads = "; ".join(f"read_verilog -sv -defer {json.dumps(str(f.resolve()))}" for f in files)

@@ -120,7 +120,8 @@ def verify(config: UnitConfig, *, sim: str = "verilator", count: int | None | st
                    design=design)
     where = mismatches(expected, run.outputs)
     return Verdict(
-        module=config.module_name + (f" ({design.label})" if design is not None and design.label else ""), sim=sim, lanes=lanes, vectors=run.vectors,
+        module=config.module_name + (f" ({design.label})" if design is not None and design.label else ""),
+        sim=sim, lanes=lanes, vectors=run.vectors,
         exhaustive=count is None, seed=seed, mismatches=len(where),
         counterexamples=counterexamples(config, inputs, expected, run.outputs, where),
         sim_seconds=run.sim_seconds, wall_seconds=run.wall_seconds,

@@ -13,7 +13,7 @@ PACKAGES = {"arithbench": "arithbench", "models": "arithbench.models", "rtl": "a
             "sim": "arithbench.sim", "reports": "arithbench.reports"}
 #: Layer of each module (by longest matching prefix); lower layers never import higher ones.
 LAYERS = [
-    ("arithbench.__version__", 0), ("arithbench.checks", 0), ("arithbench.errors", 0), ("arithbench.files", 0), ("arithbench.sources", 0), ("arithbench.tools", 0),
+    ("arithbench.__version__", 0), ("arithbench.checks", 0), ("arithbench.processes", 0), ("arithbench.errors", 0), ("arithbench.files", 0), ("arithbench.sources", 0), ("arithbench.tools", 0),
     ("arithbench.models", 1),
     ("arithbench.rtl", 2),
     ("arithbench.vectors", 3), ("arithbench.params", 3),
