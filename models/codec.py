@@ -8,8 +8,9 @@ Policies the spec leaves open, chosen here and used by every model:
 * NaN out is always the format's canonical NaN (``FloatFormat.nan_code``); a format with no
   NaN (``finite``) encodes NaN as +0.
 * Overflow (after rounding) gives +-max when ``sat`` is true or the format has neither inf nor
-  NaN; otherwise it gives inf/NaN when the rounding direction points away from zero (rne, rna,
-  rup for positives, rdn for negatives) and +-max when it points towards zero (IEEE 754 7.4).
+  NaN; otherwise it gives inf/NaN when the rounding would round up a magnitude past max (rne,
+  rna, sr, rup for positives, rdn for negatives: :func:`rounds_away`) and +-max when it would
+  not (IEEE 754 7.4).
 * +-inf in gives +-max when saturating or when the format has no inf and no NaN, else +-inf
   (ieee) or NaN (fn, fnuz), as the OCP OFP8 conversion rules say.
 * fnuz and P3109 formats have no -0: a zero result is ``0x00``.
@@ -56,10 +57,37 @@ def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
     return value
 
 
+def rounds_up(rounding: str, negative: np.ndarray, lsb, guard, sticky, carry=None) -> np.ndarray:
+    """Whether a truncated magnitude is rounded up: the one rounding decision of the models.
+
+    ``lsb`` is the truncated magnitude's last bit (for ties to even), ``guard`` the first dropped
+    bit and ``sticky`` whether any bit below it was set; ``negative`` the value's sign, which
+    the directed modes see. Stochastic rounding (``sr``) rounds up on ``carry``, the carry out of
+    its random bits added to the dropped fraction.
+    """
+    negative = np.asarray(negative, bool)
+    if rounding == Mode.SR:
+        if carry is None:
+            raise ValueError("stochastic rounding needs random bits")
+        return np.asarray(carry, bool)
+    if rounding == Mode.RNE:
+        return np.asarray(guard & (sticky | lsb), bool)
+    if rounding == Mode.RTZ:
+        return np.zeros(np.shape(guard), bool)
+    if rounding == Mode.RNA:
+        return np.asarray(guard, bool)
+    if rounding == Mode.RUP:
+        return (guard | sticky) & ~negative
+    if rounding == Mode.RDN:
+        return (guard | sticky) & negative
+    raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+
+
 def round_shift(sig: np.ndarray, shift: np.ndarray, negative: np.ndarray, rounding: str,
                 random: np.ndarray | None = None, rbits: int = SR_BITS, odd=None) -> np.ndarray:
     """``sig * 2**-shift`` rounded to an integer by ``rounding``: the one definition of rounding
-    every model uses (it mirrors :func:`arithbench.rtl.float_logic.round_and_pack`).
+    every model uses (it mirrors :func:`arithbench.rtl.float_logic.round_and_pack`), deciding
+    by :func:`rounds_up`.
 
     ``sig`` are non-negative integers below 2**62, ``shift`` non-negative integers of any size.
     Ties to even look at the truncated result's last bit, or at ``odd(truncated)`` when given.
@@ -74,26 +102,15 @@ def round_shift(sig: np.ndarray, shift: np.ndarray, negative: np.ndarray, roundi
     n = np.where(far, 0, sig >> s)
     rem = sig - (n << s)  # the dropped bits, in units of 2**-shift
     half = np.where(far, -1, np.left_shift(1, np.maximum(s - 1, 0)) * (s > 0))
-    tie, above, dropped = (rem == half) & (half > 0), (rem > half) & (half > 0), rem != 0
-    if rounding == Mode.SR:
-        if random is None:
-            raise ValueError("stochastic rounding needs random bits")
+    guard = (half > 0) & (rem >= half)
+    sticky = np.where(guard, rem - half, rem) != 0
+    carry = None
+    if rounding == Mode.SR and random is not None:
         d = shift - rbits
         fraction = np.where(d >= 0, rem >> np.clip(d, 0, 63), rem << np.clip(-d, 0, 63))
-        up = fraction + np.asarray(random, np.int64) >= (1 << rbits)
-    elif rounding == Mode.RNE:
-        up = above | (tie & ((n & 1 == 1) if odd is None else odd(n)))
-    elif rounding == Mode.RTZ:
-        up = np.zeros(np.shape(n), bool)
-    elif rounding == Mode.RNA:
-        up = above | tie
-    elif rounding == Mode.RUP:
-        up = dropped & ~negative
-    elif rounding == Mode.RDN:
-        up = dropped & negative
-    else:
-        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
-    return n + up
+        carry = fraction + np.asarray(random, np.int64) >= (1 << rbits)
+    lsb = (n & 1 == 1) if odd is None else odd(n)
+    return n + rounds_up(rounding, negative, lsb, guard, sticky, carry)
 
 
 def split_float64(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -151,25 +168,11 @@ def round_signed(x: np.ndarray, rounding: str = Mode.RNE, random: np.ndarray | N
 
 
 def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
-    """Whether an overflowing value of this sign rounds to infinity (True) or to max (False).
-
-    A stochastically rounded value overflows only when it was rounded up past max: infinity.
-    """
-    if rounding in (Mode.RNE, Mode.RNA, Mode.SR):
-        return np.ones_like(negative)
-    if rounding == Mode.RTZ:
-        return np.zeros_like(negative)
-    return ~negative if rounding == Mode.RUP else negative
-
-
-def rounds_away_from_zero(rounding: str, negative: np.ndarray) -> np.ndarray:
-    """Whether a non-zero value below half the smallest step rounds to that step (True) or to
-    zero (False): only the directed modes pointing away from zero do."""
-    if rounding == Mode.RUP:
-        return ~negative
-    if rounding == Mode.RDN:
-        return negative
-    return np.zeros_like(negative)
+    """Whether a value of this sign beyond the largest finite one rounds to infinity (True) or to
+    max (False): exactly when the rounding rounds up a magnitude with its guard and sticky bits
+    set (HardFloat's ``overflow_roundMagUp``). A stochastically rounded value overflows only
+    when it was rounded up (its carry set), so to infinity."""
+    return rounds_up(rounding, negative, lsb=False, guard=True, sticky=True, carry=True)
 
 
 def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = Mode.RNE, sat: bool = False,

@@ -3,8 +3,11 @@
 One value travels from a unit's parameters to its golden model, its RTL, its vectors and its
 cost description; each asks it what differs per mode (is it stochastic, which random-bit port,
 which vectors, which extra operation) instead of comparing names. What a mode *does* is
-written twice and apart, as co-simulation needs: :func:`arithbench.models.codec.round_shift` for
-the models and :func:`arithbench.rtl.float_logic.round_increment` for the RTL.
+written twice and apart, as co-simulation needs: :func:`arithbench.models.codec.rounds_up` (the
+decision :func:`~arithbench.models.codec.round_shift` takes) for the models and
+:func:`arithbench.rtl.float_logic.round_increment` for the RTL. Each side derives the overflow
+direction from its decision, as HardFloat does: a value beyond max goes to infinity exactly when
+the mode rounds up a magnitude with its guard and sticky bits set.
 """
 
 from __future__ import annotations

@@ -80,8 +80,15 @@ def shift_right_sticky(m: Module, value: Value, distance: Value, name: str) -> t
     return kept, lost != 0
 
 
-def round_increment(rounding: Mode, sign: Value, lsb: Value, guard: Value, sticky: Value) -> Value:
-    """1 when the truncated magnitude must be incremented, per deterministic rounding mode and sign."""
+def round_increment(rounding: Mode, sign, lsb=None, guard=None, sticky=None, carry=None):
+    """1 when the truncated magnitude is rounded up (HardFloat's ``roundIncr``), per mode and sign:
+    from its last kept bit ``lsb``, the first dropped bit ``guard`` and the OR of the bits below
+    it ``sticky``. Stochastic rounding rounds up on ``carry``, the carry out of its random bits
+    added to the dropped fraction. Constants in give a constant out (an int or a ``Const``)."""
+    if rounding == Mode.SR:
+        if carry is None:
+            raise ValueError("stochastic rounding rounds up on the carry of its random bits")
+        return carry
     if rounding == Mode.RNE:
         return guard & (sticky | lsb)
     if rounding == Mode.RTZ:
@@ -92,13 +99,23 @@ def round_increment(rounding: Mode, sign: Value, lsb: Value, guard: Value, stick
         return ~sign & (guard | sticky)
     if rounding == Mode.RDN:
         return sign & (guard | sticky)
-    raise ValueError(f"rounding must be rne, rtz, rna, rup or rdn, not {rounding!r}")
+    raise ValueError(f"rounding must be one of {', '.join(Mode)}, not {rounding!r}")
 
 
 def overflow_goes_to_max(rounding: Mode, sign: Value) -> Value:
-    """1 when an overflowing value rounds towards zero, i.e. to +-max rather than inf/NaN."""
-    return {Mode.RNE: Const(0, 1), Mode.RNA: Const(0, 1), Mode.SR: Const(0, 1), Mode.RTZ: Const(1, 1),
-            Mode.RUP: sign, Mode.RDN: ~sign}[rounding]
+    """1 when an overflowing value rounds to +-max rather than inf/NaN: when the rounding does not
+    round up a magnitude with its guard and sticky bits set (HardFloat's ``overflow_roundMagUp``,
+    negated). A stochastically rounded value overflows only when it was rounded up (its carry
+    set). The decision is taken for either sign as constants, so that the result is a constant
+    or the sign itself."""
+    up = [_constant(round_increment(rounding, s, lsb=0, guard=1, sticky=1, carry=1)) for s in (0, 1)]
+    if up[0] == up[1]:
+        return Const(1 - up[0], 1)
+    return sign if up[1] == 0 else ~sign
+
+
+def _constant(bit: int | Const) -> int:
+    return (bit.value if isinstance(bit, Const) else bit) & 1
 
 
 def random_bits(component, rounding: Rounding) -> Value | None:
@@ -146,7 +163,8 @@ def round_and_pack(m: Module, out: FloatFormat, *, sign: Value, sig: Value, exp:
     kept, lost = shift_right_sticky(m, Cat(Const(0, mo + extra), sig), shift_full, name)
     n = kept[extra:extra + mo + 1]
     if rounding.stochastic:
-        up = (kept[:extra] + random)[extra]
+        # The random bits' carry decides alone.
+        up = round_increment(rounding.mode, sign, carry=(kept[:extra] + random)[extra])
     else:
         # With no mantissa bits a P3109 code's last bit is its exponent's (ties to the even code).
         lsb = n[0] & (res_exp[0] ^ (out.bias & 1)) if mo == 0 and out.policy == "p3109" else n[0]
