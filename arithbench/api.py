@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks
-from .catalog import UnitConfig
+from .unit import UnitConfig
 from .catalog import configure as _configure
 from .errors import UsageError
 from .models.formats import FloatFormat, float_format
@@ -173,7 +173,7 @@ class Unit:
         called with (done, total, seconds) while the simulator runs; ``lanes`` unit copies per
         simulator step (default: what suits the unit's ports)."""
         from . import checking
-        from .catalog import VectorPlan
+        from .unit import VectorPlan
         from .files import writable_folder
         from .sim.toolchain import prepare
         from .sim.verify import verify

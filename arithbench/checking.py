@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks
-from .catalog import UnitConfig
+from .unit import UnitConfig
 from .errors import UsageError
 from .rtl.emit import Design
 from .tools import yosys_command

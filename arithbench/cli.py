@@ -233,7 +233,7 @@ def _verify_sharded(args, config, count) -> int:
 
 
 def cmd_vectors(args) -> int:
-    from .catalog import VectorPlan
+    from .unit import VectorPlan
     from .vectors import vector_file
 
     config = _config(args)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..catalog import UnitConfig, configure
+from ..catalog import configure
+from ..unit import UnitConfig
 from .area import synthesize
 from .energy import activity_estimate, table_estimate
 from .liberty_energy import liberty_energy

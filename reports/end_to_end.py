@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalog import UnitConfig
 from ..errors import UsageError
 from ..models.codec import value
 from ..models.formats import IntFormat
+from ..unit import UnitConfig
 from .dot_error import normalised_error
 from .error import DISTRIBUTIONS, quantize, sample
 

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import UnitConfig, configure
+from ..catalog import configure
 from ..errors import UsageError
 from ..files import locked
 from ..sim.toolchain import build_harness
+from ..unit import UnitConfig
 from .area import cell_transistors, synthesize
 from .unit_error import inputs_for
 

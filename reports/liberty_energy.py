@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import UnitConfig
 from ..errors import UsageError
+from ..unit import UnitConfig
 from .area import LIBERTY, synthesize
 from .energy import activity_inputs, bit_toggles
 

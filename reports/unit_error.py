@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan
 from ..models.codec import value
+from ..unit import UnitConfig, VectorPlan
 from .error import quantize, sample, stats
 
 DATASETS = ("uniform codes", "normal")

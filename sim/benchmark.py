@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan
 from ..errors import MismatchError, UsageError
 from ..rtl.emit import generate
+from ..unit import UnitConfig, VectorPlan
 from .runner import simulate
 from .toolchain import build_harness
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalog import VectorPlan, configure
+from ..catalog import configure
+from ..unit import VectorPlan
 
 
 async def check(dut, unit: str, params: dict | None = None, *, ports: dict[str, str] | None = None,

@@ -16,9 +16,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan
 from ..files import make_owned_dir, remove_owned
 from ..rtl.emit import design
+from ..unit import UnitConfig, VectorPlan
 from .equivalence import check
 from .lanes import default_lanes
 from .mutants import Mutant, mutants

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, configure
+from ..catalog import configure
 from ..errors import UsageError
 from ..rtl.emit import generate
+from ..unit import UnitConfig, VectorPlan
 from .lanes import default_lanes
 from .runner import Progress, build, simulate
 from .toolchain import prepare

@@ -8,8 +8,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan
 from ..models.codec import value
+from ..unit import UnitConfig, VectorPlan
 from .runner import Progress, simulate
 from ..rtl.emit import Design, design as own_rtl
 from .lanes import default_lanes

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, register
 from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_dot, bfp_dot_fp32, bfp_quantize, join_codes, split_codes
 from ..models.codec import ROUNDINGS
@@ -10,6 +9,7 @@ from ..models.formats import IntFormat, float_format
 from ..models.rounding import Mode
 from ..params import RBITS, Param
 from ..rtl.bfp_dot import BfpDot
+from ..unit import UnitConfig, VectorPlan, register
 
 
 def _signed(codes, bits):

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, register
 from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_quantize, join_codes, split_codes
 from ..models.codec import SR_BITS, decode, encode
@@ -10,6 +9,7 @@ from ..models.formats import float_format
 from ..models.rounding import Mode
 from ..params import Param
 from ..rtl.bfp_quant import BFP_ROUNDINGS, BfpQuant
+from ..unit import UnitConfig, VectorPlan, register
 from ..vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
 
 

@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, register
 from ..models.codec import ROUNDINGS, decode, encode
 from ..models.fpmac import fp_mac, lmul_mac
 from ..models.lmul import offset_lsbs
 from ..models.rounding import Mode
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.fp_mac import FpMac, LMulMac
+from ..unit import UnitConfig, VectorPlan, register
 from ..vectors import crossed, float_corners, mixed, sampled
 
 #: The L-Mul MAC's product: the paper's offset, subnormal operands flushed (stated once for model and RTL).

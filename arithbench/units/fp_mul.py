@@ -1,6 +1,5 @@
 """Catalog entry: float multiplier."""
 
-from ..catalog import UnitConfig, register
 from ..errors import UsageError
 from ..models.codec import ROUNDINGS
 from ..models.formats import float_format
@@ -8,6 +7,7 @@ from ..models.mul_table import fp_mul
 from ..models.rounding import Mode
 from ..params import RBITS, Param, saturation
 from ..rtl.fp_mul import FpMul
+from ..unit import UnitConfig, register
 from ..vectors import float_pairs
 
 

@@ -1,9 +1,9 @@
 """Catalog entry: integer adder."""
 
-from ..catalog import register
 from ..models.add import int_add
 from ..models.formats import IntFormat
 from ..rtl.int_add import IntAdd
+from ..unit import register
 from .int_pair import IntPairUnit
 
 

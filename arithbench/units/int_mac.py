@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, register
 from ..models.formats import IntFormat
 from ..models.intmac import int8_mac, int16_fma
 from ..errors import UsageError
 from ..params import CLOCKED, Param
 from ..rtl.int_mac import IntDotAcc
+from ..unit import UnitConfig, VectorPlan, register
 from ..vectors import crossed, int_corners, mixed, sampled
 
 INT32 = IntFormat(32)

@@ -1,9 +1,9 @@
 """Catalog entry: integer multiplier."""
 
-from ..catalog import register
 from ..models.formats import IntFormat
 from ..models.mul import int_mul
 from ..rtl.int_mul import IntMul
+from ..unit import register
 from .int_pair import IntPairUnit
 
 

@@ -1,8 +1,8 @@
 """What the two-operand integer units share: width and signedness, every pair of codes."""
 
-from ..catalog import UnitConfig
 from ..models.formats import IntFormat
 from ..params import Param
+from ..unit import UnitConfig
 from ..vectors import int_pairs
 
 

@@ -1,11 +1,11 @@
 """Catalog entry: L-Mul, multiplication by one integer addition."""
 
-from ..catalog import UnitConfig, register
 from ..errors import UsageError
 from ..models.formats import float_format
 from ..models.lmul import SUBNORMAL_POLICIES, lmul, offset_lsbs
 from ..params import Param, saturation
 from ..rtl.lmul import LMul
+from ..unit import UnitConfig, register
 from ..vectors import float_pairs
 
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ..catalog import UnitConfig, VectorPlan, register
 from ..errors import UsageError
 from ..models.block import join_codes, mx_dequantize, mx_dot, mx_element, mx_quantize, split_codes
 from ..models.codec import ROUNDINGS
@@ -10,6 +9,7 @@ from ..models.formats import float_format
 from ..models.rounding import Mode
 from ..params import RBITS, Param
 from ..rtl.mx_dot import MxDot
+from ..unit import UnitConfig, VectorPlan, register
 
 #: E8M0 scale pairs crossed with every element pair when the plan is exhaustive: unit scales,
 #: both ends of the range, their sums at both extremes, and the NaN scale.

@@ -8,10 +8,11 @@ from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from arithbench.api import Unit
-from arithbench.catalog import _UNITS, UnitConfig, VectorPlan, configure, register, units
+from arithbench.catalog import configure, units
 from arithbench.cli import main
 from arithbench.models.formats import IntFormat
 from arithbench.params import Param
+from arithbench.unit import _UNITS, UnitConfig, VectorPlan, register
 from arithbench.vectors import int_pairs
 
 

@@ -1,6 +1,7 @@
 """Dependencies run one way: bottom utilities -> models -> rtl -> vectors and parameters ->
-catalog and units -> sim -> reports -> api (and checking) -> cli. Read from the source's import statements
-(module level and inside functions alike), so a new upward import fails here."""
+the unit base, the units and the catalog -> sim -> reports -> api (and checking) -> cli, with no
+import circle even within a layer. Read from the source's import statements (module level and
+inside functions alike), so a new upward import or a new circle fails here."""
 
 import ast
 from pathlib import Path
@@ -17,7 +18,7 @@ LAYERS = [
     ("arithbench.models", 1),
     ("arithbench.rtl", 2),
     ("arithbench.vectors", 3), ("arithbench.params", 3),
-    ("arithbench.catalog", 4), ("arithbench.units", 4),
+    ("arithbench.unit", 4), ("arithbench.units", 4), ("arithbench.catalog", 4),
     ("arithbench.sim", 5),
     ("arithbench.reports", 6),
     ("arithbench.api", 7), ("arithbench.checking", 7),
@@ -69,3 +70,83 @@ def test_the_layer_test_sees_an_upward_import_inside_a_function(tmp_path):
     found = list(imports("arithbench.models.formats", planted))
     assert found == ["arithbench.cli", "arithbench.reports"]
     assert all(layer(t) > layer("arithbench.models.formats") for t in found)
+
+
+#: Names imported from a package that are constants of its ``__init__``, set before it imports
+#: anything: a leaf of the import graph, not the package (whose ``__getattr__`` loads the API).
+CONSTANTS = {"arithbench.__version__"}
+
+
+def import_graph(found) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports, from ``(name, path)`` pairs; an imported name
+    that is not a module counts as its module (``arithbench.models.codec.ROUNDINGS`` is
+    ``arithbench.models.codec``)."""
+    found = list(found)
+    known = {name for name, _ in found} | CONSTANTS
+    graph = {name: set() for name in known}
+    for name, path in found:
+        for target in imports(name, path):
+            while target not in known and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target in known and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The import circles: the strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(component)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circles():
+    """No module reaches itself through imports, at module level or inside functions (the
+    catalog finds its units, which import the unit base, not the catalog)."""
+    assert circles(import_graph(modules())) == []
+
+
+def test_the_circle_test_sees_a_planted_circle(tmp_path):
+    """A catalog that imports its units inside a function, and a unit that imports the catalog,
+    is a circle; the same unit importing the unit base instead is none."""
+    files = {"catalog.py": "def units():\n    from . import units\n",
+             "unit.py": "class UnitConfig:\n    pass\n",
+             "units/__init__.py": "from . import toy\n",
+             "units/toy.py": "from ..catalog import register\n"}
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    planted = [("arithbench.catalog", tmp_path / "catalog.py"), ("arithbench.unit", tmp_path / "unit.py"),
+               ("arithbench.units", tmp_path / "units" / "__init__.py"),
+               ("arithbench.units.toy", tmp_path / "units" / "toy.py")]
+    assert circles(import_graph(planted)) == [{"arithbench.catalog", "arithbench.units", "arithbench.units.toy"}]
+    (tmp_path / "units" / "toy.py").write_text("from ..unit import register\n")
+    assert circles(import_graph(planted)) == []

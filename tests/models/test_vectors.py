@@ -4,10 +4,11 @@ two-operand units, exactly N for the others, and the seed changes them."""
 import numpy as np
 import pytest
 
-from arithbench.catalog import VectorPlan, configure, units
+from arithbench.catalog import configure, units
 from arithbench.cli import main
 from arithbench.errors import UsageError
 from arithbench.models.formats import float_format
+from arithbench.unit import VectorPlan
 from arithbench.vectors import float_corners, float_pairs, int_corners, int_pairs, uniform_codes
 
 

@@ -5,11 +5,12 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from arithbench.catalog import ROLES, configure, units
+from arithbench.catalog import configure, units
 from arithbench.reports import comparison, end_to_end
 from arithbench.reports.end_to_end import Data, errors
 from arithbench.reports.error import sample
 from arithbench.reports.unit_error import unit_error
+from arithbench.unit import ROLES
 
 NORMAL = Data("normal")
 

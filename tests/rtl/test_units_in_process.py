@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
-from arithbench.catalog import VectorPlan, configure, shown, units
+from arithbench.catalog import configure, shown, units
+from arithbench.unit import VectorPlan
 
 VECTORS = 100
 

@@ -9,8 +9,9 @@ import numpy as np
 import psutil
 import pytest
 
-from arithbench.catalog import VectorPlan, configure
+from arithbench.catalog import configure
 from arithbench.sim.shards import _total, verify_sharded
+from arithbench.unit import VectorPlan
 from arithbench.vectors import exhaustive, grid_slice
 
 

@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from arithbench.catalog import VectorPlan, configure
+from arithbench.catalog import configure
 from arithbench.sim import runner
 from arithbench.sim.runner import simulate
 from arithbench.sim.stream import (UndefinedOutput, depth, read_step_file, read_words, stream_cpp, stream_verilog,
                                    write_step_file, write_words)
+from arithbench.unit import VectorPlan
 
 
 def _hex_file(path, words, nbytes):
