@@ -1,7 +1,9 @@
 """arithbench: a bit-accurate hardware arithmetic simulator.
 
 The public API (:mod:`arithbench.api`): ``quantize``, ``dequantize``, ``configure`` -> a unit
-with ``model``, ``verilog``, ``verify``, ``error`` and ``cost``; the errors they raise
+with ``model``, ``verilog``, ``generate``, ``verify``, ``prove``, ``vectors``, ``mutate``,
+``bench``, ``error`` and ``cost``; ``error`` (the error studies), ``report``, ``sweep`` and
+``claims``, as the commands of the same names; the errors they raise
 (``ArithbenchError``: ``UsageError`` for bad input, ``ToolError`` when a tool fails,
 ``MismatchError`` when arithbench's own RTL disagrees with its model). Loaded on first use, so
 that ``import arithbench`` stays light.
@@ -10,11 +12,12 @@ that ``import arithbench`` stays light.
 __version__ = "0.1.0"
 
 ERRORS = ("ArithbenchError", "UsageError", "ToolError", "MismatchError")
-__all__ = ["quantize", "dequantize", "configure", *ERRORS, "__version__"]
+CALLS = ("quantize", "dequantize", "configure", "error", "report", "sweep", "claims")
+__all__ = [*CALLS, *ERRORS, "__version__"]
 
 
 def __getattr__(name: str):
-    if name in ("quantize", "dequantize", "configure"):
+    if name in CALLS:
         from . import api
 
         return getattr(api, name)

@@ -10,22 +10,71 @@
 >>> hex(int(mul.model(a=codes[:1], b=codes[1:2])["y"][0]))
 '0x2a'
 
-Everything the command line does goes through here; errors are :class:`arithbench.UsageError`
-with one line saying what is wrong.
+Every command of the command line is a call here that takes its inputs as arguments and returns
+a result; the command line parses, calls and prints. A :class:`Unit` (from :func:`configure`)
+has ``model``, ``verilog``, ``generate``, ``verify``, ``prove``, ``vectors``, ``mutate``,
+``bench``, ``error`` and ``cost``; :func:`error` (the error studies), :func:`report`,
+:func:`sweep` and :func:`claims` are functions. The rules about which options go together and
+the resource guards are here too, so a bad request raises :class:`arithbench.UsageError` with
+the one line the command line prints (naming its options, ``--vectors``, ``--workers``, ...).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import checks
-from .unit import UnitConfig
+from . import __version__, checking, checks
 from .catalog import configure as _configure
-from .errors import UsageError
+from .errors import ToolError, UsageError
 from .models.formats import FloatFormat, float_format
+from .unit import UnitConfig
+
+if TYPE_CHECKING:
+    from .reports.studies import Study
+    from .sim.mutation import MutationRecord
+
+#: Bounds of the integer options (the command line's parser takes them from here): by option, or
+#: by ``command option`` where one command bounds it otherwise.
+LIMITS = {"--lanes": (1, 4096), "--workers": (1, 1024), "report --workers": (1, 256), "--shard-size": (1, 1 << 26),
+          "--proof-seconds": (1, 7 * 86400), "--mutants": (1, 10_000), "bench --vectors": (1, 1 << 26),
+          "--rounds": (1, 100), "--trials": (1, 10_000), "--samples": (1, 10_000_000)}
+
+
+def _bounded(key: str, value) -> int:
+    """``value`` within :data:`LIMITS` ``[key]``."""
+    return checks.integer(key.split()[-1], value, *LIMITS[key])
+
+
+def _root(root) -> Path:
+    """The build and cache folder, made if needed and writable."""
+    from .files import writable_folder
+
+    return writable_folder(checks.folder("root", root), "--build")
+
+
+def _flow(flow) -> str:
+    """The cost flow asked for (None: osu018 where its tools are installed, else yowasp)."""
+    from .reports.area import resolve_flow
+
+    if flow is not None and not isinstance(flow, str):
+        raise UsageError(f"flow must be a flow's name (osu018, yowasp) or None, not {flow!r}")
+    return resolve_flow(flow)
+
+
+def _quiet(line: str) -> None:
+    """The default ``log``: progress lines go nowhere."""
+
+
+def _called(name: str, *args, **kwargs) -> str:
+    """A Python call as a report's provenance names it: ``arithbench.sweep('fp_mul', workers=2)``."""
+    shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items() if v is not None]
+    return f"arithbench.{name}({', '.join(shown)})"
 
 
 def _format(fmt: str | FloatFormat) -> FloatFormat:
@@ -113,6 +162,17 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class VectorFile:
+    """A vector file written by :meth:`Unit.vectors`: its ``path``, the ``vectors`` it holds and
+    the count ``asked`` for (None: exhaustive); more vectors than asked are every pair of corner
+    patterns, which two-operand units' plans always include."""
+
+    path: Path
+    vectors: int
+    asked: int | None
+
+
+@dataclass(frozen=True)
 class Unit:
     """One configured unit: its golden model, its Verilog, its verification and its costs."""
 
@@ -155,14 +215,34 @@ class Unit:
 
         return verilog.convert(self.config.component(), name=self.module_name, emit_src=False)
 
+    def generate(self, folder: str | Path = "build/rtl") -> Path:
+        """Write the unit's Verilog (``<module>.v``) and its description (``<module>.json``: unit,
+        parameters, ports) into ``folder``, reusing them when current; the Verilog's path."""
+        from .files import writable_folder
+        from .rtl.emit import generate
+
+        return generate(self.config, writable_folder(checks.folder("folder", folder), "-o"))[0]
+
+    def vector_count(self, vectors: int | str | None = None) -> int | None:
+        """The count of vectors a request of ``vectors`` asks for: the unit's default when None,
+        None for ``"exhaustive"``. Two-operand units add every pair of corner patterns to a count
+        (a result's ``vectors`` says how many there were)."""
+        return self.config.default_count() if vectors is None else checks.vector_count(vectors)
+
     def verify(self, sim: str = "verilator", vectors: int | str | None = None, seed: int = 1,
                root: str | Path = "build", *, rtl: list[str | Path] | None = None, top: str | None = None,
                ports: dict[str, str] | None = None, clock: str | None = None, reset: str | None = None,
                latency: int | None = None, netlist: bool = False, lanes: int | None = None,
-               only: int | None = None, waves: bool = False, progress=None):
+               only: int | None = None, waves: bool = False, progress=None, workers: int = 1,
+               scheduler: str | None = None, shard_size: int | None = None):
         """Co-simulate against the golden model; the result has ``.passed``, ``.mismatches``,
         ``.vectors`` and ``.counterexamples``. ``vectors``: None for the unit's default plan,
-        ``"exhaustive"``, or a count. By default the simulated design is arithbench's own Verilog;
+        ``"exhaustive"``, or a count (one process checks at most 2**25). ``workers`` over 1 or a
+        Dask ``scheduler`` (``tcp://HOST:PORT``) split the plan into shards of ``shard_size``
+        vectors (default 2**25) checked side by side (:mod:`arithbench.sim.shards`); the result is
+        then a sharded verdict (``.mismatches``, ``.complete``, ``.shards``, ``.failed``,
+        ``.summary()``) whose record, JSON, is written to ``.record_path(root)``.
+        By default the simulated design is arithbench's own Verilog;
         ``rtl`` (files) and ``top`` put yours in its place (``ports``: the unit's port name to
         yours, where they differ; ``clock``, ``reset`` (``NAME`` or ``NAME:low``) and
         ``latency`` for a pipelined design; a failing clocked design gets ``.hint``, the latency
@@ -172,24 +252,28 @@ class Unit:
         run for an accumulating unit, whose vectors depend on the ones before); ``progress`` is
         called with (done, total, seconds) while the simulator runs; ``lanes`` unit copies per
         simulator step (default: what suits the unit's ports)."""
-        from . import checking
         from .unit import VectorPlan
-        from .files import writable_folder
         from .sim.toolchain import prepare
         from .sim.verify import verify
 
         config = self.config
-        count = config.default_count() if vectors is None else checks.vector_count(vectors, "vectors")
+        count = self.vector_count(vectors)
         seed = checks.seed(seed, "seed")
-        lanes = None if lanes is None else checks.integer("lanes", lanes, 1, 4096)
-        checking.design_options(rtl=rtl, top=top, ports=ports, clock=clock, reset=reset, latency=latency,
+        lanes = None if lanes is None else _bounded("--lanes", lanes)
+        workers = _bounded("--workers", workers)
+        scheduler = None if scheduler is None else checking.scheduler_address(scheduler)
+        shard_size = None if shard_size is None else _bounded("--shard-size", shard_size)
+        checking.verify_options(workers=workers, scheduler=scheduler, shard_size=shard_size, only=only, waves=waves,
+                                rtl=rtl, top=top, ports=ports, clock=clock, reset=reset, latency=latency,
                                 netlist=netlist)
+        if workers > 1 or scheduler:
+            return self._verify_sharded(sim, count, seed, lanes, root, workers, scheduler, shard_size, progress)
         checks.one_process(count, "add --workers 2 (or more) to `arithbench verify` to split them into shards")
         inputs = config.vectors(VectorPlan(count, seed))  # an impossible plan fails before anything is written
         if only is not None:
             inputs = _one_vector(config, inputs, only)
         prepare(sim)
-        root = writable_folder(checks.folder("root", root))
+        root = _root(root)
         design = (checking.netlist(config, root) if netlist else
                   checking.own_design(config, root, rtl, top, ports, clock, reset, latency or 0) if rtl else None)
         whole = waves and config.clocked
@@ -205,18 +289,100 @@ class Unit:
             verdict.hint = checking.other_latency(config, sim, root, design, inputs, latency or 0)
         return verdict
 
+    def _verify_sharded(self, sim, count, seed, lanes, root, workers, scheduler, shard_size, progress):
+        """:meth:`verify` in shards, its record written under ``root``."""
+        from .files import write_owned
+        from .sim.shards import verify_sharded
+
+        root = _root(root)
+        verdict = verify_sharded(self.config, sim=sim, count=count, seed=seed, lanes=lanes, root=root, workers=workers,
+                                 scheduler=scheduler, shard_size=shard_size, progress=progress)
+        write_owned(verdict.record_path(root), verdict.record())
+        return verdict
+
     def prove(self, rtl: list[str | Path], top: str, ports: dict[str, str] | None = None, root: str | Path = "build",
               seconds: int = 180):
         """A Yosys SAT proof that your combinational design equals arithbench's reference for
         every input, or the input that tells them apart (``.outcome``: equivalent, differs or
         undecided; ``.inputs``; ``.detail``)."""
-        from . import checking
-        from .files import writable_folder
-
         checking.design_options(rtl=rtl, top=top, ports=ports, prove=True)
-        seconds = checks.integer("seconds", seconds, 1, 7 * 86400)
-        root = writable_folder(checks.folder("root", root))
+        seconds = checks.integer("seconds", seconds, *LIMITS["--proof-seconds"])
+        root = _root(root)
         return checking.prove(self.config, root, checking.own_design(self.config, root, rtl, top, ports), seconds)
+
+    def vectors(self, path: str | Path, vectors: int | str | None = None, seed: int = 1) -> VectorFile:
+        """Write the unit's input vectors and expected outputs to the file ``path`` (hex codes,
+        one vector a line, under a header naming the unit and the plan), for any simulator or
+        flow; ``vectors`` as in :meth:`verify`. Accumulating units are refused: their outputs
+        depend on the lanes' schedule."""
+        from .unit import VectorPlan
+        from .files import check_ours, writable_folder, write_owned
+        from .vectors import vector_file
+
+        config = self.config
+        count = self.vector_count(vectors)
+        seed = checks.seed(seed, "seed")
+        if config.clocked:
+            raise UsageError(f"{config.module_name} accumulates a stream: its expected outputs depend on the lane "
+                             "schedule, so vector files cover combinational (and pipelined) units")
+        if not isinstance(path, (str, os.PathLike)) or not str(path) or "\x00" in str(path):
+            raise UsageError(f"path takes a file's path, not {path!r}")
+        out = Path(path)
+        check_ours(out)
+        checks.one_process(count, "ask for fewer")
+        inputs = config.vectors(VectorPlan(count, seed))  # an impossible plan fails before anything is written
+        expected = config.model(inputs)
+        header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
+                  + ("exhaustive" if count is None else f"seed {seed}")
+                  + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
+        writable_folder(out.parent, "-o")
+        write_owned(out, vector_file(config.ports(), inputs, expected, header))
+        return VectorFile(out, len(next(iter(inputs.values()))), count)
+
+    def mutate(self, mutants: int = 24, seed: int = 1, sim: str = "verilator", root: str | Path = "build",
+               proof_seconds: int = 180, log=None) -> MutationRecord:
+        """Mutation testing (:mod:`arithbench.sim.mutation`): plant ``mutants`` faults in the
+        unit's Verilog and run each through its default verification on ``sim``, survivors
+        through a Yosys SAT proof of ``proof_seconds`` per pass. The record (``.results``,
+        ``.caught``, ``.equivalent``, ``.score``, ``.summary()``) is written as JSON to
+        :meth:`mutation_record`; ``log`` is called with a line per step."""
+        from .files import check_ours, write_owned
+        from .sim.mutation import mutate
+        from .sim.toolchain import prepare
+
+        mutants = _bounded("--mutants", mutants)
+        seed = checks.seed(seed, "seed")
+        proof_seconds = _bounded("--proof-seconds", proof_seconds)
+        log = log or _quiet
+        prepare(sim)
+        root = _root(root)
+        path = self.mutation_record(root)
+        check_ours(path)
+        log(f"{self.config.describe()}: {mutants} mutants (seed {seed}), each screened on Icarus, then the default "
+            f"verification on {sim}, then Yosys SAT for survivors")
+        record = mutate(self.config, count=mutants, seed=seed, sim=sim, root=root, proof_seconds=proof_seconds, log=log)
+        write_owned(path, json.dumps(record.as_dict(), indent=2))
+        return record
+
+    def mutation_record(self, root: str | Path = "build") -> Path:
+        """Where :meth:`mutate` writes its record under the build folder ``root``."""
+        return Path(root) / "mutants" / self.module_name / "record.json"
+
+    def bench(self, lanes: int | None = None, vectors: int = 1 << 22, rounds: int = 5, root: str | Path = "build",
+              log=None) -> dict:
+        """Co-simulation and golden-model throughput side by side (:mod:`arithbench.sim.benchmark`),
+        for a two-operand 8-bit unit: ``vectors`` random vectors on ``lanes`` lanes (default: what
+        :meth:`verify` uses), medians over ``rounds`` interleaved rounds."""
+        from .sim.benchmark import run
+        from .sim.lanes import default_lanes
+
+        config = self.config
+        if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] or config.sequential:
+            raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
+                             f"settings), not {config.describe()}")
+        lanes = default_lanes(self.ports()) if lanes is None else _bounded("--lanes", lanes)
+        vectors, rounds = _bounded("bench --vectors", vectors), _bounded("--rounds", rounds)
+        return run(config, lanes=lanes, vectors=vectors, rounds=rounds, root=_root(root), log=log or _quiet)
 
     def error(self, data="normal", seed: int = 1) -> dict:
         """End-to-end error: ``data`` (``"normal"``, ``"student_t3"`` or an array of your own
@@ -238,14 +404,10 @@ class Unit:
 
     def cost(self, flow: str | None = None, root: str | Path = "build") -> Cost:
         """Area (um^2), delay, fmax, leakage, energy per operation and transistors."""
-        from .files import writable_folder
-        from .reports.area import resolve_flow
         from .reports.costs import unit_costs
 
-        if flow is not None and not isinstance(flow, str):
-            raise UsageError(f"flow must be a flow's name (osu018, yowasp) or None, not {flow!r}")
-        flow = resolve_flow(flow)
-        return Cost(unit_costs(self.config, flow=flow, root=writable_folder(checks.folder("root", root))))
+        flow = _flow(flow)
+        return Cost(unit_costs(self.config, flow=flow, root=_root(root)))
 
 
 def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:
@@ -266,3 +428,152 @@ def configure(unit: str, **params) -> Unit:
     def text(v) -> str:
         return str(v).lower() if isinstance(v, bool) else str(v)
     return Unit(_configure(unit, {k: text(v) for k, v in params.items()}))
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """An error study's table (:func:`error`): its ``rows`` and, for the L-Mul study, the verdicts
+    on the paper's ``claims``; ``size`` is the study's ``trials`` or ``samples`` (None for a
+    study of fixed size)."""
+
+    name: str
+    study: Study  # its title, columns, and the module that documents it
+    rows: list[dict]
+    claims: list[dict] | None
+    size: int | None
+    seed: int
+
+    def as_dict(self) -> dict:
+        """The rows, claims, size and seed, as ``arithbench error --json`` prints them."""
+        option = self.study.option
+        return {"rows": self.rows, **({"claims": self.claims} if self.claims is not None else {}),
+                **({option: self.size} if option else {}), "seed": self.seed}
+
+
+def error(study: str, trials: int | None = None, samples: int | None = None, seed: int = 1) -> StudyResult:
+    """An error study against exact arithmetic (``arithbench error``): ``"lmul"`` (L-Mul against
+    fp8 multiplication, ``samples`` pairs per distribution), ``"dot"`` (MAC dot products by
+    length, ``trials`` vector pairs per row), ``"dfp"`` (DFP16 by length and partial-sum bound,
+    ``trials``) or ``"block"`` (BFP and MX with and without channel reordering)."""
+    from .reports.studies import STUDIES
+
+    if not isinstance(study, str) or study not in STUDIES:
+        raise UsageError(f"study must be one of {', '.join(STUDIES)}, not {study!r}")
+    spec = STUDIES[study]
+    sizes = {"trials": trials, "samples": samples}
+    for option, value in sizes.items():
+        if value is not None and spec.option != option:
+            takes = ", ".join(n for n, s in STUDIES.items() if s.option == option)
+            raise UsageError(f"--{option} applies to the {takes.replace(', ', ' and ')} "
+                             f"stud{'ies' if ',' in takes else 'y'}, not {study}")
+    size = sizes[spec.option] if spec.option else None
+    size = spec.default if size is None else _bounded(f"--{spec.option}", size)
+    seed = checks.seed(seed, "seed")
+    rows = spec.rows(size, seed)
+    return StudyResult(study, spec, rows, spec.claims(rows) if spec.claims else None, size, seed)
+
+
+def _items(option: str, value, kind, what: str) -> list | None:
+    """A list of ``kind`` (one alone stands for a list of one), or None."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, kind) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, kind) for v in items):
+        raise UsageError(f"{option} takes {what} or a list of them, not {value!r}")
+    return list(items)
+
+
+def _apart(out: Path, build: Path) -> None:
+    """The output folder holds the command's files only: the build folder cannot be in it."""
+    if build.resolve() == out.resolve() or out.resolve() in build.resolve().parents:
+        raise UsageError(f"--build {build} is inside the output folder {out}: give them folders of their own "
+                         "(e.g. --build build)")
+
+
+def report(output: str | Path = "build/report", *, units: list[str] | None = None, unit: list[str] | None = None,
+           data: list[str | Path] | None = None, sim: str = "verilator", root: str | Path = "build",
+           flow: str | None = None, workers: int | None = None, command: str | None = None) -> dict:
+    """The comparison report (``arithbench report``) written to the folder ``output`` (new, empty
+    or an earlier report); returns its results (as in ``results.json``). ``units`` narrows the
+    default set to these unit names; ``unit`` reports configurations instead, each a unit name
+    and its parameters (``"fp_mul fmt=bf16 round=rtz"``); ``data``: ``.npy`` files of your values
+    for the end-to-end error; ``workers``: processes (default one per CPU); ``command``: how the
+    provenance names the run."""
+    from .files import check_output_dir
+    from .reports.report import configurations, load_data, run, select_units
+    from .sim.toolchain import prepare
+
+    units = _items("--units", units, str, "a unit's name")
+    unit = _items("--unit", unit, str, "a configuration ('UNIT KEY=VALUE ...')")
+    data = _items("--data", data, (str, os.PathLike), "a .npy file's path")
+    if unit and units:
+        raise UsageError("give --units (names from the default set) or --unit (configurations), not both")
+    configs = configurations(unit) if unit else select_units(units)
+    loaded = tuple(load_data(p) for p in data or ())
+    workers = None if workers is None else _bounded("report --workers", workers)
+    out = check_output_dir(checks.folder("output", output), "report")
+    _apart(out, checks.folder("root", root))
+    prepare(sim)
+    return run(out, configs, data=loaded, sim=sim, root=_root(root), flow=_flow(flow), workers=workers,
+               command=command or _called("report", output, units=units, unit=unit, data=data, sim=sim, root=root,
+                                          flow=flow, workers=workers))
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A sweep (:func:`sweep`): a row per point measured (``fmt``, ``round``, error, area,
+    energy, whether it is on each Pareto front), the ``output`` folder and the ``files`` in it."""
+
+    unit: str
+    rows: list[dict]
+    output: Path
+    files: list[str]
+
+    @property
+    def front(self) -> list[str]:
+        """The points on the Pareto front of error against area, as ``fmt/round``."""
+        return [f"{r['fmt']}/{r['round']}" for r in self.rows if r["pareto_area"]]
+
+
+def _names(option: str, value) -> list[str]:
+    """Names from a list, or from comma-separated text; none of them empty."""
+    items = [t.strip() for t in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not items or not all(isinstance(t, str) and t for t in items):
+        raise UsageError(f"{option} takes a comma-separated list with no empty items, not {value!r}")
+    return list(items)
+
+
+def sweep(unit: str, formats: list[str] | str | None = None, rounding: list[str] | str = "rne", *,
+          output: str | Path | None = None, root: str | Path = "build", flow: str | None = None, workers: int = 2,
+          scheduler: str | None = None, log=None, command: str | None = None) -> SweepResult:
+    """Error, area and energy of ``unit`` over float ``formats`` (default: every eXmYfn with X + Y
+    <= 7) and ``rounding`` modes (``arithbench sweep``), on ``workers`` local Dask processes or
+    the cluster at ``scheduler``; the table and plots go to ``output`` (default
+    ``build/sweep/UNIT``: new, empty or an earlier sweep). Raises :class:`ToolError` when no
+    point could be measured."""
+    from .files import check_output_dir
+    from .reports.sweep import DEFAULT_FORMATS, points, run
+
+    formats = list(DEFAULT_FORMATS) if formats is None else _names("--formats", formats)
+    roundings = _names("--rounding", rounding)
+    workers = _bounded("--workers", workers)
+    scheduler = None if scheduler is None else checking.scheduler_address(scheduler)
+    points(unit, formats, roundings)  # every point is valid before anything is written
+    out = check_output_dir(checks.folder("output", output or f"build/sweep/{unit}"), "sweep")
+    _apart(out, checks.folder("root", root))
+    rows = run(unit, formats, roundings, out_dir=out, root=_root(root), flow=_flow(flow), workers=workers,
+               scheduler=scheduler, log=log or _quiet,
+               command=command or _called("sweep", unit, formats=formats, rounding=roundings, output=output,
+                                          root=root, flow=flow, workers=workers, scheduler=scheduler))
+    written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    if not rows:
+        raise ToolError(f"no point of the sweep could be measured: {out}/SWEEP.md lists why")
+    return SweepResult(unit, rows, out, written)
+
+
+def claims(flow: str | None = None, root: str | Path = "build") -> list[dict]:
+    """The papers' cost claims against our area and energy figures (``arithbench claims``): a
+    row per claim with its ``verdict``, ``claimed`` and ``measured`` ratios and their basis."""
+    from .reports.costs import cost_claims
+
+    return cost_claims(flow=_flow(flow), root=_root(root))

@@ -1,7 +1,7 @@
-"""What ``verify`` can run besides arithbench's own Verilog, and what it does around a run: the
-user's RTL behind the unit's ports, the cell-mapped netlist, a proof of equivalence, a waveform
-of the failing vectors, and the latency at which a clocked design's outputs would match.
-The command line and the Python API both call these."""
+"""What ``verify`` can run besides arithbench's own Verilog, and what it does around a run: which
+of its options go together, the user's RTL behind the unit's ports, the cell-mapped netlist, a
+proof of equivalence, a waveform of the failing vectors, and the latency at which a clocked
+design's outputs would match. The command line and the Python API both call these."""
 
 from __future__ import annotations
 
@@ -10,10 +10,43 @@ from pathlib import Path
 import numpy as np
 
 from . import checks
-from .unit import UnitConfig
 from .errors import UsageError
 from .rtl.emit import Design
 from .tools import yosys_command
+from .unit import UnitConfig
+
+
+def verify_options(*, workers: int = 1, scheduler: str | None = None, shard_size: int | None = None,
+                   only: int | None = None, waves: bool = False, prove: bool = False, **design) -> None:
+    """Which of verify's options go together: a sharded run (``workers`` over 1, or a
+    ``scheduler``) simulates arithbench's own RTL over the whole plan, so it takes no other
+    design, single vector or waveform, and only it takes a ``shard_size``; then
+    :func:`design_options` on ``design`` (``rtl``, ``top``, ``ports``, ...) and ``prove``."""
+    sharded = workers > 1 or bool(scheduler)
+    if sharded and (design.get("netlist") or design.get("rtl")):
+        raise UsageError("--netlist and --rtl run in one process: leave out --workers/--scheduler")
+    if sharded and only is not None:
+        raise UsageError("--only re-runs one vector in one process: leave out --workers/--scheduler")
+    if shard_size is not None and not sharded:
+        raise UsageError("--shard-size splits a sharded run: add --workers N (or --scheduler ADDRESS), or leave it out")
+    design_options(prove=prove, **design)
+    if sharded and waves:
+        raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
+                         "(and with fewer --vectors)")
+
+
+def scheduler_address(text, option: str = "--scheduler") -> str:
+    """A Dask scheduler's address: ``tcp://HOST:PORT`` (or tls, inproc, ws, wss)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        good = parts.scheme in ("tcp", "tls", "inproc", "ws", "wss") and bool(parts.hostname) and parts.port is not None
+    except (TypeError, ValueError, AttributeError):  # not text, or a malformed host or port
+        good = False
+    if not isinstance(text, str) or not good:
+        raise UsageError(f"{option} must be an address like tcp://HOST:PORT, not {text!r}")
+    return text
 
 
 def design_options(*, rtl=None, top=None, ports=None, clock=None, reset=None, latency=None, netlist=False,

@@ -1,4 +1,5 @@
-"""The ``arithbench`` command line.
+"""The ``arithbench`` command line: it parses the arguments, calls :mod:`arithbench.api` (where
+the option rules and resource guards are) and prints the result.
 
 Exit codes: 0 success, 1 a verification mismatch, 2 bad input or a missing tool (one line on
 stderr saying what is wrong and how to fix it, nothing written).
@@ -11,12 +12,11 @@ import json
 import os
 import signal
 import sys
-from pathlib import Path
 
-from . import __version__, checking, checks
+from . import __version__, api, checking, checks
+from .api import LIMITS, Unit
 from .catalog import configure, units
-from .errors import ArithbenchError, ToolError, UsageError
-from .files import check_ours, check_output_dir, writable_folder, write_owned
+from .errors import ArithbenchError, UsageError
 from .params import parse_assignments
 
 class _Once(argparse.Action):
@@ -71,6 +71,11 @@ def _int_in(low: int, high: int):
 _SEED = _int_in(0, checks.MAX_SEED)
 
 
+def _limit(key: str):
+    """An argparse type: an integer within the API's bounds for ``key`` (see :data:`arithbench.api.LIMITS`)."""
+    return _int_in(*LIMITS[key])
+
+
 def _path(text: str) -> str:
     if not text or "\x00" in text:
         raise argparse.ArgumentTypeError(f"must be a path, not {text!r}")
@@ -78,20 +83,31 @@ def _path(text: str) -> str:
 
 
 def _scheduler(text: str) -> str:
-    from urllib.parse import urlsplit
-
     try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        port = None
-    if parts.scheme not in ("tcp", "tls", "inproc", "ws", "wss") or not parts.hostname or port is None:
-        raise argparse.ArgumentTypeError(f"must be an address like tcp://HOST:PORT, not {text!r}")
-    return text
+        return checking.scheduler_address(text, "--scheduler")
+    except UsageError as exc:  # argparse names the option itself
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--scheduler ")) from None
 
 
-def _config(args):
-    return configure(args.unit, parse_assignments(args.param or []))
+def _unit(args) -> Unit:
+    return Unit(configure(args.unit, parse_assignments(args.param or [])))
+
+
+def _log(line: str) -> None:
+    """Progress, on stderr as it happens."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _command(args) -> str:
+    """The command line as a report's provenance names it."""
+    return "arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv)
+
+
+def _corner_note(ran: int, asked: int | None) -> None:
+    """Say so when a plan holds more vectors than asked for: every pair of corner patterns."""
+    if asked is not None and ran > asked:
+        print(f"note: {ran:,} vectors: the {asked:,} asked for plus every pair of corner patterns "
+              "(always included)", file=sys.stderr)
 
 
 def cmd_units(args) -> int:
@@ -120,51 +136,38 @@ def cmd_formats(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from .rtl.emit import generate
-
-    config = _config(args)
-    out = writable_folder(Path(args.output), "-o")
-    v_path, meta = generate(config, out)
-    print(f"wrote {v_path} and {v_path.with_suffix('.json')} (module {meta['module']})")
+    unit = _unit(args)
+    v_path = unit.generate(args.output)
+    print(f"wrote {v_path} and {v_path.with_suffix('.json')} (module {unit.module_name})")
     return 0
 
 
 def cmd_verify(args) -> int:
-    """Options that only the command line has (shards, proof time) are checked here; the rest
-    is :meth:`arithbench.api.Unit.verify`'s."""
-    from .api import Unit
+    """The rules are :meth:`arithbench.api.Unit.verify`'s (and, with --prove,
+    :func:`arithbench.checking.verify_options`); --proof-seconds, which only the command line
+    has, is checked here."""
     from .sim.runner import print_progress
+    from .sim.shards import ShardedVerdict
 
-    config = _config(args)
-    count = checks.vector_count(args.vectors) if args.vectors is not None else config.default_count()
-    sharded = args.workers > 1 or args.scheduler
-    if sharded and (args.netlist or args.rtl):
-        raise UsageError("--netlist and --rtl run in one process: leave out --workers/--scheduler")
-    if sharded and args.only is not None:
-        raise UsageError("--only re-runs one vector in one process: leave out --workers/--scheduler")
-    if args.shard_size is not None and not sharded:
-        raise UsageError("--shard-size splits a sharded run: add --workers N (or --scheduler ADDRESS), or leave it out")
+    unit = _unit(args)
+    asked = unit.vector_count(args.vectors)
     if _given(args, "proof_seconds") and not args.prove:
         raise UsageError("--proof-seconds bounds the proof of --prove: add --prove, or leave it out")
-    checking.design_options(rtl=args.rtl, top=args.top, ports=args.map, clock=args.clock, reset=args.reset,
-                            latency=args.latency, netlist=args.netlist, prove=args.prove)
-    if sharded and args.waves:
-        raise UsageError("--waves writes one waveform of one simulation: run without --workers/--scheduler "
-                         "(and with fewer --vectors)")
-    if sharded:
-        return _verify_sharded(args, config, count)
-    unit = Unit(config)
+    design = dict(rtl=args.rtl, top=args.top, ports=args.map, clock=args.clock, reset=args.reset,
+                  latency=args.latency, netlist=args.netlist)
     if args.prove:
+        checking.verify_options(workers=args.workers, scheduler=args.scheduler, shard_size=args.shard_size,
+                                only=args.only, waves=args.waves, prove=True, **design)
         return _prove(unit, args)
-    verdict = unit.verify(args.sim, "exhaustive" if count is None else count, args.seed, args.build, rtl=args.rtl,
-                          top=args.top, ports=args.map, clock=args.clock, reset=args.reset, latency=args.latency,
-                          netlist=args.netlist, lanes=args.lanes, only=args.only, waves=args.waves,
-                          progress=print_progress(config.module_name))
+    verdict = unit.verify(args.sim, args.vectors, args.seed, args.build, **design, lanes=args.lanes, only=args.only,
+                          waves=args.waves, progress=print_progress(unit.module_name), workers=args.workers,
+                          scheduler=args.scheduler, shard_size=args.shard_size)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    if args.only is None and count is not None and verdict.vectors > count:
-        print(f"note: {verdict.vectors:,} vectors: the {count:,} asked for plus every pair of corner patterns "
-              "(always included)", file=sys.stderr)
+    if isinstance(verdict, ShardedVerdict):
+        return _print_sharded(args, verdict)
+    if verdict.only is None:
+        _corner_note(verdict.vectors, asked)
     if args.waves and verdict.waves is None:
         print("no failing vectors: no waveform written (--only INDEX --waves shows one vector)", file=sys.stderr)
     print(verdict.summary())
@@ -205,26 +208,17 @@ def _prove(unit, args) -> int:
     raise UsageError(f"proof undecided: {result.detail}")
 
 
-def _verify_sharded(args, config, count) -> int:
-    from .sim.runner import print_progress
-    from .sim.shards import verify_sharded
-
-    verdict = verify_sharded(config, sim=args.sim, count=count, seed=args.seed, lanes=args.lanes,
-                             root=writable_folder(Path(args.build), "--build"), workers=args.workers, scheduler=args.scheduler,
-                             shard_size=args.shard_size, progress=print_progress(config.module_name))
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+def _print_sharded(args, verdict) -> int:
+    """A sharded run's verdict, its shards with mismatches or failures, and where its record went."""
     print(verdict.summary())
     for s in verdict.shards:
         if s.mismatches:
             print(f"  shard [{s.start:,}, {s.stop:,}): {s.mismatches} mismatches, first at vectors {s.first}")
     for a, b, why in verdict.failed:
         print(f"  shard [{a:,}, {b:,}) failed after retries: {why}")
-    record, path = verdict.record(), verdict.record_path(args.build)
-    write_owned(path, record)
-    print(f"record: {path}")
+    print(f"record: {verdict.record_path(args.build)}")
     if args.json:
-        print(record)
+        print(verdict.record())
     if verdict.mismatches:
         return 1
     if not verdict.complete:
@@ -233,174 +227,78 @@ def _verify_sharded(args, config, count) -> int:
 
 
 def cmd_vectors(args) -> int:
-    from .unit import VectorPlan
-    from .vectors import vector_file
-
-    config = _config(args)
-    count = checks.vector_count(args.vectors) if args.vectors is not None else config.default_count()
-    if config.clocked:
-        raise UsageError(f"{config.module_name} accumulates a stream: its expected outputs depend on the lane "
-                         "schedule, so vector files cover combinational (and pipelined) units")
-    out = Path(args.output)
-    check_ours(out)
-    checks.one_process(count, "ask for fewer")
-    inputs = config.vectors(VectorPlan(count, args.seed))  # an impossible plan fails before anything is written
-    expected = config.model(inputs)
-    header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
-              + ("exhaustive" if count is None else f"seed {args.seed}")
-              + (f"; outputs appear {config.stages} cycles after their inputs" if config.stages else ""))
-    writable_folder(out.parent, "-o")
-    write_owned(out, vector_file(config.ports(), inputs, expected, header))
-    planned = len(next(iter(inputs.values())))
-    print(f"wrote {out}: {planned:,} vectors")
-    if count is not None and planned > count:
-        print(f"note: {planned:,} vectors: the {count:,} asked for plus every pair of corner patterns "
-              "(always included)", file=sys.stderr)
+    written = _unit(args).vectors(args.output, args.vectors, args.seed)
+    print(f"wrote {written.path}: {written.vectors:,} vectors")
+    _corner_note(written.vectors, written.asked)
     return 0
 
 
 def cmd_error(args) -> int:
     from .reports.error import format_table
-    from .reports.studies import STUDIES
 
-    study = STUDIES[args.study]
-    for option in ("trials", "samples"):
-        if getattr(args, option) is not None and study.option != option:
-            takes = ", ".join(n for n, s in STUDIES.items() if s.option == option)
-            raise UsageError(f"--{option} applies to the {takes.replace(', ', ' and ')} "
-                             f"stud{'ies' if ',' in takes else 'y'}, not {args.study}")
-    size = getattr(args, study.option) if study.option else None
-    size = study.default if size is None else size
-    rows = study.rows(size, args.seed)
-    verdicts = study.claims(rows) if study.claims else None
+    result = api.error(args.study, args.trials, args.samples, args.seed)
     if args.json:
-        print(json.dumps({"rows": rows, **({"claims": verdicts} if verdicts is not None else {}),
-                          **({study.option: size} if study.option else {}), "seed": args.seed}))
+        print(json.dumps(result.as_dict()))
         return 0
+    study, size = result.study, result.size
     sized = f"{size:,} {study.option} per {'row' if study.option == 'trials' else 'distribution'}, " \
         if study.option else ""
-    print(f"{study.title} ({sized}seed {args.seed}; see `pydoc arithbench.reports.{study.module}`)\n")
-    print(format_table(rows, study.columns))
-    if verdicts:
+    print(f"{study.title} ({sized}seed {result.seed}; see `pydoc arithbench.reports.{study.module}`)\n")
+    print(format_table(result.rows, study.columns))
+    if result.claims:
         print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
-        for c in verdicts:
+        for c in result.claims:
             print(f"  [{c['verdict']}] {c['claim']} ({c['basis']}): {c['figure']}")
     return 0
 
 
 def cmd_report(args) -> int:
-    from .reports.report import configurations, load_data, run, select_units
-    from .sim.toolchain import prepare
-
-    if args.unit and args.units:
-        raise UsageError("give --units (names from the default set) or --unit (configurations), not both")
-    configs = configurations(args.unit) if args.unit else select_units(args.units)
-    data = tuple(load_data(p) for p in args.data or ())
-    out = check_output_dir(Path(args.output), "report")
-    _apart(out, Path(args.build))
-    prepare(args.sim)
-    run(out, configs, data=data, sim=args.sim, root=writable_folder(Path(args.build), "--build"),
-        flow=_flow(args.flow), workers=args.workers,
-        command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
+    api.report(args.output, units=args.units, unit=args.unit, data=args.data, sim=args.sim, root=args.build,
+               flow=args.flow, workers=args.workers, command=_command(args))
     return 0
 
 
 def cmd_mutate(args) -> int:
-    from .sim.mutation import mutate
-    from .sim.toolchain import prepare
-
-    config = _config(args)
-    prepare(args.sim)
-    root = writable_folder(Path(args.build), "--build")
-    path = root / "mutants" / config.module_name / "record.json"
-    check_ours(path)
-    print(f"{config.describe()}: {args.mutants} mutants (seed {args.seed}), each screened on Icarus, then the "
-          f"default verification on {args.sim}, then Yosys SAT for survivors", file=sys.stderr, flush=True)
-    record = mutate(config, count=args.mutants, seed=args.seed, sim=args.sim, root=root,
-                    proof_seconds=args.proof_seconds, log=lambda line: print(line, file=sys.stderr, flush=True))
-    write_owned(path, json.dumps(record.as_dict(), indent=2))
+    unit = _unit(args)
+    record = unit.mutate(args.mutants, args.seed, args.sim, args.build, args.proof_seconds, log=_log)
     print(record.summary())
     for r in record.results:
         if r.outcome != "caught":
             print(f"  m{r.mutant.id:02d} {r.outcome}: {r.mutant.describe()}; {r.how}"
                   + (f"; input {r.counterexample}" if r.counterexample else ""))
-    print(f"record: {path}")
+    print(f"record: {unit.mutation_record(args.build)}")
     return 0 if record.caught + record.equivalent == len(record.results) else 1
 
 
 def cmd_sweep(args) -> int:
-    from .reports.sweep import DEFAULT_FORMATS, points, run
-
-    formats = _list("--formats", args.formats) if args.formats is not None else list(DEFAULT_FORMATS)
-    roundings = _list("--rounding", args.rounding)
-    points(args.unit, formats, roundings)  # every point is valid before anything is written
-    out = check_output_dir(Path(args.output or f"build/sweep/{args.unit}"), "sweep")
-    _apart(out, Path(args.build))
-    rows = run(args.unit, formats, roundings, out_dir=out, root=writable_folder(Path(args.build), "--build"),
-               flow=_flow(args.flow), workers=args.workers, scheduler=args.scheduler,
-               log=lambda m: print(m, file=sys.stderr, flush=True),
-               command="arithbench " + " ".join(sys.argv[1:] if args.argv is None else args.argv))
-    written = ", ".join(sorted(p.name for p in out.iterdir() if not p.name.startswith(".")))
-    if not rows:
-        raise ToolError(f"no point of the sweep could be measured: {out}/SWEEP.md lists why")
-    front = [f"{r['fmt']}/{r['round']}" for r in rows if r["pareto_area"]]
-    print(f"{args.unit}: {len(rows)} points; Pareto front (error vs area): {', '.join(front)}")
-    print(f"written to {out}: {written}")
+    result = api.sweep(args.unit, args.formats, args.rounding, output=args.output, root=args.build, flow=args.flow,
+                       workers=args.workers, scheduler=args.scheduler, log=_log, command=_command(args))
+    print(f"{args.unit}: {len(result.rows)} points; Pareto front (error vs area): {', '.join(result.front)}")
+    print(f"written to {result.output}: {', '.join(result.files)}")
     return 0
 
 
-def _apart(out: Path, build: Path) -> None:
-    """The output folder holds the command's files only: the build folder cannot be in it."""
-    if build.resolve() == out.resolve() or out.resolve() in build.resolve().parents:
-        raise UsageError(f"--build {build} is inside the output folder {out}: give them folders of their own "
-                         "(e.g. --build build)")
-
-
-def _list(option: str, text: str) -> list[str]:
-    items = [t.strip() for t in text.split(",")]
-    if not all(items):
-        raise UsageError(f"{option} takes a comma-separated list with no empty items, not {text!r}")
-    return items
-
-
 def cmd_bench(args) -> int:
-    from .sim.benchmark import format_figures, run
+    from .sim.benchmark import format_figures
 
-    config = _config(args)
-    if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] or config.sequential:
-        raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
-                         f"settings), not {config.describe()}")
-    from .api import Unit
-    from .sim.lanes import default_lanes
-
-    lanes = args.lanes or default_lanes(Unit(config).ports())
-    figures = run(config, lanes=lanes, vectors=args.vectors,
-                  rounds=args.rounds, root=writable_folder(Path(args.build), "--build"),
-                  log=lambda m: print(m, file=sys.stderr, flush=True))
+    figures = _unit(args).bench(args.lanes, args.vectors, args.rounds, args.build, log=_log)
     print(json.dumps(figures) if args.json else format_figures(figures))
     return 0
 
 
-def _flow(text: str | None) -> str:
-    from .reports.area import resolve_flow
-
-    return resolve_flow(text)
-
-
 def cmd_cost(args) -> int:
-    from .reports.costs import unit_costs
-
-    config = _config(args)
-    figures = unit_costs(config, flow=_flow(args.flow), root=writable_folder(Path(args.build), "--build"))
+    unit = _unit(args)
+    figures = unit.cost(args.flow, args.build).as_dict()
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"{config.module_name}  (flow {figures['flow']}: {figures['tools']})")
+    print(f"{unit.module_name}  (flow {figures['flow']}: {figures['tools']})")
     if figures["area_um2"] is not None:
         print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
               + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
         print(f"  delay        {figures['delay_ns']:.3f} ns worst path"
-              + (" (the worst stage: inputs and outputs at the clock edge, clock-to-Q and setup included)" if config.sequential else "")
+              + (" (the worst stage: inputs and outputs at the clock edge, clock-to-Q and setup included)"
+                 if unit.config.sequential else "")
               + f", fmax {figures['fmax_mhz']:,.0f} MHz (OpenSTA, no wire load)")
         print(f"  leakage      {figures['leakage_nw']:.3g} nW")
     print(f"  transistors  {figures['transistors']:,} (CMOS weights after ABC), {figures['nand2_eq']:,.0f} NAND2 eq., "
@@ -418,9 +316,9 @@ def cmd_cost(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from .reports.costs import VERDICT_RULE, cost_claims
+    from .reports.costs import VERDICT_RULE
 
-    rows = cost_claims(flow=_flow(args.flow), root=writable_folder(Path(args.build), "--build"))
+    rows = api.claims(args.flow, args.build)
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -459,7 +357,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--vectors", help="'exhaustive' or a count (default: exhaustive for 8-bit operands)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the random vectors (default 1)")
-    p.add_argument("--lanes", type=_int_in(1, 4096), help="unit copies driven per simulator step (default 64, down to 8 for "
+    p.add_argument("--lanes", type=_limit("--lanes"), help="unit copies driven per simulator step (default 64, down to 8 for "
                    "units with wide block ports)")
     p.add_argument("--waves", action="store_true",
                    help="write a waveform of the first failing vectors (or of the --only vector) and print its path")
@@ -479,13 +377,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--prove", action="store_true",
                    help="prove your combinational design equal to arithbench's reference (Yosys SAT) instead of "
                         "simulating it, or print the input that tells them apart")
-    p.add_argument("--proof-seconds", type=_int_in(1, 7 * 86400), default=180,
+    p.add_argument("--proof-seconds", type=_limit("--proof-seconds"), default=180,
                    help="time for each proof pass with --prove (default 180)")
-    p.add_argument("--workers", type=_int_in(1, 1024), default=1,
+    p.add_argument("--workers", type=_limit("--workers"), default=1,
                    help="split the vectors into shards over this many local worker processes (Dask)")
     p.add_argument("--scheduler", type=_scheduler, help="run the shards on the Dask cluster at this address (tcp://HOST:PORT); "
                    "its workers must share the build folder")
-    p.add_argument("--shard-size", type=_int_in(1, 1 << 26), default=None,
+    p.add_argument("--shard-size", type=_limit("--shard-size"), default=None,
                    help="vectors per shard (default 2**25: each shard starts a simulator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="also print the verdict as JSON")
@@ -509,16 +407,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
-    p.add_argument("--workers", type=_int_in(1, 256), help="processes to run in (default: one per CPU)")
+    p.add_argument("--workers", type=_limit("report --workers"), help="processes to run in (default: one per CPU)")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("mutate", help="plant faults in a unit's Verilog and count how many its verification catches")
     _unit_args(p)
-    p.add_argument("--mutants", type=_int_in(1, 10_000), default=24, help="faulty versions to make (default 24)")
+    p.add_argument("--mutants", type=_limit("--mutants"), default=24, help="faulty versions to make (default 24)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the fault sites and the vectors (default 1)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"],
                    help="simulator of the full verification (default verilator; the screen uses Icarus)")
-    p.add_argument("--proof-seconds", type=_int_in(1, 7 * 86400), default=180,
+    p.add_argument("--proof-seconds", type=_limit("--proof-seconds"), default=180,
                    help="time for each Yosys pass that tries to prove a survivor equivalent (default 180)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_mutate)
@@ -527,7 +425,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("unit", help="a unit with a float format parameter (fp_mul, lmul, ...)")
     p.add_argument("--formats", help="comma-separated formats (default: every eXmYfn with X + Y <= 7)")
     p.add_argument("--rounding", default="rne", help="comma-separated rounding modes (default rne)")
-    p.add_argument("--workers", type=_int_in(1, 1024), default=2, help="local Dask worker processes (default 2)")
+    p.add_argument("--workers", type=_limit("--workers"), default=2, help="local Dask worker processes (default 2)")
     p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("-o", "--output", type=_path, help="output directory (default build/sweep/UNIT)")
@@ -537,10 +435,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
     p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
-    p.add_argument("--lanes", type=_int_in(1, 4096), default=None,
+    p.add_argument("--lanes", type=_limit("--lanes"), default=None,
                    help="lanes of the packed bench (default: what verify uses for the unit)")
-    p.add_argument("--vectors", type=_int_in(1, 1 << 26), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
-    p.add_argument("--rounds", type=_int_in(1, 100), default=5,
+    p.add_argument("--vectors", type=_limit("bench --vectors"), default=1 << 22, help="random vectors for the packed bench (default 2**22)")
+    p.add_argument("--rounds", type=_limit("--rounds"), default=5,
                    help="interleaved rounds of (a)-(d); figures are their medians (default 5)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -565,8 +463,8 @@ def parser() -> argparse.ArgumentParser:
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
                         "channel reordering")
-    p.add_argument("--trials", type=_int_in(1, 10_000), help="dot/dfp: vector pairs per row (default 64)")
-    p.add_argument("--samples", type=_int_in(1, 10_000_000),
+    p.add_argument("--trials", type=_limit("--trials"), help="dot/dfp: vector pairs per row (default 64)")
+    p.add_argument("--samples", type=_limit("--samples"),
                    help="lmul: pairs per distribution (default 1e6)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the sampled inputs (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
