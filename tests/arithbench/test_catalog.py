@@ -1,11 +1,14 @@
 """The catalog is the one list of units: every entry's parts fit together, and a unit added
-from outside (a toy here) is picked up by the command line with no other file touched."""
+from outside (the README's own example here, taken from the README) is picked up by the command
+line with no other file touched."""
+
+import re
+import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
-from amaranth.hdl import Module
-from amaranth.lib import wiring
-from amaranth.lib.wiring import In, Out
 
 from arithbench.api import Unit
 from arithbench.catalog import configure, units
@@ -13,7 +16,8 @@ from arithbench.cli import main
 from arithbench.models.formats import IntFormat
 from arithbench.params import Param
 from arithbench.unit import _UNITS, UnitConfig, VectorPlan, register
-from arithbench.vectors import int_pairs
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.mark.parametrize("name", sorted(units()))
@@ -72,78 +76,71 @@ def test_parameters_are_typed_attributes():
     assert configure("bfp_dot", {"k": "8"}).k == 8
 
 
-class ToyXor(wiring.Component):
-    def __init__(self, width):
-        super().__init__({"a": In(width), "b": In(width), "y": Out(width)})
-
-    def elaborate(self, platform):
-        m = Module()
-        m.d.comb += self.y.eq(self.a ^ self.b)
-        return m
-
-
-class ToyXorUnit(UnitConfig):
-    """A unit defined outside the package: a class, registered, and nothing else touched."""
-
-    name = "toy_xor"
-    doc = "a toy: bitwise XOR, registered from a test"
-    params = (Param("width", "int", 4, "bits", choices=(2, 4)),)
-
-    def compute(self, v):
-        return {"y": np.asarray(v["a"], np.uint64) ^ np.asarray(v["b"], np.uint64)}
-
-    def circuit(self):
-        return ToyXor(self.width)
-
-    def make_vectors(self, plan):
-        return int_pairs(self.width, plan.count, plan.seed)
-
-    def default_count(self):
-        return None
-
-    def input_grid(self):
-        return {"a": self.width, "b": self.width}
+def readme_example() -> str:
+    """The code of the README's "Adding a unit" example: the first Python block of the section."""
+    text = README.read_text()
+    section = text[text.index("### Adding a unit"):]
+    return re.search(r"```python\n(.*?)```", section, re.S)[1]
 
 
 @pytest.fixture
-def toy_unit():
-    register(ToyXorUnit)
-    yield "toy_xor"
-    _UNITS.pop("toy_xor")
+def readme_unit():
+    """The README's example, run as a module of its own (so that the report's worker processes
+    find its class), registers one unit; it is gone afterwards."""
+    module = types.ModuleType("readme_example")
+    before = set(_UNITS)
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(readme_example(), str(README), "exec"), module.__dict__)
+        (name,) = set(_UNITS) - before
+        yield _UNITS[name]
+    finally:
+        for name in set(_UNITS) - before:
+            _UNITS.pop(name)
+        sys.modules.pop(module.__name__)
 
 
-def test_a_registered_unit_is_listed_and_generated(toy_unit, capsys, tmp_path):
+def test_a_registered_unit_is_listed_and_generated(readme_unit, capsys, tmp_path):
+    name = readme_unit.name
     assert main(["units"]) == 0
-    assert "toy_xor: a toy: bitwise XOR" in capsys.readouterr().out
-    assert main(["generate", toy_unit, "-p", "width=2", "-o", str(tmp_path / "out")]) == 0
-    assert "module toy_xor_width2" in (tmp_path / "out" / "toy_xor_width2.v").read_text()
+    assert f"{name}: {readme_unit.doc}" in capsys.readouterr().out
+    assert main(["generate", name, "-p", "width=4", "-o", str(tmp_path / "out")]) == 0
+    assert f"module {name}_width4" in (tmp_path / "out" / f"{name}_width4.v").read_text()
 
 
 @pytest.mark.sim
-def test_a_registered_unit_verifies_exhaustively(toy_unit, capsys, tmp_path):
-    assert main(["verify", toy_unit, "--build", str(tmp_path / "build")]) == 0
-    assert "PASS toy_xor_width4 on verilator: 256 vectors (exhaustive), 0 mismatches" in capsys.readouterr().out
-
-
 @pytest.mark.synth
-def test_a_registered_unit_without_reference_operations_is_costed(toy_unit, capsys, tmp_path):
-    """ops() is optional: a unit that declares none has no operation-table energy, and the rest
-    of its costs as any unit (the README's own example, on the fallback flow)."""
-    assert main(["cost", toy_unit, "-p", "width=2", "--flow", "yowasp", "--build", str(tmp_path / "build")]) == 0
+def test_the_readme_example_runs_through_every_command(readme_unit, capsys, tmp_path):
+    """The README's example, as the README has it, through generate, verify (exhaustive),
+    cost and report --unit with no traceback, at the cheapest settings: the fallback flow and,
+    in the report, Icarus. ops() is optional: a unit that declares none has no operation-table
+    energy, and the rest of its costs as any unit."""
+    name, build = readme_unit.name, str(tmp_path / "build")
+    assert main(["generate", name, "-p", "width=4", "-o", str(tmp_path / "out")]) == 0
+    assert main(["verify", name, "-p", "width=4", "--build", build]) == 0
+    assert f"PASS {name}_width4 on verilator: 256 vectors (exhaustive), 0 mismatches" in capsys.readouterr().out
+    assert main(["cost", name, "-p", "width=4", "--flow", "yowasp", "--build", build]) == 0
     out = capsys.readouterr().out
     assert "transistors" in out and "operation table" not in out
+    report = tmp_path / "report"
+    assert main(["report", "--unit", f"{name} width=4", "--flow", "yowasp", "--sim", "icarus", "--build", build,
+                 "-o", str(report)]) == 0
+    markdown = (report / "REPORT.md").read_text()
+    assert f"| {name}_width4 | icarus | 256 | exhaustive | 0 |" in markdown
+    assert re.search(rf"\| {name}_width4 \|.*\| no reference operations declared \|", markdown)
 
 
-def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_unit):
+def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(readme_unit):
     """The report's default set is the catalog's ``shown`` configurations: a unit that declares
     a role and configurations is in it, in its class, with no report code touched."""
     from arithbench.catalog import shown
     from arithbench.reports.end_to_end import Data, comparison_class, row
 
-    assert "toy_xor" not in {c.name for c in shown()}
+    name = readme_unit.name
+    assert name not in {c.name for c in shown()}
 
     @register
-    class ComparedToy(ToyXorUnit):
+    class Compared(readme_unit):
         role = "multiplier"
         shown = ({"width": "4"},)
 
@@ -151,9 +148,9 @@ def test_a_registered_unit_with_a_role_joins_the_report_and_its_comparison(toy_u
             return {p: IntFormat(self.width) for p in "aby"}
 
     names = [c.module_name for c in shown()]
-    assert "toy_xor_width4" in names
-    assert names.index("toy_xor_width4") < names.index(configure("bfp_dot").module_name)  # multipliers first
-    config = configure("toy_xor", {"width": "4"})
+    assert f"{name}_width4" in names
+    assert names.index(f"{name}_width4") < names.index(configure("bfp_dot").module_name)  # multipliers first
+    config = configure(name, {"width": "4"})
     assert comparison_class(config) == "multipliers" and row(config, Data("normal"))[0]["mean_err"] > 0
 
 
