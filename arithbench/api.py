@@ -252,9 +252,9 @@ class Unit:
         run for an accumulating unit, whose vectors depend on the ones before); ``progress`` is
         called with (done, total, seconds) while the simulator runs; ``lanes`` unit copies per
         simulator step (default: what suits the unit's ports)."""
-        from .unit import VectorPlan
         from .sim.toolchain import prepare
         from .sim.verify import verify
+        from .unit import VectorPlan
 
         config = self.config
         count = self.vector_count(vectors)
@@ -291,10 +291,12 @@ class Unit:
 
     def _verify_sharded(self, sim, count, seed, lanes, root, workers, scheduler, shard_size, progress):
         """:meth:`verify` in shards, its record written under ``root``."""
-        from .files import write_owned
-        from .sim.shards import verify_sharded
+        from .files import check_ours, write_owned
+        from .sim.shards import ShardedVerdict, verify_sharded
 
         root = _root(root)
+        # The record's place is known before the run: a file there that is not ours is refused now.
+        check_ours(ShardedVerdict(self.module_name, sim, 0, 0, count is None, seed, "").record_path(root))
         verdict = verify_sharded(self.config, sim=sim, count=count, seed=seed, lanes=lanes, root=root, workers=workers,
                                  scheduler=scheduler, shard_size=shard_size, progress=progress)
         write_owned(verdict.record_path(root), verdict.record())
@@ -315,8 +317,8 @@ class Unit:
         one vector a line, under a header naming the unit and the plan), for any simulator or
         flow; ``vectors`` as in :meth:`verify`. Accumulating units are refused: their outputs
         depend on the lanes' schedule."""
-        from .unit import VectorPlan
         from .files import check_ours, writable_folder, write_owned
+        from .unit import VectorPlan
         from .vectors import vector_file
 
         config = self.config

@@ -251,3 +251,11 @@ def test_a_sharded_verify_writes_its_record_under_the_build_folder(tmp_path, mon
     assert asked["workers"] == 2 and asked["shard_size"] == 2500 and asked["count"] == 5000
     path = verdict.record_path(tmp_path / "b")
     assert path.parent == tmp_path / "b" / "records" and json.loads(path.read_text())["seed"] == 9
+    # A user's file where the record goes is refused before the run, not after it.
+    mine = verdict.record_path(tmp_path / "mine")
+    mine.parent.mkdir(parents=True)
+    mine.write_text("a user's file")
+    asked.clear()
+    with pytest.raises(UsageError, match="exists and arithbench did not write it"):
+        _int8().verify(vectors=5000, seed=9, root=tmp_path / "mine", workers=2)
+    assert not asked and mine.read_text() == "a user's file"
