@@ -65,8 +65,10 @@ def _blocks(x: np.ndarray, k: int) -> np.ndarray:
 
 
 def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = Mode.RNE,
-                 random_bits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(shared exponents, shape ``(..., blocks)``; mantissas, shape ``(..., blocks, k)``)."""
+                 random_bits: np.ndarray | None = None, rbits: int = SR_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """(shared exponents, shape ``(..., blocks)``; mantissas, shape ``(..., blocks, k)``).
+    Stochastic rounding adds ``random_bits`` (``rbits``-bit integers, one per element) to the
+    first ``rbits`` bits below each mantissa's last bit."""
     b = _blocks(x, fmt.k)
     top = (1 << (fmt.exp_bits - 1)) - 1
     peak = np.max(np.where(np.isnan(b), np.inf, np.abs(b)), axis=-1)
@@ -78,7 +80,7 @@ def bfp_quantize(x: np.ndarray, fmt: BFPFormat, rounding: str = Mode.RNE,
         raise UsageError(f"BFP rounding must be rne, rtz or sr, not {rounding!r}")
     if rounding == Mode.SR and (random_bits is None or np.shape(random_bits) != scaled.shape):
         raise UsageError(f"stochastic rounding needs random_bits of shape {scaled.shape}")
-    m = round_signed(scaled, rounding, random_bits)
+    m = round_signed(scaled, rounding, random_bits, rbits)
     limit = (1 << (fmt.p - 1)) - 1
     return e, np.clip(m, -limit, limit).astype(np.int64)
 

@@ -3,10 +3,11 @@
 
 Each element's ``floor(log2|x|)`` comes from its exponent field and leading one; the block's
 exponent ``E`` is their maximum, clipped to the shared exponent's range. Each significand is
-then shifted right by ``E - exp + man_bits`` with ``p - 2 + 16`` bits appended, so the shifted
-value holds the mantissa's integer part and 16 fraction bits: enough for the round-to-nearest
-guard bit (the rest, and every bit shifted out, is the sticky bit) and exactly the fraction
-stochastic rounding adds its 16 random bits to.
+then shifted right by ``E - exp + man_bits`` with ``p - 2 + F`` bits appended, so the shifted
+value holds the mantissa's integer part and ``F`` fraction bits: for stochastic rounding
+``F = rbits``, exactly the fraction its random bits are added to (the bits shifted out are
+dropped); otherwise ``F = 16``, the round-to-nearest guard bit and, with every bit shifted out,
+the sticky bit.
 """
 
 from __future__ import annotations
@@ -17,29 +18,31 @@ from amaranth.lib.wiring import In, Out
 
 from ..models.block import BFPFormat
 from ..models.formats import FloatFormat
-from ..models.rounding import SR_BITS, Mode, Rounding
+from ..models.rounding import Mode, Rounding
 from .float_logic import EXP_WIDTH, leading_one, round_increment, shift_right_sticky, unpack
 
 #: The roundings a BFP quantizer takes (the model's :func:`arithbench.models.block.bfp_quantize`).
 BFP_ROUNDINGS = (Mode.RNE, Mode.RTZ, Mode.SR)
+#: Fraction bits kept below each mantissa for the deterministic modes: the guard bit, then bits
+#: of the sticky.
+GUARD_FRACTION = 16
 
 
 class BfpQuant(wiring.Component):
     """Ports: ``x`` (``k`` codes of ``fmt`` packed, element ``j`` at bits ``[j*w, (j+1)*w)``),
-    ``r`` (stochastic rounding only: 16 random bits per element, packed the same way), ``e``
+    ``r`` (stochastic rounding only: ``rbits`` random bits per element, packed the same way), ``e``
     (signed shared exponent), ``m`` (``k`` signed ``p``-bit mantissas packed)."""
 
     def __init__(self, fmt: FloatFormat, block: BFPFormat, rounding: Rounding):
-        if rounding.mode not in BFP_ROUNDINGS or rounding.stochastic and rounding.rbits != SR_BITS:
-            raise ValueError(f"a BFP quantizer rounds {', '.join(BFP_ROUNDINGS)} (sr with {SR_BITS} bits), "
-                             f"not {rounding} with {rounding.rbits}")
+        if rounding.mode not in BFP_ROUNDINGS:
+            raise ValueError(f"a BFP quantizer rounds {', '.join(BFP_ROUNDINGS)}, not {rounding}")
         top = (1 << (block.exp_bits - 1)) - 1
         if fmt.emax > top:
             raise ValueError(f"{fmt.name} exponents reach {fmt.emax}, beyond the shared exponent's {top}")
         self.fmt, self.block, self.rounding, self.top = fmt, block, rounding, top
         ports = {"x": In(block.k * fmt.bits), "e": Out(block.exp_bits), "m": Out(block.k * block.p)}
         if rounding.stochastic:
-            ports["r"] = In(block.k * SR_BITS)
+            ports["r"] = In(block.k * rounding.rbits)
         super().__init__(ports)
 
     def elaborate(self, platform):
@@ -63,19 +66,21 @@ class BfpQuant(wiring.Component):
         m.d.comb += self.e.eq(shared)
 
         limit = (1 << (p - 1)) - 1
+        # Fraction bits kept below each mantissa: the random bits' width, or guard and sticky.
+        f = self.rounding.rbits if self.rounding.stochastic else GUARD_FRACTION
         mantissas = []
         for j, x in enumerate(elements):
             # Right shift: E - exp + man_bits >= 0, as the block's E is at least this element's log.
             distance = Signal(signed(EXP_WIDTH), name=f"dist{j}")
             m.d.comb += distance.eq(shared - x.exp + fmt.man_bits)
-            # fixed: |x| / 2**(E - (p-2)) with SR_BITS fraction bits
-            fixed, lost = shift_right_sticky(m, Cat(Const(0, p - 2 + SR_BITS), x.sig), distance, f"fixed{j}")
-            whole = fixed[SR_BITS:]
+            # fixed: |x| / 2**(E - (p-2)) with f fraction bits
+            fixed, lost = shift_right_sticky(m, Cat(Const(0, p - 2 + f), x.sig), distance, f"fixed{j}")
+            whole = fixed[f:]
             if self.rounding.stochastic:
-                up = (fixed[:SR_BITS] + self.r[j * SR_BITS:(j + 1) * SR_BITS])[SR_BITS]
+                up = round_increment(self.rounding.mode, x.sign, carry=(fixed[:f] + self.r[j * f:(j + 1) * f])[f])
             else:
-                up = round_increment(self.rounding.mode, x.sign, whole[0], guard=fixed[SR_BITS - 1],
-                                     sticky=(fixed[:SR_BITS - 1] != 0) | lost)
+                up = round_increment(self.rounding.mode, x.sign, whole[0], guard=fixed[f - 1],
+                                     sticky=(fixed[:f - 1] != 0) | lost)
             rounded = Signal(len(whole) + 1, name=f"rounded{j}")
             m.d.comb += rounded.eq(whole + up)
             magnitude = Signal(p - 1, name=f"mag{j}")

@@ -4,10 +4,10 @@ import numpy as np
 
 from ..errors import UsageError
 from ..models.block import BFPFormat, bfp_quantize, join_codes, split_codes
-from ..models.codec import SR_BITS, decode, encode
+from ..models.codec import decode, encode
 from ..models.formats import float_format
 from ..models.rounding import Mode
-from ..params import Param
+from ..params import RBITS, Param
 from ..rtl.bfp_quant import BFP_ROUNDINGS, BfpQuant
 from ..unit import UnitConfig, VectorPlan, register
 from ..vectors import MAX_EXHAUSTIVE_BITS, exhaustive, float_corners
@@ -42,8 +42,9 @@ class BfpQuantUnit(UnitConfig):
         Param("fmt", "format", "bf16", "input float format", check=_check_format),
         Param("k", "int", 16, "block size", choices=(2, 4, 8, 16, 32)),
         Param("p", "int", 8, "signed mantissa bits (bfp12: 4, bfp16: 8)", choices=(4, 6, 8)),
-        Param("round", "choice", Mode.RNE, "mantissa rounding (sr: stochastic, 16 random bits per element on port r)",
-              choices=BFP_ROUNDINGS),
+        Param("round", "choice", Mode.RNE, "mantissa rounding (sr: stochastic, rbits random bits per element on "
+              "port r)", choices=BFP_ROUNDINGS),
+        RBITS,
     )
 
     @property
@@ -58,14 +59,14 @@ class BfpQuantUnit(UnitConfig):
         values = decode(self.fmt, split_codes(v["x"], self.fmt.bits, self.k))
         r = self.rounding
         random = split_codes(v["r"], r.rbits, self.k)[:, None, :] if r.stochastic else None
-        e, m = bfp_quantize(values, self.block, r.mode, random)
+        e, m = bfp_quantize(values, self.block, r.mode, random, r.rbits)
         return {"e": (e[:, 0] & 0xFF).astype(np.uint64), "m": join_codes(m[:, 0] & ((1 << self.p) - 1), self.p)}
 
     def circuit(self):
         return BfpQuant(self.fmt, self.block, self.rounding)
 
     def make_vectors(self, plan: VectorPlan):
-        fmt, k, stochastic = self.fmt, self.k, self.rounding.stochastic
+        fmt, k, stochastic, rbits = self.fmt, self.k, self.rounding.stochastic, self.rounding.rbits
         rng = np.random.default_rng(plan.seed)
         if plan.count is None:
             bits = self.exhaustive_bits
@@ -87,10 +88,11 @@ class BfpQuantUnit(UnitConfig):
                 corners[rng.integers(0, len(corners), (third, k))],  # extremes, subnormals, specials
                 rng.integers(0, 1 << fmt.bits, (third, k)),  # raw codes
             ])
-            random = rng.integers(0, 1 << SR_BITS, (n, k))
+            if stochastic:
+                random = rng.integers(0, 1 << rbits, (n, k))
         out = {"x": join_codes(codes, fmt.bits)}
         if stochastic:
-            out["r"] = join_codes(random, SR_BITS)
+            out["r"] = join_codes(random, rbits)
         return out
 
     def default_count(self):

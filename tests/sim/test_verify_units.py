@@ -257,7 +257,8 @@ def test_bfp_quant_exhaustive_small_blocks(params, build_root):
 
 
 @pytest.mark.sim
-@pytest.mark.parametrize("params", [{"k": "8", "round": "sr"}, {"k": "32", "round": "rne"}],
+@pytest.mark.parametrize("params", [{"k": "8", "round": "sr"}, {"k": "32", "round": "rne"},
+                                    {"k": "4", "round": "sr", "rbits": "5"}],  # 5 random bits per element
                          ids=lambda p: "-".join(p.values()))
 def test_bfp_quant_on_icarus(params, build_root):
     verdict = verify(configure("bfp_quant", params), sim="icarus", count=2_000, root=build_root)
