@@ -150,6 +150,70 @@ def _round_into(acc: FloatFormat, negative, magnitude, lsb, rounding: Rounding, 
                 nan=nan, inf=inf)
 
 
+@dataclass
+class Terms:
+    """A batch of ``n`` operations taken apart: ``k + 1`` terms per row (the products, then
+    ``c``), each ``(-1)**negative * sig * 2**exp`` with ``sig`` an exact int64 (at most 24
+    bits), and the special values decided per row."""
+
+    negative: np.ndarray  # (n, k+1) bool
+    sig: np.ndarray  # (n, k+1) int64
+    exp: np.ndarray  # (n, k+1) int64
+    zero: np.ndarray  # (n, k+1) bool: an exact zero
+    nan: np.ndarray  # (n,) bool: the result is NaN
+    inf: np.ndarray  # (n,) bool: the result is infinite (and not NaN)
+    inf_negative: np.ndarray  # (n,) bool: its sign
+
+    @property
+    def finite(self) -> np.ndarray:
+        """Non-zero finite terms: the ones that enter the sum."""
+        return (self.sig != 0) & ~self.zero
+
+    def zero_sign(self, rounding: Rounding) -> np.ndarray:
+        """The sign of an exact zero sum (IEEE 754 6.3), per row."""
+        down = rounding.mode is Mode.RDN
+        negative_zeros = self.negative | ~self.zero
+        return np.where(self.zero.all(axis=1), ((self.negative & self.zero).any(axis=1) if down
+                                                else negative_zeros.all(axis=1)), down)
+
+
+def terms(a: np.ndarray, b: np.ndarray, c: np.ndarray, *, a_fmt: str, b_fmt: str, acc: str, scale: str = "none",
+          sa: np.ndarray | None = None, sb: np.ndarray | None = None) -> Terms:
+    """The terms of element codes ``a``, ``b`` (n, k), accumulator codes ``c`` and scale codes
+    ``sa``, ``sb`` (n,), for a float accumulator."""
+    na, ma, ea, nan_a, inf_a = _split(a_fmt, a, scale)
+    nb, mb, eb, nan_b, inf_b = _split(b_fmt, b, scale)
+    zero_a, zero_b = (ma == 0) & ~nan_a & ~inf_a, (mb == 0) & ~nan_b & ~inf_b
+    negative, sig, exp = na ^ nb, ma * mb, ea + eb
+    nan = (nan_a | nan_b | (inf_a & zero_b) | (inf_b & zero_a)).any(axis=1)
+    inf = inf_a | inf_b
+    zero = zero_a | zero_b
+    if scale != "none":
+        scale_fmt = SCALES[scale][0]
+        s = [_split(scale_fmt, np.asarray(x, np.int64), scale) for x in (sa, sb)]
+        negative = negative ^ (s[0][0] ^ s[1][0])[:, None]
+        sig = sig * (s[0][1] * s[1][1])[:, None]
+        exp = exp + (s[0][2] + s[1][2])[:, None]
+        scale_zero = (s[0][1] == 0) & ~s[0][3] | (s[1][1] == 0) & ~s[1][3]
+        nan |= s[0][3] | s[1][3] | (inf.any(axis=1) & scale_zero)
+        zero = zero | scale_zero[:, None]
+
+    nc, mc, ec, nan_c, inf_c = split(float_format(acc), c)
+    negative = np.concatenate([negative, nc[:, None]], axis=1)
+    inf = np.concatenate([inf, inf_c[:, None]], axis=1)
+    nan |= nan_c | ((inf & ~negative).any(axis=1) & (inf & negative).any(axis=1))
+    zero = np.concatenate([zero, ((mc == 0) & ~nan_c & ~inf_c)[:, None]], axis=1)
+    sig = np.where(inf, 0, np.concatenate([sig, mc[:, None]], axis=1))
+    exp = np.concatenate([exp, ec[:, None]], axis=1)
+    return Terms(negative, sig, exp, zero, nan, inf.any(axis=1) & ~nan, (inf & negative).any(axis=1))
+
+
+def integer_dot(a: np.ndarray, b: np.ndarray, c: np.ndarray, *, a_fmt: str, b_fmt: str, sat: bool) -> np.ndarray:
+    """``y`` codes of an int32 accumulator: ``c + sum a_i b_i``, wrapped or saturated."""
+    products = (int_value(INT_ELEMENTS[a_fmt], a) * int_value(INT_ELEMENTS[b_fmt], b)).sum(axis=1)
+    return int32_accumulate(int_value(IntFormat(32), c) + products, sat)[0].astype(np.int64)
+
+
 def dot(a: np.ndarray, b: np.ndarray, c: np.ndarray, *, a_fmt: str, b_fmt: str, acc: str, scale: str = "none",
         sa: np.ndarray | None = None, sb: np.ndarray | None = None, window: int | None = None,
         align: str = "trunc", rounding: Rounding = Rounding(Mode.RNE), sat: bool = False,
@@ -158,59 +222,22 @@ def dot(a: np.ndarray, b: np.ndarray, c: np.ndarray, *, a_fmt: str, b_fmt: str, 
     codes ``c`` and scale codes ``sa``, ``sb`` of shape ``(n,)``; see the module docstring.
     ``window`` None is the exact sum."""
     a, b, c = np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(c, np.int64)
-    n, k = a.shape
     if acc == "int32":
-        products = (int_value(INT_ELEMENTS[a_fmt], a) * int_value(INT_ELEMENTS[b_fmt], b)).sum(axis=1)
-        return int32_accumulate(int_value(IntFormat(32), c) + products, sat)[0].astype(np.int64)
-
-    na, ma, ea, nan_a, inf_a = _split(a_fmt, a, scale)
-    nb, mb, eb, nan_b, inf_b = _split(b_fmt, b, scale)
-    zero_a, zero_b = (ma == 0) & ~nan_a & ~inf_a, (mb == 0) & ~nan_b & ~inf_b
-    negative, sig, exp = na ^ nb, _objects(ma) * _objects(mb), ea + eb
-    nan = (nan_a | nan_b | (inf_a & zero_b) | (inf_b & zero_a)).any(axis=1)
-    inf = inf_a | inf_b
-    if scale != "none":
-        scale_fmt = SCALES[scale][0]
-        s = [_split(scale_fmt, np.asarray(x, np.int64), scale) for x in (sa, sb)]
-        scale_negative = s[0][0] ^ s[1][0]
-        negative = negative ^ scale_negative[:, None]
-        sig = sig * (_objects(s[0][1]) * _objects(s[1][1]))[:, None]
-        exp = exp + (s[0][2] + s[1][2])[:, None]
-        scale_zero = (s[0][1] == 0) & ~s[0][3] | (s[1][1] == 0) & ~s[1][3]
-        nan |= s[0][3] | s[1][3] | (inf.any(axis=1) & scale_zero)
-    product_zero = (sig == 0) & ~inf  # a zero element or a zero scale
-
-    accumulator = float_format(acc)
-    nc, mc, ec, nan_c, inf_c = split(accumulator, c)
-    negative = np.concatenate([negative, nc[:, None]], axis=1)
-    sig = np.concatenate([sig, _objects(mc)[:, None]], axis=1)
-    exp = np.concatenate([exp, ec[:, None]], axis=1)
-    inf = np.concatenate([inf, inf_c[:, None]], axis=1)
-    zero = np.concatenate([product_zero, ((mc == 0) & ~nan_c & ~inf_c)[:, None]], axis=1)
-    nan |= nan_c | ((inf & ~negative).any(axis=1) & (inf & negative).any(axis=1))
-    any_inf = inf.any(axis=1)
-    inf_negative = (inf & negative).any(axis=1)
-
-    finite = ~inf & ~zero
+        return integer_dot(a, b, c, a_fmt=a_fmt, b_fmt=b_fmt, sat=sat)
+    t = terms(a, b, c, a_fmt=a_fmt, b_fmt=b_fmt, acc=acc, scale=scale, sa=sa, sb=sb)
+    finite = t.finite
     live = finite.any(axis=1)
+    sig = _objects(t.sig)
     if window is None:
-        lsb = np.where(finite, exp, np.iinfo(np.int64).max).min(axis=1)
-        lsb = np.where(live, lsb, 0)
-        terms = _shift(sig, np.where(finite, exp - lsb[:, None], 0))
+        lsb = np.where(live, np.where(finite, t.exp, np.iinfo(np.int64).max).min(axis=1), 0)
+        cut = _shift(sig, np.where(finite, t.exp - lsb[:, None], 0))
     else:
-        top = exp + _bit_length(sig) - 1
-        e = np.where(finite, top, np.iinfo(np.int64).min).max(axis=1)
-        lsb = np.where(live, e - window + 1, 0)
-        terms = _cut(sig, lsb[:, None] - exp, align)
-    terms = np.where(finite, np.where(negative, -terms, terms), 0)
-    total = terms.sum(axis=1)
+        top = t.exp + _bit_length(sig) - 1
+        lsb = np.where(live, np.where(finite, top, np.iinfo(np.int64).min).max(axis=1) - window + 1, 0)
+        cut = _cut(sig, np.where(finite, lsb[:, None] - t.exp, 0), align)
+    total = np.where(finite, np.where(t.negative, -cut, cut), 0).sum(axis=1)
     total_negative = np.array([v < 0 for v in total], bool)
     magnitude = np.where(total_negative, -total, total)
-
-    down = rounding.mode is Mode.RDN
-    all_zero = zero.all(axis=1)
-    zero_negative = np.where(all_zero, (negative.any(axis=1) if down else negative.all(axis=1)), down)
-    result_negative = np.where(magnitude == 0, zero_negative, total_negative)
-    result_negative = np.where(any_inf, inf_negative, result_negative)
-    sat = bool(sat)
-    return _round_into(accumulator, result_negative, magnitude, lsb, rounding, sat, random, nan, any_inf & ~nan)
+    negative = np.where(magnitude == 0, t.zero_sign(rounding), total_negative)
+    negative = np.where(t.inf, t.inf_negative, negative)
+    return _round_into(float_format(acc), negative, magnitude, lsb, rounding, bool(sat), random, t.nan, t.inf)

@@ -5,7 +5,8 @@ import numpy as np
 from ..errors import UsageError
 from ..models.block import join_codes, split_codes
 from ..models.codec import ROUNDINGS, decode, encode
-from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, dot, element, exact_width
+from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, element, exact_width
+from ..models.dot_fast import dot
 from ..models.formats import IntFormat, float_format
 from ..models.rounding import Mode
 from ..params import CLOCKED, RBITS, Param

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from gfloat.block import compute_scale_amax
 
-from arithbench.models.block import (BFP_PRESETS, BFPFormat, bfp_dequantize, bfp_quantize, mx_element,
+from arithbench.models.block import (BFP_PRESETS, BFPFormat, bfp_dequantize, bfp_quantize, join_codes, mx_element,
                                      mx_dequantize, mx_dot, mx_elements, mx_quantize, mx_scale_exponent,
-                                     reorder_by_norm)
+                                     reorder_by_norm, split_codes)
 from arithbench.models.formats import float_format
 
 GFLOAT_MX = {"e4m3": gf.format_info_mxfp8_e4m3, "e5m2": gf.format_info_mxfp8_e5m2,
@@ -206,3 +206,15 @@ def test_mx_with_p3109_elements_matches_gfloat(p):
     for row, got in zip(x, ours):
         ref = gfloat.quantize_block(fi, row, compute_scale_amax)  # elements saturate
         assert np.array_equal(got, np.asarray(ref, dtype=np.float64)), (p, row[:3])
+
+
+@pytest.mark.parametrize("bits", [2, 4, 5, 6, 8, 12, 16])
+@pytest.mark.parametrize("k", [1, 3, 8, 16, 32, 64])
+def test_packed_block_codes_unpack_to_themselves(bits, k):
+    """Element j of a block port sits at bits [j*bits, (j+1)*bits); the lane views for 4, 8 and
+    16-bit elements and the bitwise path for the others read it back alike, one word or many."""
+    codes = np.random.default_rng(bits * 100 + k).integers(0, 1 << bits, (50, k))
+    port = join_codes(codes, bits)
+    assert (split_codes(port, bits, k) == codes).all()
+    first = int(port[0]) if port.ndim == 1 else int(port[0, 0])
+    assert first & ((1 << bits) - 1) == codes[0, 0]
