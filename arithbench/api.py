@@ -372,18 +372,21 @@ class Unit:
 
     def bench(self, lanes: int | None = None, vectors: int = 1 << 22, rounds: int = 5, root: str | Path = "build",
               log=None) -> dict:
-        """Co-simulation and golden-model throughput side by side (:mod:`arithbench.sim.benchmark`),
-        for a two-operand 8-bit unit: ``vectors`` random vectors on ``lanes`` lanes (default: what
-        :meth:`verify` uses), medians over ``rounds`` interleaved rounds."""
-        from .sim.benchmark import run
+        """Co-simulation and golden-model throughput side by side (:mod:`arithbench.sim.benchmark`):
+        for a two-operand 8-bit unit the four benches on ``vectors`` random vectors and ``lanes``
+        lanes (default: what :meth:`verify` uses); for any other unit its golden model and its
+        Verilator verification on ``vectors`` planned vectors. Medians over ``rounds`` rounds."""
+        from .sim.benchmark import run, unit_rates
         from .sim.lanes import default_lanes
 
         config = self.config
-        if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] or config.sequential:
-            raise UsageError(f"bench measures a two-operand 8-bit unit (fp_mul, lmul, int_mul, int_add at their 8-bit "
-                             f"settings), not {config.describe()}")
-        lanes = default_lanes(self.ports()) if lanes is None else _bounded("--lanes", lanes)
         vectors, rounds = _bounded("bench --vectors", vectors), _bounded("--rounds", rounds)
+        if sorted((config.grid() or {}).items()) != [("a", 8), ("b", 8)] or config.sequential:
+            if lanes is not None:
+                raise UsageError("--lanes sets the lanes of the two-operand 8-bit bench: leave it out for "
+                                 f"{config.name}, whose verification picks its own")
+            return unit_rates(config, vectors=vectors, rounds=rounds, root=_root(root), log=log or _quiet)
+        lanes = default_lanes(self.ports()) if lanes is None else _bounded("--lanes", lanes)
         return run(config, lanes=lanes, vectors=vectors, rounds=rounds, root=_root(root), log=log or _quiet)
 
     def error(self, data="normal", seed: int = 1) -> dict:
@@ -456,7 +459,9 @@ def error(study: str, trials: int | None = None, samples: int | None = None, see
     """An error study against exact arithmetic (``arithbench error``): ``"lmul"`` (L-Mul against
     fp8 multiplication, ``samples`` pairs per distribution), ``"dot"`` (MAC dot products by
     length, ``trials`` vector pairs per row), ``"dfp"`` (DFP16 by length and partial-sum bound,
-    ``trials``) or ``"block"`` (BFP and MX with and without channel reordering)."""
+    ``trials``), ``"block"`` (BFP and MX with and without channel reordering) or ``"accumulate"``
+    (long dot products on the ``dot`` unit by internal window and fp32 spill interval, ``trials``
+    vector pairs per data set)."""
     from .reports.studies import STUDIES
 
     if not isinstance(study, str) or study not in STUDIES:
@@ -465,9 +470,9 @@ def error(study: str, trials: int | None = None, samples: int | None = None, see
     sizes = {"trials": trials, "samples": samples}
     for option, value in sizes.items():
         if value is not None and spec.option != option:
-            takes = ", ".join(n for n, s in STUDIES.items() if s.option == option)
-            raise UsageError(f"--{option} applies to the {takes.replace(', ', ' and ')} "
-                             f"stud{'ies' if ',' in takes else 'y'}, not {study}")
+            takes = [n for n, s in STUDIES.items() if s.option == option]
+            names = " and ".join(filter(None, (", ".join(takes[:-1]), takes[-1])))
+            raise UsageError(f"--{option} applies to the {names} stud{'ies' if takes[1:] else 'y'}, not {study}")
     size = sizes[spec.option] if spec.option else None
     size = spec.default if size is None else _bounded(f"--{spec.option}", size)
     seed = checks.seed(seed, "seed")

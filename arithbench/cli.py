@@ -279,10 +279,11 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .sim.benchmark import format_figures
+    from .sim.benchmark import format_figures, format_unit_rates
 
     figures = _unit(args).bench(args.lanes, args.vectors, args.rounds, args.build, log=_log)
-    print(json.dumps(figures) if args.json else format_figures(figures))
+    formatted = format_figures if "b_lane_packed" in figures else format_unit_rates
+    print(json.dumps(figures) if args.json else formatted(figures))
     return 0
 
 
@@ -312,6 +313,11 @@ def cmd_cost(args) -> int:
     for data, v in figures["energy_activity_pj"].items():
         print(f"               {v:.4g} pJ/op by switching activity on {data} "
               "(gate-level SAIF, calibrated: 8-bit add = 0.03 pJ)")
+    macs = figures["macs_per_op"]
+    if macs > 1:
+        area = f"{figures['area_um2'] / macs:,.0f} um^2, " if figures["area_um2"] is not None else ""
+        energy = ", ".join(f"{v / macs:.4g} pJ on {data} data" for data, v in figures.get("energy_pj", {}).items())
+        print(f"  per MAC      {area}{energy or 'no Liberty energy'} ({macs} multiply-accumulates per operation)")
     return 0
 
 
@@ -433,7 +439,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_sweep)
 
     p = sub.add_parser("bench", help="co-simulation and golden-model throughput, side by side")
-    p.add_argument("unit", nargs="?", default="fp_mul", help="a two-operand 8-bit unit (default fp_mul)")
+    p.add_argument("unit", nargs="?", default="fp_mul",
+                   help="unit (default fp_mul); a two-operand 8-bit unit gets the four benches, any other its "
+                        "golden model and its verification on Verilator")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="unit parameter, repeatable")
     p.add_argument("--lanes", type=_limit("--lanes"), default=None,
                    help="lanes of the packed bench (default: what verify uses for the unit)")
@@ -459,11 +467,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
-    p.add_argument("study", choices=["lmul", "dot", "dfp", "block"],  # the names of reports.studies.STUDIES
+    p.add_argument("study", choices=["lmul", "dot", "dfp", "block", "accumulate"],  # reports.studies.STUDIES
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
-                        "channel reordering")
-    p.add_argument("--trials", type=_limit("--trials"), help="dot/dfp: vector pairs per row (default 64)")
+                        "channel reordering; accumulate: long dot products on the dot unit by internal window "
+                        "and fp32 spill interval")
+    p.add_argument("--trials", type=_limit("--trials"),
+                   help="dot/dfp: vector pairs per row; accumulate: per data set (default 64)")
     p.add_argument("--samples", type=_limit("--samples"),
                    help="lmul: pairs per distribution (default 1e6)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the sampled inputs (default 1)")

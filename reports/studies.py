@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import block_error, dot_error, error, lmul_error
+from . import accumulate_error, block_error, dot_error, error, lmul_error
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,10 @@ STUDIES: dict[str, Study] = {
                  lambda size, seed: dot_error.dfp_rows(size, seed), "trials", 64),
     "block": Study("BFP and MX quantization and K-cache dot-product error, with and without channel reordering",
                    "block_error", block_error.COLUMNS, lambda size, seed: block_error.rows(seed=seed)),
+    "accumulate": Study("Long dot products on the dot unit, chained through its fp32 accumulator: mean "
+                        "|y - exact| / (||a|| ||b||) against the exact dot product of the quantized operands, by "
+                        "internal window (wN: sum=window, window=N; None: wider than the exact sum) and by the "
+                        "products between moves of the partial sum to fp32 (spill); quant_err: the quantization's "
+                        "own error, for scale", "accumulate_error", accumulate_error.COLUMNS,
+                        lambda size, seed: accumulate_error.rows(size, seed), "trials", accumulate_error.TRIALS),
 }

@@ -78,7 +78,7 @@ def run(capsys, *argv):
     (["error", "lmul", "--samples", "99999999999999"], "argument --samples: must be an integer from 1 to 10,000,000"),
     (["error", "block", "--seed", "-1"], "argument --seed: must be an integer from 0"),
     (["error", "dot", "--seed", "-5"], "argument --seed: must be an integer from 0"),
-    (["error", "lmul", "--trials", "5"], "--trials applies to the dot and dfp studies, not lmul"),
+    (["error", "lmul", "--trials", "5"], "--trials applies to the dot, dfp and accumulate studies, not lmul"),
     (["error", "dot", "--samples", "5"], "--samples applies to the lmul study, not dot"),
     (["bench", "int16_fma"], "bench measures a two-operand 8-bit unit"),
     (["bench", "--vectors", "0"], "argument --vectors: must be an integer from 1"),
