@@ -169,6 +169,25 @@ def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = Mode.RNE,
     return scale_codes.astype(np.int64), np.where(bad[..., None], 0, codes)
 
 
+#: NVFP4's element and scale formats, and its block.
+NVFP4_ELEMENT, NVFP4_SCALE, NVFP4_BLOCK = "e2m1", "e4m3", 16
+
+
+def nvfp4_quantize(v: np.ndarray, k: int = NVFP4_BLOCK) -> tuple[np.ndarray, np.ndarray]:
+    """(e4m3 scale codes per block, e2m1 element codes per block), as torchao's NVFP4 recipe
+    does after the per-tensor scale (which stays outside, with the caller): the block scale is
+    ``amax / 6`` rounded to e4m3 (RNE, saturating at 448), the elements ``v / scale`` rounded
+    to e2m1 (RNE, saturating at 6). A block whose scale rounds to zero gets zero elements."""
+    b = _blocks(v, k)
+    scale_fmt, elem_fmt = float_format(NVFP4_SCALE), float_format(NVFP4_ELEMENT)
+    peak = np.max(np.abs(b), axis=-1)
+    scales = encode(scale_fmt, peak / elem_fmt.max_normal, Mode.RNE, True)
+    divisor = decode(scale_fmt, scales)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(divisor[..., None] > 0, b / np.where(divisor > 0, divisor, 1.0)[..., None], 0.0)
+    return scales.astype(np.int64), encode(elem_fmt, p, Mode.RNE, True)
+
+
 def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:
     """Element codes to values (before the scale)."""
     if elem == "int8":

@@ -64,6 +64,7 @@ class Element:
     bits: int
     largest_steps: int
     lsb_exp: int
+    sig_bits: int  # of the magnitude a multiplier takes: the significand, or the integer's magnitude
 
     @property
     def is_int(self) -> bool:
@@ -74,12 +75,12 @@ def element(name: str, scale: str = "none") -> Element:
     """The element format ``name`` (``int4``, ``int8`` or a signed float format of at most 16 bits)."""
     if name in INT_ELEMENTS:
         fmt = INT_ELEMENTS[name]
-        return Element(name, fmt.bits, -fmt.min_value, MXINT8_LSB if scale == "mx" else 0)
+        return Element(name, fmt.bits, -fmt.min_value, MXINT8_LSB if scale == "mx" else 0, fmt.bits)
     fmt = float_format(name)
     if not fmt.signed or fmt.bits > 16:
         raise ValueError(f"{name} is not a signed float format of at most 16 bits")
     lsb = fmt.emin - fmt.man_bits
-    return Element(name, fmt.bits, int(fmt.max_normal / 2.0 ** lsb), lsb)
+    return Element(name, fmt.bits, int(fmt.max_normal / 2.0 ** lsb), lsb, fmt.man_bits + 1)
 
 
 def exact_width(a: Element, b: Element, k: int, scale: str = "none") -> int:

@@ -11,6 +11,9 @@
     (inputs to float32, multiply, cast back), and ``lmul`` e4m3.
 
 The four are measured in turn, round after round, and reported as medians.
+
+Any other unit gets :func:`unit_rates`: its golden model and its Verilator verification on
+the same planned vectors, medians over rounds.
 """
 
 from __future__ import annotations
@@ -200,3 +203,32 @@ def format_figures(f: dict) -> str:
         f"  exhaustive 65,536 pairs, {f['lanes']} lanes: {f['exhaustive_sim_seconds']:.3f} s simulation "
         f"({f['exhaustive_wall_seconds']:.2f} s with simulator start-up)",
     ])
+
+
+def unit_rates(config: UnitConfig, *, vectors: int = 1 << 20, root: Path = Path("build"), seed: int = 1,
+               rounds: int = 5, log=print) -> dict:
+    """Vectors/s of ``config``'s golden model (one process, the model's own chunking) and of
+    its verification on Verilator (simulation loop time, build excluded), on ``vectors``
+    planned random vectors, alternated over ``rounds`` rounds; medians."""
+    from .verify import verify
+
+    inputs = config.vectors(VectorPlan(vectors, seed))
+    n = len(next(iter(inputs.values())))
+    model, simulated, lanes = [], [], 0
+    for i in range(rounds):
+        model.append(_rate(lambda: config.model(inputs), n))
+        verdict = verify(config, count=vectors, seed=seed, root=root, inputs=inputs)
+        if not verdict.passed:
+            raise MismatchError(f"{config.module_name} fails verification: run arithbench verify")
+        simulated.append(verdict.rate)
+        lanes = verdict.lanes
+        log(f"round {i + 1}/{rounds}: model {model[-1]:,.0f}/s, Verilator {simulated[-1]:,.0f}/s")
+    return {"unit": config.module_name, "vectors": n, "rounds": rounds, "lanes": lanes, "cpus": os.cpu_count(),
+            "model_vectors_per_s": float(np.median(model)), "verilator_vectors_per_s": float(np.median(simulated))}
+
+
+def format_unit_rates(f: dict) -> str:
+    return (f"unit {f['unit']}, {f['vectors']:,} planned vectors, {f['cpus']} CPUs; vectors/s, medians of "
+            f"{f['rounds']} rounds:\n"
+            f"  golden model, one process          {f['model_vectors_per_s']:>14,.0f}\n"
+            f"  verify on Verilator, {f['lanes']} lanes    {f['verilator_vectors_per_s']:>14,.0f}")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..errors import UsageError
-from ..models.block import join_codes, split_codes
+from ..models.block import join_codes, mx_quantize, nvfp4_quantize, split_codes
 from ..models.codec import ROUNDINGS, decode, encode
 from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, element, exact_width
 from ..models.dot_fast import dot
@@ -266,6 +266,28 @@ class DotUnit(UnitConfig):
                 sa=v.get("sa"), sb=v.get("sb"))
         return decode(float_format("fp32"), y)
 
+    def block_inputs(self, x: np.ndarray, y: np.ndarray) -> dict:
+        """Rows of ``x`` and ``y`` (``(n, k)`` values) as the unit's inputs with ``c = 0``: each
+        row one block, quantized as its scale type says (MX: the OCP scale rule, RNE elements;
+        NVFP4: :func:`nvfp4_quantize`; none: float elements rounded RNE, saturating, and integer
+        elements scaled by a quarter of their largest code first, so that data of unit variance
+        uses their range as a per-tensor scale would)."""
+        (wa, wb), n = self.widths, len(x)
+        out = {"c": self._acc_codes(np.zeros(n))}
+        for side, values, name, w in (("a", x, self.a, wa), ("b", y, self.b, wb)):
+            if self.scale == "mx":
+                scales, codes = mx_quantize(values.ravel(), name, self.k)
+            elif self.scale == "nvfp4":
+                scales, codes = nvfp4_quantize(values.ravel(), self.k)
+            elif name in INT_ELEMENTS:
+                scales, codes = None, self._elements(name, values * INT_ELEMENTS[name].max_value / 4)
+            else:
+                scales, codes = None, self._elements(name, values)
+            out[side] = join_codes(np.asarray(codes).reshape(n, self.k), w)
+            if scales is not None:
+                out[f"s{side}"] = np.asarray(scales).astype(np.uint64)
+        return out
+
     # -- description ------------------------------------------------------------------------
 
     def macs(self):
@@ -277,8 +299,9 @@ class DotUnit(UnitConfig):
 
     def ops(self):
         """Per term: a significand multiply and an add into the sum (the window's or the exact
-        one), then the rounding's operations."""
+        one); NVFP4's scale product and its multiply into the sum; the rounding's operations."""
         a, b = element(self.a, self.scale), element(self.b, self.scale)
-        sig = max((a.largest_steps).bit_length(), (b.largest_steps).bit_length())
+        sig = max(a.sig_bits, b.sig_bits)
         width = self.window + 2 if self.sum == "window" else self.exact_width
-        return [("int_mul", sig), ("int_add", width)] * self.k + self.rounding.ops()
+        scales = [("int_mul", 4), ("int_mul", width)] if self.scale == "nvfp4" else []  # e4m3 x e4m3, sum x scale
+        return [("int_mul", sig), ("int_add", width)] * self.k + scales + self.rounding.ops()

@@ -80,7 +80,7 @@ def run(capsys, *argv):
     (["error", "dot", "--seed", "-5"], "argument --seed: must be an integer from 0"),
     (["error", "lmul", "--trials", "5"], "--trials applies to the dot, dfp and accumulate studies, not lmul"),
     (["error", "dot", "--samples", "5"], "--samples applies to the lmul study, not dot"),
-    (["bench", "int16_fma"], "bench measures a two-operand 8-bit unit"),
+    (["bench", "int16_fma", "--lanes", "8"], "--lanes sets the lanes of the two-operand 8-bit bench"),
     (["bench", "--vectors", "0"], "argument --vectors: must be an integer from 1"),
     (["sweep", "fp_mul", "--formats", ""], "--formats takes a comma-separated list with no empty items"),
     (["sweep", "fp_mul", "--rounding", "rne,"], "--rounding takes a comma-separated list with no empty items"),

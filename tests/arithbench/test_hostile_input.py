@@ -205,7 +205,7 @@ CLI_CASES = [
     (["error", "lmul", "--samples", "0"], "argument --samples: must be an integer from 1"),
     (["error", "dfp", "--trials", "10001"], "argument --trials: must be an integer from 1 to 10,000"),
     (["error", "unknown"], "invalid choice: 'unknown'"),
-    (["bench", "fp_mul", "-p", "fmt=bf16"], "bench measures a two-operand 8-bit unit"),
+    (["bench", "fp_mul", "-p", "fmt=bf16", "--lanes", "4"], "--lanes sets the lanes of the two-operand 8-bit bench"),
     (["bench", "--lanes", "0"], "argument --lanes: must be an integer from 1"),
     (["bench", "--rounds", "101"], "argument --rounds: must be an integer from 1 to 100"),
     (["cost", "int_mul", "--flow", "magic"], "invalid choice: 'magic'"),

@@ -48,6 +48,15 @@ def test_window_keeps_w_bits_below_the_largest_term():
     assert run([3.0, 0.75], [1.0, 1.0], 0.0, window=3, align="rne") == 4.0  # 1.5 quanta: a tie, up to 2
 
 
+def test_the_readmes_worked_example():
+    """README, "Dot products": terms 3, 3*2**-7, -1, 3*2**-8 and c = 0.5; W = 8 keeps multiples
+    of 2**-6 below E = 1."""
+    a, b = [1.5, 0.375, -2.0, 0.01171875], [2.0, 0.0625, 0.5, 1.0]
+    assert run(a, b, 0.5) == 2.53515625
+    assert run(a, b, 0.5, window=8) == 2.515625  # 1.5 and 0.75 quanta truncate to 1 and 0
+    assert run(a, b, 0.5, window=8, align="rne") == 2.546875  # 1.5 ties to 2, 0.75 rounds to 1
+
+
 def test_window_edge_one_bit_either_side():
     # E = 0 (the term 1); W = 8: quantum 2**-7. A term of exactly 2**-7 stays, 2**-8 is dropped.
     assert run([1.0, 2.0 ** -7], [1.0, 1.0], 0.0, window=8) == 1 + 2.0 ** -7

@@ -199,3 +199,22 @@ def test_claim_rows_say_when_the_verdict_moves_with_the_basis():
     assert rows[0]["sensitivity"] == rows[1]["sensitivity"] == \
         "verdict changes with the basis: holds on Liberty energy; does not hold on operation table"
     assert rows[2]["sensitivity"] == "same verdict on every basis" and rows[4]["sensitivity"] == "one basis only"
+
+
+@pytest.mark.sim
+def test_a_dot_product_unit_is_costed_per_operation_and_per_multiply_accumulate(build_root, capsys):
+    """A 2-term NVFP4 dot product: area, delay and Liberty energy on uniform codes and on N(0,1)
+    blocks (quantized by its block_inputs), and the per-MAC line dividing them by k; a 4-bit
+    window over the same terms is smaller than the exact sum's adder."""
+    from arithbench.cli import main
+
+    params = ["-p", "a=e2m1", "-p", "k=2", "-p", "scale=nvfp4"]
+    assert main(["cost", "dot", *params, "--build", str(build_root)]) == 0
+    out = capsys.readouterr().out
+    area = float(re.search(r"area +([\d,]+) um\^2", out)[1].replace(",", ""))
+    per_mac = float(re.search(r"per MAC +([\d,]+) um\^2", out)[1].replace(",", ""))
+    assert per_mac == pytest.approx(area / 2, abs=1) and re.search(r"delay +[\d.]+ ns", out)
+    assert "pJ/op on normal data" in out and "2 multiply-accumulates per operation" in out
+    window = synthesize(configure("dot", {"a": "e2m1", "k": "2", "scale": "nvfp4", "sum": "window", "window": "4"}),
+                        root=build_root)
+    assert window["area_um2"] < area

@@ -28,3 +28,17 @@ def test_golden_models_report_rates():
     assert set(rates) == {"fp_mul e4m3 model", "ml_dtypes e4m3", "fp_mul bf16 model", "ml_dtypes bf16",
                           "lmul e4m3 model"}
     assert all(r > 0 for r in rates.values())
+
+
+@pytest.mark.sim
+def test_any_other_unit_gets_its_model_and_verification_rates(build_root, capsys):
+    """A unit outside the 8-bit pair bench (here a 2-term e2m1 dot product): its golden model and
+    its Verilator verification on the same planned vectors, each round checked, medians printed."""
+    from arithbench.cli import main
+
+    assert main(["bench", "dot", "-p", "a=e2m1", "-p", "k=2", "--vectors", "3000", "--rounds", "2",
+                 "--build", str(build_root)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("round ") == 2 and "medians of 2 rounds" in captured.out
+    rates = [float(line.split()[-1].replace(",", "")) for line in captured.out.splitlines()[1:]]
+    assert len(rates) == 2 and all(r > 0 for r in rates)

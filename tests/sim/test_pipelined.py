@@ -44,7 +44,7 @@ def test_retiming_shortens_the_worst_stage_and_the_retimed_netlist_is_bit_exact(
     (["verify", "fp_mul", "-p", "stages=-1"], "parameter stages must be 0 (combinational) to 8"),
     (["verify", "fp_mul", "-p", "stages=two"], "parameter stages must be an integer"),
     (["verify", "int8_mac", "-p", "clocked=true", "-p", "stages=2"], "stages pipelines the combinational unit"),
-    (["bench", "fp_mul", "-p", "stages=1"], "bench measures a two-operand 8-bit unit"),
+    (["bench", "fp_mul", "-p", "stages=1", "--lanes", "2"], "--lanes sets the lanes of the two-operand 8-bit bench"),
     (["verify", "fp_mul", "-p", "stages=1", "--workers", "2"], "run it without --workers"),
 ])
 def test_bad_stages_are_one_line(capsys, tmp_path, argv, message):
