@@ -4,8 +4,8 @@ import numpy as np
 
 from ..errors import UsageError
 from ..models.block import join_codes, mx_quantize, nvfp4_quantize, split_codes
-from ..models.codec import ROUNDINGS, decode, encode
-from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, element, exact_width
+from ..models.codec import ROUNDINGS, decode, encode, int_value
+from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, element, exact_width, terms
 from ..models.dot_fast import dot
 from ..models.formats import IntFormat, float_format
 from ..models.rounding import Mode
@@ -47,6 +47,8 @@ class DotUnit(UnitConfig):
     name = "dot"
     doc = ("y = round_acc(c + sum_i sa*sb*a_i*b_i): k-term dot product, mixed element formats, MX or NVFP4 scales, "
            "the internal sum exact or kept to a window of W bits.")
+    role = "block"
+    shown = ({"a": "e2m1", "k": "16", "scale": "nvfp4"},)
     params = (
         Param("a", "text", "e4m3", "format of the elements of a", check=_check_element,
               hint="int4, int8 or a signed float format of at most 16 bits (e2m1 .. e5m2, fnuz, binary8pP, fp16, bf16)"),
@@ -269,9 +271,8 @@ class DotUnit(UnitConfig):
     def block_inputs(self, x: np.ndarray, y: np.ndarray) -> dict:
         """Rows of ``x`` and ``y`` (``(n, k)`` values) as the unit's inputs with ``c = 0``: each
         row one block, quantized as its scale type says (MX: the OCP scale rule, RNE elements;
-        NVFP4: :func:`nvfp4_quantize`; none: float elements rounded RNE, saturating, and integer
-        elements scaled by a quarter of their largest code first, so that data of unit variance
-        uses their range as a per-tensor scale would)."""
+        NVFP4: :func:`nvfp4_quantize`; none: the elements rounded RNE, saturating, integers
+        included, so that ``y`` estimates the dot product of the rows themselves)."""
         (wa, wb), n = self.widths, len(x)
         out = {"c": self._acc_codes(np.zeros(n))}
         for side, values, name, w in (("a", x, self.a, wa), ("b", y, self.b, wb)):
@@ -279,14 +280,32 @@ class DotUnit(UnitConfig):
                 scales, codes = mx_quantize(values.ravel(), name, self.k)
             elif self.scale == "nvfp4":
                 scales, codes = nvfp4_quantize(values.ravel(), self.k)
-            elif name in INT_ELEMENTS:
-                scales, codes = None, self._elements(name, values * INT_ELEMENTS[name].max_value / 4)
             else:
                 scales, codes = None, self._elements(name, values)
             out[side] = join_codes(np.asarray(codes).reshape(n, self.k), w)
             if scales is not None:
                 out[f"s{side}"] = np.asarray(scales).astype(np.uint64)
         return out
+
+    def exact(self, v: dict) -> np.ndarray:
+        """``c + sum t_i`` of the decoded terms, summed in float64 (NaN and infinities where the
+        unit gives them): the reference of the unit's one rounding. ``c`` comes decoded, the
+        element and scale ports as codes."""
+        wa, wb = self.widths
+        a, b = split_codes(v["a"], wa, self.k), split_codes(v["b"], wb, self.k)
+        c = np.asarray(v["c"], np.float64)
+        if self.acc == "int32":
+            ints = [INT_ELEMENTS[f] for f in (self.a, self.b)]
+            return c + (int_value(ints[0], a) * int_value(ints[1], b)).sum(axis=1)
+        zero = np.zeros(len(c), np.int64)
+        t = terms(a, b, zero, a_fmt=self.a, b_fmt=self.b, acc=self.acc, scale=self.scale, sa=v.get("sa"),
+                  sb=v.get("sb"))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = np.where(t.finite, np.where(t.negative, -1.0, 1.0) * np.ldexp(t.sig.astype(np.float64),
+                                                                                  t.exp.astype(np.int32)), 0.0)
+            total = values.sum(axis=1) + c
+        total = np.where(t.inf, np.where(t.inf_negative, -np.inf, np.inf), total)
+        return np.where(t.nan, np.nan, total)
 
     # -- description ------------------------------------------------------------------------
 
