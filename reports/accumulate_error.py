@@ -25,10 +25,12 @@ Setups (:data:`SETUPS`)
     ``e4m3 x e4m3``: ``dot a=e4m3 k=32 acc=fp32``, no scales in the unit; each operand tensor
     (all trials) takes one per-tensor scale ``amax / 448`` outside the unit, elements RNE,
     saturating. ``nvfp4``: ``dot a=e2m1 k=16 scale=nvfp4 acc=fp32``, torchao's two-level recipe
-    (``torchao.prototype.mx_formats.nvfp4_tensor._nvfp4_quantize``, in float32 as there): the
-    per-tensor fp32 scale ``amax / (448 * 6)`` stays outside the unit; each block of 16 gets
-    ``(amax_block / 6) / tensor_scale`` clamped to ``[2**-6, 448]`` and cast to e4m3 (RNE), the
-    elements ``x / (tensor_scale * block_scale)`` clamped to +-6 and cast to e2m1 (RNE).
+    (``torchao.prototype.mx_formats.nvfp4_tensor``): the per-tensor fp32 scale
+    ``amax / (448 * 6)`` stays outside the unit; the data divided by it goes through
+    :func:`arithbench.models.block.nvfp4_quantize` (each block of 16 gets ``amax_block / 6``
+    rounded to e4m3, RNE, saturating; the elements RNE onto e2m1, saturating at 6). torchao
+    also clamps block scales to at least 2**-6; a block that small (below 3.5e-5 of the
+    tensor's amax) gets a smaller scale here, or zero.
     ``W4A8``: ``dot a=e2m1 b=e4m3 k=32 scale=mx acc=fp32``, MXFP4 weights times MXFP8
     activations, each operand quantized by :func:`arithbench.models.block.mx_quantize` (OCP MX
     v1.0 floor scale rule, blocks of 32, RNE, saturating); the E8M0 scales go into the unit.
@@ -55,7 +57,7 @@ from typing import Callable
 import numpy as np
 
 from ..catalog import configure
-from ..models.block import join_codes, mx_quantize
+from ..models.block import NVFP4_BLOCK, NVFP4_ELEMENT, NVFP4_SCALE, join_codes, mx_quantize, nvfp4_quantize
 from ..models.codec import decode, encode
 from ..models.formats import float_format
 from ..models.rounding import Mode
@@ -105,23 +107,13 @@ def _per_tensor(x: np.ndarray, fmt: str) -> Operand:
     return Operand(codes, None, decode(f, codes), scale)
 
 
-E2M1, E4M3 = float_format("e2m1"), float_format("e4m3")
-
-
-def nvfp4(x: np.ndarray, block: int = 16) -> Operand:
-    """torchao's NVFP4 recipe (see the module docstring), in float32 as there."""
-    x32 = x.astype(np.float32)
-    tensor = np.float32(np.max(np.abs(x32))) / np.float32(448.0 * 6.0)
-    blocks = x32.reshape(*x.shape[:-1], -1, block)
-    wanted = (np.max(np.abs(blocks), axis=-1) / np.float32(6.0)) / tensor
-    scales = encode(E4M3, np.clip(wanted, np.float32(2.0**-6), np.float32(448.0)).astype(np.float64),
-                    Mode.RNE, True).astype(np.int64)
-    scale_values = decode(E4M3, scales).astype(np.float32)
-    total = tensor * scale_values
-    scaled = np.clip(blocks / total[..., None], np.float32(-6.0), np.float32(6.0))
-    codes = encode(E2M1, scaled.astype(np.float64), Mode.RNE, True).astype(np.int64)
-    values = decode(E2M1, codes) * scale_values.astype(np.float64)[..., None]
-    return Operand(codes.reshape(x.shape), scales, values.reshape(x.shape), float(tensor))
+def nvfp4(x: np.ndarray) -> Operand:
+    """NVFP4 with torchao's per-tensor scale ``amax / (448 * 6)`` (float32) outside the unit and
+    :func:`arithbench.models.block.nvfp4_quantize` on the data divided by it."""
+    tensor = float(np.float32(np.max(np.abs(x))) / np.float32(448.0 * 6.0))
+    scales, codes = nvfp4_quantize(x / tensor, NVFP4_BLOCK)
+    values = decode(float_format(NVFP4_ELEMENT), codes) * decode(float_format(NVFP4_SCALE), scales)[..., None]
+    return Operand(codes.reshape(x.shape), scales, values.reshape(x.shape), tensor)
 
 
 def mx(x: np.ndarray, elem: str, block: int = 32) -> Operand:
@@ -177,24 +169,33 @@ def data(trials: int, length: int, seed: int) -> dict[str, tuple[np.ndarray, np.
     return out
 
 
-def chain(config: UnitConfig, a: Operand, b: Operand, spill: int | None) -> np.ndarray:
-    """The partial sums of every trial after every operation, ``(trials, length / k)`` float32:
-    entry ``j`` is the accumulator after operation ``j`` of its spill segment (see
-    :func:`results`). Segments are independent, so they run side by side, one call per step."""
-    k = config.k
-    trials, length = a.codes.shape
+def pack(setup: Setup, pairs: list[tuple[Operand, Operand]]) -> dict[str, np.ndarray]:
+    """The unit's input ports for the operand pairs ``pairs`` (their trials one after the
+    other), one row per block of ``k``, trial by trial, in order along each trial."""
+    k, (bits_a, bits_b) = setup.k, setup.config(None).widths
+    a, b = (np.concatenate([p[i].codes for p in pairs]).reshape(-1, k) for i in (0, 1))
+    ports = {"a": join_codes(a, bits_a), "b": join_codes(b, bits_b)}
+    if pairs[0][0].scales is not None:
+        ports |= {f"s{side}": np.concatenate([p[i].scales.reshape(-1) for p in pairs]).astype(np.uint64)
+                  for i, side in enumerate("ab")}
+    return ports
+
+
+def chain(config: UnitConfig, ports: dict[str, np.ndarray], trials: int, spill: int | None) -> np.ndarray:
+    """The partial sums of every trial after every operation, ``(trials, length / k)`` float32,
+    for :func:`pack`'s ports: entry ``j`` is the accumulator after operation ``j`` of its spill
+    segment (see :func:`results`). Segments are independent, so they run side by side, one
+    call per step."""
+    k, blocks = config.k, len(ports["a"])
+    length = blocks // trials * k
     steps = length // k if spill is None else spill // k
     segments = length // (k * steps)
-    bits_a, bits_b = config.widths
-    ports = {"a": join_codes(a.codes.reshape(-1, k), bits_a), "b": join_codes(b.codes.reshape(-1, k), bits_b)}
-    if a.scales is not None:
-        ports |= {"sa": a.scales.reshape(-1).astype(np.uint64), "sb": b.scales.reshape(-1).astype(np.uint64)}
     # Rows ordered (trial, segment, step): one step of every segment is a strided slice.
-    blocks = np.arange(trials * length // k).reshape(trials * segments, steps)
+    order = np.arange(blocks).reshape(trials * segments, steps)
     c = np.zeros(trials * segments, np.uint64)
     partial = np.empty((trials * segments, steps), np.float32)
     for step in range(steps):
-        rows = blocks[:, step]
+        rows = order[:, step]
         c = config.compute({**{p: v[rows] for p, v in ports.items()}, "c": c})["y"]
         partial[:, step] = c.astype(np.uint32).view(np.float32)
     return partial.reshape(trials, segments * steps)
@@ -231,31 +232,30 @@ def _norms(a: np.ndarray, b: np.ndarray, lengths) -> dict[int, np.ndarray]:
 
 def setup_rows(setup: Setup, operands: dict, spills, lengths, windows=WINDOWS) -> list[dict]:
     """The rows of one setup: per data set, length and spill interval, the mean error of each
-    window and of the exact sum, and the quantization error."""
-    rows = []
-    chosen = setup.windows(windows)
+    window and of the exact sum, and the quantization error. The data sets' trials run in the
+    same chains."""
+    quantized = {name: (setup.quantize_a(x), setup.quantize_b(y)) for name, (x, y) in operands.items()}
+    ports, trials = pack(setup, list(quantized.values())), sum(len(x) for x, _ in operands.values())
+    got = {(spill, window): results(chain(setup.config(window), ports, trials, spill), setup.k, spill, lengths)
+           for spill in spills for window in setup.windows(windows)}
+    rows, first = [], 0
     for name, (x, y) in operands.items():
-        a, b = setup.quantize_a(x), setup.quantize_b(y)
-        exact = _exact(a.values * b.values, lengths)
-        norms = _norms(a.values, b.values, lengths)
+        (a, b), here = quantized[name], slice(first, first + len(x))
+        first += len(x)
+        exact, norms = _exact(a.values * b.values, lengths), _norms(a.values, b.values, lengths)
         truth, data_norms = _exact(x * y, lengths), _norms(x, y, lengths)
         scale = a.outside * b.outside
         quant = {n: np.mean(np.abs(exact[n] * scale - truth[n]) / data_norms[n]) for n in lengths}
-        errs: dict[tuple, float] = {}
-        for spill in spills:
-            for window in chosen:
-                config = setup.config(window)
-                got = results(chain(config, a, b, spill), setup.k, spill, lengths)
-                for n in lengths:
-                    with np.errstate(invalid="ignore", over="ignore"):
-                        err = np.abs(got[n] - exact[n]) / norms[n]
-                    errs[spill, window, n] = float(np.mean(np.where(np.isfinite(err), err, np.inf)))
         for n in lengths:
             for spill in spills:
+                errs = {}
+                for window in setup.windows(windows):
+                    with np.errstate(invalid="ignore", over="ignore"):
+                        err = np.abs(got[spill, window][n][here] - exact[n]) / norms[n]
+                    errs[window] = float(np.mean(np.where(np.isfinite(err), err, np.inf)))
                 rows.append({"setup": setup.name, "data": name, "length": n,
                              "spill": "never" if spill is None else spill, "quant_err": float(quant[n]),
-                             **{window_column(w): errs.get((spill, w, n))
-                                for w in (*sorted(set(WINDOWS) | set(windows)), None)}})
+                             **{window_column(w): errs.get(w) for w in (*sorted(set(WINDOWS) | set(windows)), None)}})
     return rows
 
 
@@ -344,6 +344,7 @@ def plot(rows: list[dict], costs: list[dict], path) -> None:
         ax.plot([w for w, _ in points], [v for _, v in points], marker="s", label=costs[0]["setup"])
         if exact:
             ax.axhline(exact[0], ls="--", lw=1, label="exact sum")
+        ax.set_xlim(axes[0][0].get_xlim())
         ax.set_xlabel("window (bits)")
         ax.set_ylabel(labels[key])
         ax.set_ylim(bottom=0)

@@ -74,33 +74,32 @@ def test_a_one_bit_window_by_hand():
     time and adds 32s in fp32: exact."""
     setup = ae.SETUPS[0]
     config = setup.config(1)
-    a = b = ones(128)
-    never = ae.results(ae.chain(config, a, b, None), 32, None, (32, 64, 128))
+    ports = ae.pack(setup, [(ones(128), ones(128))])
+    never = ae.results(ae.chain(config, ports, 1, None), 32, None, (32, 64, 128))
     assert [never[n][0] for n in (32, 64, 128)] == [32.0, 32.0, 32.0]
-    spilled = ae.results(ae.chain(config, a, b, 32), 32, 32, (32, 64, 128))
+    spilled = ae.results(ae.chain(config, ports, 1, 32), 32, 32, (32, 64, 128))
     assert [spilled[n][0] for n in (32, 64, 128)] == [32.0, 64.0, 128.0]
     # 64 products a spill: each segment is 32 + (cut to 0) = 32, two segments 64 at length 128
-    assert ae.results(ae.chain(config, a, b, 64), 32, 64, (128,))[128][0] == 64.0
+    assert ae.results(ae.chain(config, ports, 1, 64), 32, 64, (128,))[128][0] == 64.0
     # 6 bits: c = 32 (quantum 1) keeps the products, c = 64 (quantum 2) cuts them; 7 bits keep them all
     for window, expected in ((6, [32.0, 64.0, 64.0, 64.0]), (7, [32.0, 64.0, 96.0, 128.0])):
-        got = ae.results(ae.chain(setup.config(window), a, b, None), 32, None, (32, 64, 96, 128))
+        got = ae.results(ae.chain(setup.config(window), ports, 1, None), 32, None, (32, 64, 96, 128))
         assert [got[n][0] for n in (32, 64, 96, 128)] == expected, window
 
 
-def test_nvfp4_follows_torchaos_two_level_recipe():
+def test_nvfp4_takes_torchaos_per_tensor_scale_outside_the_unit():
     e4m3 = float_format("e4m3")
     x = np.zeros((1, 32))
     x[0, :16] = np.linspace(-3, 3, 16)  # block 0: amax 3 = the tensor's
-    x[0, 16:] = 1e-6  # block 1: tiny, its scale clamps to e4m3's smallest normal
+    x[0, 16:] = 0.3  # block 1: a tenth of it
     q = ae.nvfp4(x)
-    tensor = np.float32(3.0) / np.float32(2688.0)
-    assert q.outside == pytest.approx(float(tensor))
-    assert q.scales[0, 0] == encode(e4m3, np.array([448.0]))[0]  # (3 / 6) / tensor = 448
-    assert q.scales[0, 1] == encode(e4m3, np.array([2.0**-6]))[0]
+    assert q.outside == float(np.float32(3.0) / np.float32(2688.0))
+    # (3 / 6) / tensor = 448 and (0.3 / 6) / tensor = 44.8, rounded to e4m3's 44
+    assert list(q.scales[0]) == list(encode(e4m3, np.array([448.0, 44.0])))
     # block 0: x / (tensor * 448) = x / 0.5 (-6, -5.2, ..., -0.4, 0.4, ..., 6), RNE onto e2m1, times the scale 448
     halves = [6, 6, 4, 4, 3, 2, 1, 0.5]
     assert list(q.values[0, :16] / 448) == [-v for v in halves] + halves[::-1]
-    assert np.all(q.values[0, 16:] == 0)  # 1e-6 / (tensor * 2**-6) rounds to 0 in e2m1
+    assert list(q.values[0, 16:]) == [6 * 44] * 16  # 0.3 / (tensor * 44) = 6.1: saturates at 6
 
 
 def test_the_setups_are_the_issues_configurations():
