@@ -45,6 +45,7 @@ TITLES = {
     "area_per_mac_um2": "area (um^2/MAC)", "energy_per_mac_pj": "energy (pJ/MAC), Liberty",
     "macs_per_op": "MACs per op",
     "q10_err": "10th percentile error", "q90_err": "90th percentile error",
+    "quant_err": "quantization error", "exact": "exact sum", "spill": "spill every (products)",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..catalog import configure
+from .accumulate_error import FIGURE_LENGTH, SETUPS, figure_row, window_errors
 from .wording import against, ratio
 
 VERDICTS = ("holds", "holds with conditions", "does not hold")
@@ -25,6 +26,9 @@ def findings(results: dict) -> list[dict]:
     rows = {r["unit"]: r for r in results.get("comparison", [])}
     out = [{"finding": text, "source": source} for finding, source in FINDINGS
            if (text := finding(rows)) is not None]
+    study, costs = results.get("accumulate_error") or [], results.get("accumulate_costs") or []
+    out += [{"finding": text, "source": "Accumulator width table"}
+            for text in (accumulator_width(study, costs), accumulator_spill(study)) if text is not None]
     if results["claims"]:
         tally = Counter(c["verdict"] for c in results["claims"])
         out.append({
@@ -100,6 +104,50 @@ def _block_formats(rows: dict) -> str | None:
             f"{b['energy_per_mac_pj']:.3g} pJ against {x['energy_per_mac_pj']:.3g} for MXFP8 "
             f"({x['bits_per_element']:.3g} bits), at {_ratio(b['err_normal'], x['err_normal'])} its block "
             f"dot-product error ({b['err_normal']:.3g} vs {x['err_normal']:.3g}).")
+
+
+def accumulator_width(study: list[dict], costs: list[dict]) -> str | None:
+    """The narrowest window of the first setup whose error at :data:`FIGURE_LENGTH` (N(0,1)
+    data, no spills) is within 2x of the exact sum's, the window below it, and what the narrowest
+    costed window that qualifies saves in area per multiply-accumulate against the exact sum."""
+    setup = SETUPS[0]
+    if not (row := figure_row(study, setup.name)):
+        return None
+    exact, errors = row["exact"], window_errors(row)
+    within = [(w, e) for w, e in errors if e <= 2 * exact]
+    if not within:
+        return None
+    (window, err), below = within[0], [(w, e) for w, e in errors if w < within[0][0]]
+    text = (f"Chained into fp32 at length {FIGURE_LENGTH:,} (N(0,1) data), the {setup.name} dot unit (k = {setup.k}) "
+            f"needs a {window}-bit window for its error to stay within 2x of the exact sum's ({err:.3g} vs "
+            f"{exact:.3g})")
+    if below:
+        w, e = below[-1]
+        text += f"; {w} bits give {_ratio(e, exact)} the exact sum's error ({e:.3g})"
+    cost = {c["window"]: c for c in costs if c["setup"] == setup.name}
+    costed = [w for w, _ in within if (cost.get(f"w{w}") or {}).get("area_per_mac_um2")]
+    if costed and (exact_cost := cost.get("exact") or {}).get("area_per_mac_um2"):
+        w, c = costed[0], cost[f"w{costed[0]}"]
+        text += (f". {'Its' if w == window else f'At {w} bits, the narrowest costed window, its'} area per "
+                 f"multiply-accumulate is {against(c['area_per_mac_um2'], exact_cost['area_per_mac_um2'])} the exact "
+                 f"sum's ({c['area_per_mac_um2']:,.0f} vs {exact_cost['area_per_mac_um2']:,.0f} um^2)")
+        if c.get("energy_per_mac_pj") and exact_cost.get("energy_per_mac_pj"):
+            text += (f", its energy {against(c['energy_per_mac_pj'], exact_cost['energy_per_mac_pj'])} the exact "
+                     f"sum's ({c['energy_per_mac_pj']:.3g} vs {exact_cost['energy_per_mac_pj']:.3g} pJ)")
+    return text + "."
+
+
+def accumulator_spill(study: list[dict], window: int = 14, spill: int = 128) -> str | None:
+    """What moving the partial sum to fp32 every ``spill`` products does to the first setup's
+    error at a ``window`` of about DeepSeek-V3's 14 bits (N(0,1) data, length :data:`FIGURE_LENGTH`)."""
+    setup, key = SETUPS[0], f"w{window}"
+    never, spilled = figure_row(study, setup.name), figure_row(study, setup.name, spill=spill)
+    if not (never and spilled and never.get(key) and spilled.get(key) is not None):
+        return None
+    return (f"With {window} bits kept (about what DeepSeek-V3 measured of the H800's FP8 accumulation), moving the "
+            f"partial sum to fp32 every {spill} products puts the error of {setup.name} dot products of length "
+            f"{FIGURE_LENGTH:,} at {against(spilled[key], never[key])} that without spills ({spilled[key]:.3g} vs "
+            f"{never[key]:.3g}, N(0,1) data).")
 
 
 FINDINGS = ((_multipliers, "Like with like table"), (_int_against_float, "End-to-end error table"),

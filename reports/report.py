@@ -38,7 +38,7 @@ from . import document as doc
 from .cache import cached
 from .findings import findings
 from .costs import VERDICT_RULE, claim_configs, cost_claims, figure, unit_costs
-from . import dot_error
+from . import accumulate_error, dot_error
 from .claims import block_claims, by_claim, dfp_claims
 from .studies import STUDIES
 from .plots import pyplot, save
@@ -48,6 +48,7 @@ from .end_to_end import SYNTHETIC, Data
 
 ERROR_SAMPLES = 100_000
 DOT_TRIALS = 32
+ACCUMULATE_TRIALS = accumulate_error.TRIALS
 STUDY_SAMPLES = 1_000_000
 SEED = 1
 
@@ -107,10 +108,15 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     """
     studies = {s for c in configs for s in c.studies}
     has_macs = any(c.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
+    accumulate = has_macs or "accumulate" in studies  # and so does the accumulator-width study
     extra = [c for c in claim_configs().values() if c not in configs]
+    costed = accumulate_error.costed() if accumulate else []
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
                  for c in sorted((*configs, *extra), key=_input_bits, reverse=True)}  # the longest tasks first
+        dots_costs = [(setup, window, c, tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c,
+                                                      flow, root))
+                      for setup, window, c in costed]
         verified = [tasks.submit(f"{c.module_name}: verify on {sim}", _verification, c, sim, root)
                     for c in configs]
         unit_errors = [(c, d, tasks.submit(f"{c.module_name}: error on {d}", _unit_error, c, d, root))
@@ -126,6 +132,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
         dfp = (tasks.submit("DFP16 partial-sum bound study", cached, root, "dfp_error",
                             {"trials": DOT_TRIALS, "seed": SEED}, _dfp_rows) if has_macs else None)
         blocks_ = tasks.submit("block-format study", _study, root, "block", None)
+        accumulation = (tasks.submit(f"accumulator-width study ({ACCUMULATE_TRIALS} trials per data set)", _study,
+                                     root, "accumulate", ACCUMULATE_TRIALS) if accumulate else None)
 
         results: dict = {"verification": [v.result() for v in verified], "unit_error": [], "lmul_error": [],
                          "dot_error": [], "dfp_error": [], "block_error": blocks_.result(),
@@ -147,6 +155,9 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
         if has_macs:
             results["dot_error"], results["dfp_error"] = dots.result(), dfp.result()
             results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
+        results["accumulate_error"] = accumulation.result() if accumulation is not None else []
+        results["accumulate_costs"] = [accumulate_error.cost_row(setup, window, c, future.result())
+                                       for setup, window, c, future in dots_costs]
     results["claims"] += block_claims(results["block_error"])
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["comparison"] = comparison.rows(results["end_to_end"], results["costs"])
@@ -405,6 +416,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                       f"`arithbench error dfp` restricted to lengths 256 and 4096, {DOT_TRIALS} trials, "
                       f"seed {prov['seed']}"),
         ]
+    if results.get("accumulate_error"):
+        out += accumulate_blocks(results, plots)
     out += [
         doc.Heading("Block formats and channel reordering"),
         doc.Text("BFP (bfp12: 4-bit, bfp16: 8-bit signed mantissas, blocks of 16, 8-bit shared exponent) and "
@@ -451,6 +464,55 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                      {"item": "date", "value": prov["date"]}],
                   ("item", "value"), "the environment this report ran in"),
     ]
+    return out
+
+
+def accumulate_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
+    """The accumulator-width section: the study's table, the figure of error, area and energy
+    against the window, and the costed configurations' table."""
+    prov, ae = results["provenance"], accumulate_error
+    costs = results.get("accumulate_costs", [])
+    costed = ", ".join(c["window"].removeprefix("w") for c in costs if c["window"] != "exact")
+    first = ae.SETUPS[0]
+    out: list[doc.Block] = [
+        doc.Heading("Accumulator width: long dot products on the dot unit"),
+        doc.Text("How many bits must a dot-product unit keep in its internal sum? A dot product of length L runs "
+                 "as L / k operations of one `dot` configuration chained through its fp32 accumulator (each "
+                 "output is the next operation's c). sum=window with window W keeps the W bits below the "
+                 "largest of the k products and c and truncates the rest (align=trunc); sum=exact keeps every "
+                 "bit; both round once into fp32. Setups: "
+                 + "; ".join(f"{s.name} (k = {s.k}, exact sum {s.exact_width} bits)" for s in ae.SETUPS)
+                 + ". e4m3 operands take one per-tensor scale outside the unit; NVFP4 follows torchao's "
+                 "two-level recipe (per-tensor fp32 scale outside the unit, e4m3 block scales inside); W4A8 uses "
+                 "OCP MX scales (E8M0 per 32, floor rule). Spill N: every N products the partial sum moves to a "
+                 "plain fp32 accumulator (DeepSeek-V3 does this every 128 on the H800, whose FP8 accumulation "
+                 "keeps about 14 bits). The error is |y - exact| / (||a|| ||b||) against the exact dot product "
+                 "of the quantized operands, so it is the accumulation alone; quant_err, the quantization's own "
+                 "error against the unquantized data, is there for scale. Data: N(0,1), Student t (3 degrees "
+                 "of freedom) and N(0,1) with 1/32 of the channels scaled by 40 and 4 (outliers); the lengths "
+                 "are prefixes of the same trials."),
+        doc.Table(results["accumulate_error"], ae.COLUMNS,
+                  f"`arithbench error accumulate --trials {ACCUMULATE_TRIALS} --seed {prov['seed']}` "
+                  f"(arithbench.reports.accumulate_error): {ACCUMULATE_TRIALS} vector pairs per data set, seed "
+                  f"{prov['seed']}, the dot unit's golden model; wN: window N bits, None: wider than that setup's "
+                  "exact sum"),
+    ]
+    if "accumulate" in plots:
+        out.append(doc.Image(plots["accumulate"], f"Left: mean error against window at length "
+                             f"{ae.FIGURE_LENGTH:,}, N(0,1) data, no spills, one line per setup, its exact sum "
+                             "dashed (an error of 0 is drawn at the bottom edge). "
+                             + ("Right: area and energy per multiply-accumulate of the costed " + first.name
+                                + " configurations, the exact sum dashed." if costs else "")))
+    if costs:
+        out += [
+            doc.Text(f"Costs of the {first.name} setup (k = {first.k}) at windows {costed} bits and the exact sum: a "
+                     "subset, because one synthesis and energy run of a k = 32 dot unit takes minutes. Per "
+                     "multiply-accumulate = per operation / k."),
+            doc.Table(costs, ae.COST_COLUMNS,
+                      f"`arithbench cost dot` (arithbench.reports.area, arithbench.reports.liberty_energy), cost "
+                      f"flow {prov['cost_flow']}; energy: Liberty, N(0,1) blocks quantized as the unit's block_inputs "
+                      f"does (c = 0), {ACTIVITY_VECTORS:,} operations, seed {prov['seed']}"),
+        ]
     return out
 
 
@@ -540,6 +602,10 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
         if results["dot_error"]:
             plots["dot_error"] = tmp / "dot_error_vs_length.png"
             dot_plot(results["dot_error"], plots["dot_error"])
+        if results.get("accumulate_error"):
+            plots["accumulate"] = tmp / "accumulator_width.png"
+            accumulate_error.plot(results["accumulate_error"], results.get("accumulate_costs", []),
+                                  plots["accumulate"])
         if results["comparison"]:
             plots["error_vs_area"] = tmp / "error_vs_area.png"
             real = results["costs"][0]["area_um2"] is not None
@@ -552,8 +618,8 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
                                   "pJ per MAC (switching activity; fallback flow)", plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         for key in ("verification", "unit_error", "end_to_end", "comparison", "lmul_error", "dot_error", "dfp_error",
-                    "block_error", "claims"):
-            write_csv(results[key], tmp / f"{key}.csv")
+                    "block_error", "claims", "accumulate_error", "accumulate_costs"):
+            write_csv(results.get(key, []), tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)
         (tmp / "REPORT.md").write_text(doc.to_markdown(content))

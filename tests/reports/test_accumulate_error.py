@@ -1,8 +1,9 @@
 """The accumulator-width study: long dot products on the dot unit by internal window and spill
-interval, its quantizers and its place in the command line."""
+interval, its quantizers, its finding and its place in the command line and the report."""
 
 import functools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +13,9 @@ from arithbench import cli
 from arithbench.models.codec import encode
 from arithbench.models.formats import float_format
 from arithbench.reports import accumulate_error as ae
+from arithbench.reports import document as doc
+from arithbench.reports.findings import accumulator_spill, accumulator_width, findings
+from arithbench.reports.report import accumulate_blocks
 
 WINDOWS = (8, 12, 16, 24, 32, 40)
 
@@ -136,3 +140,54 @@ def test_the_command_line_refuses_samples_for_it(capsys):
     assert cli.main(["error", "accumulate", "--samples", "5"]) == 2
     assert "--samples applies to the lmul study, not accumulate" in capsys.readouterr().err
 
+
+STUDY = [{"setup": "e4m3 x e4m3", "data": "normal", "length": 4096, "spill": spill, "quant_err": 4e-4,
+          **{f"w{w}": e for w, e in zip(ae.WINDOWS, errs)}, "exact": 6.0e-10}
+         for spill, errs in (("never", (1e-3, 5e-5, 1.2e-5, 2e-6, 4e-8, 1.1e-9, 6.5e-10, 6.0e-10, 6.0e-10)),
+                             (128, (3e-4, 1e-5, 1.5e-6, 3e-7, 6e-9, 7e-10, 6e-10, 6.0e-10, 6.0e-10)))]
+COSTS = [{"setup": "e4m3 x e4m3", "window": w, "unit": f"dot_{w}", "macs_per_op": 32, "area_um2": a * 32,
+          "area_per_mac_um2": a, "energy_per_mac_pj": e, "delay_ns": 20.0, "cells": 10_000}
+         for w, a, e in (("w8", 12000.0, 1.5), ("w16", 13000.0, 1.6), ("w24", 14000.0, 1.7), ("w32", 15000.0, 1.8),
+                         ("exact", 17500.0, 2.0))]
+
+
+def test_the_findings_are_worded_from_the_numbers():
+    assert accumulator_width(STUDY, COSTS) == (
+        "Chained into fp32 at length 4,096 (N(0,1) data), the e4m3 x e4m3 dot unit (k = 32) needs a 24-bit window for "
+        "its error to stay within 2x of the exact sum's (1.1e-09 vs 6e-10); 20 bits give 66.7x the exact sum's error "
+        "(4e-08). Its area per multiply-accumulate is 20% below the exact sum's (14,000 vs 17,500 um^2), its energy "
+        "15% below the exact sum's (1.7 vs 2 pJ).")
+    assert accumulator_spill(STUDY) == (
+        "With 14 bits kept (about what DeepSeek-V3 measured of the H800's FP8 accumulation), moving the partial sum "
+        "to fp32 every 128 products puts the error of e4m3 x e4m3 dot products of length 4,096 at 1/8.00 of that "
+        "without spills (1.5e-06 vs 1.2e-05, N(0,1) data).")
+    # the qualifying window not costed: the narrowest costed one that qualifies speaks for the area
+    text = accumulator_width(STUDY, [c for c in COSTS if c["window"] != "w24"])
+    assert "At 32 bits, the narrowest costed window, its area per multiply-accumulate is 14% below" in text
+    # no costs (or no exact-sum cost): the error half alone
+    assert accumulator_width(STUDY, []).endswith("(4e-08).")
+    found = findings({"comparison": [], "claims": [], "accumulate_error": STUDY, "accumulate_costs": COSTS})
+    assert [f["source"] for f in found] == ["Accumulator width table"] * 2
+    assert findings({"comparison": [], "claims": []}) == []
+
+
+def test_no_window_within_2x_means_no_width_finding():
+    far = [{**r, "exact": 1e-12} for r in STUDY]
+    assert accumulator_width(far, COSTS) is None
+
+
+def test_the_report_section_shows_the_table_figure_and_costs_with_their_sources(tmp_path):
+    results = {"accumulate_error": STUDY, "accumulate_costs": COSTS[:4] + [{**COSTS[4], "energy_per_mac_pj": None}],
+               "provenance": {"seed": 1, "cost_flow": "osu018 (Yosys 0.23)"}}
+    png = tmp_path / "accumulator_width.png"
+    ae.plot(results["accumulate_error"], results["accumulate_costs"], png)
+    assert png.stat().st_size > 0 and png.with_suffix(".svg").stat().st_size > 0
+    md = doc.to_markdown(accumulate_blocks(results, {"accumulate": png}))
+    assert "## Accumulator width: long dot products on the dot unit" in md
+    assert "`arithbench error accumulate --trials 64 --seed 1`" in md
+    assert "at windows 8, 16, 24, 32 bits and the exact sum: a subset" in md
+    assert "cost flow osu018 (Yosys 0.23)" in md and "![Left: mean error against window at length 4,096" in md
+    table = [line for line in md.splitlines() if line.startswith("| e4m3 x e4m3 | normal | 4,096 | never")]
+    assert table == ["| e4m3 x e4m3 | normal | 4,096 | never | 0.0004 | 0.001 | 5e-05 | 1.2e-05 | 2e-06 | 4e-08 | "
+                     "1.1e-09 | 6.5e-10 | 6e-10 | 6e-10 | 6e-10 |"]
+    assert re.search(r"\| e4m3 x e4m3 \| exact \| dot_exact \| 560,000 \| 17,500 \| - \| 20 \| 10,000 \|", md)
