@@ -110,12 +110,14 @@ def test_a_registered_unit_is_listed_and_generated(readme_unit, capsys, tmp_path
 
 @pytest.mark.sim
 @pytest.mark.synth
-def test_the_readme_example_runs_through_every_command(readme_unit, capsys, tmp_path):
+@pytest.mark.xdist_group("report")  # beside the report tests, whose cost claims it finds cached
+def test_the_readme_example_runs_through_every_command(readme_unit, capsys, tmp_path, build_root):
     """The README's example, as the README has it, through generate, verify (exhaustive),
-    cost and report --unit with no traceback, at the cheapest settings: the fallback flow and,
-    in the report, Icarus. ops() is optional: a unit that declares none has no operation-table
-    energy, and the rest of its costs as any unit."""
-    name, build = readme_unit.name, str(tmp_path / "build")
+    cost and report --unit with no traceback, on the fallback flow for its own cost and the
+    default flow (cached by the report tests) for the report, which simulates on Icarus. ops()
+    is optional: a unit that declares none has no operation-table energy, and the rest of its
+    costs as any unit."""
+    name, build = readme_unit.name, str(build_root)
     assert main(["generate", name, "-p", "width=4", "-o", str(tmp_path / "out")]) == 0
     assert main(["verify", name, "-p", "width=4", "--build", build]) == 0
     assert f"PASS {name}_width4 on verilator: 256 vectors (exhaustive), 0 mismatches" in capsys.readouterr().out
@@ -123,8 +125,7 @@ def test_the_readme_example_runs_through_every_command(readme_unit, capsys, tmp_
     out = capsys.readouterr().out
     assert "transistors" in out and "operation table" not in out
     report = tmp_path / "report"
-    assert main(["report", "--unit", f"{name} width=4", "--flow", "yowasp", "--sim", "icarus", "--build", build,
-                 "-o", str(report)]) == 0
+    assert main(["report", "--unit", f"{name} width=4", "--sim", "icarus", "--build", build, "-o", str(report)]) == 0
     markdown = (report / "REPORT.md").read_text()
     assert f"| {name}_width4 | icarus | 256 | exhaustive | 0 |" in markdown
     assert re.search(rf"\| {name}_width4 \|.*\| no reference operations declared \|", markdown)
