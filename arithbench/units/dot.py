@@ -175,13 +175,15 @@ class DotUnit(UnitConfig):
         return int_corners(INT_ELEMENTS[name].bits) if name in INT_ELEMENTS else float_corners(float_format(name))
 
     def _random(self, n: int, seed: int) -> dict:
-        """Four kinds of vectors, a quarter each: values from N(0,1) spread over a few binades;
+        """Five kinds of vectors, a fifth each: values from N(0,1) spread over a few binades;
         element codes that are corner patterns or uniform; terms whose alignment lands at the
         window's edge (``c`` W - 1, W and W + 1 binades above or below the largest product, and
-        products as far apart); and cancelling pairs of products, with ``c`` cancelling the rest."""
+        products as far apart); cancelling pairs of products, with ``c`` cancelling the rest; and
+        signed zeros (nine in ten of a's elements, of the row's sign nine times in ten, times
+        positive b; ``c`` a zero of the row's sign in half of them), for the signs of zero sums."""
         rng = np.random.default_rng(seed)
         k, (wa, wb) = self.k, self.widths
-        kinds = rng.integers(0, 4, n)
+        kinds = rng.integers(0, 5, n)
         spread = 2.0 ** rng.integers(-3, 4, (n, 1))
         x = rng.standard_normal((n, k)) * spread * 2.0 ** rng.integers(-2, 3, (n, k)) * (kinds[:, None] != 2)
         y = rng.standard_normal((n, k)) * spread
@@ -206,11 +208,24 @@ class DotUnit(UnitConfig):
             pick = np.where(rng.random((n, k)) < 0.5, corners[rng.integers(0, len(corners), (n, k))],
                             rng.integers(0, 1 << w, (n, k)))
             codes[raw] = pick[raw].astype(np.int64)
+        # Signed zeros: a's elements zeros, nine in ten of their row's sign, times positive b.
+        row_negative = rng.random(n) < 0.5
+        zeros = (kinds[:, None] == 4) & (rng.random((n, k)) < 0.9)
+        negative = np.where(rng.random((n, k)) < 0.9, row_negative[:, None], ~row_negative[:, None])
+        ca[zeros] = self._signed_zeros(self.a, negative[zeros])
+        if self.b not in INT_ELEMENTS:
+            cb[kinds == 4] &= ~float_format(self.b).sign_mask
         out = {"a": join_codes(ca, wa), "b": join_codes(cb, wb)}
         scales = self._scales(n, kinds, rng)
         out.update(scales)
-        out["c"] = self._accumulators(out, kinds, edge, rng)
+        out["c"] = self._accumulators(out, kinds, row_negative, edge, rng)
         return out
+
+    def _signed_zeros(self, name: str, negative: np.ndarray) -> np.ndarray:
+        """Codes of +0, or -0 where ``negative`` and the format has -0."""
+        if name in INT_ELEMENTS or not float_format(name).has_negative_zero:
+            return np.zeros(len(negative), np.int64)
+        return negative.astype(np.int64) * float_format(name).sign_mask
 
     def _negated(self, name: str, codes: np.ndarray, flip: np.int64) -> np.ndarray:
         if name in INT_ELEMENTS:
@@ -232,11 +247,11 @@ class DotUnit(UnitConfig):
         codes = np.where(kinds == 1, raw, sensible).astype(np.uint64)
         return {"sa": codes[0], "sb": codes[1]}
 
-    def _accumulators(self, v: dict, kinds: np.ndarray, edge: int, rng) -> np.ndarray:
-        """``c``: a quarter of the vectors' own kind each (see :meth:`_random`); for the edge
+    def _accumulators(self, v: dict, kinds: np.ndarray, row_negative: np.ndarray, edge: int, rng) -> np.ndarray:
+        """``c``: per the vectors' own kind (see :meth:`_random`); for the edge
         kind, a power of two times a random significand placed ``edge - 1``, ``edge`` or
         ``edge + 1`` binades above or below the sum of the products; for cancellation, minus that
-        sum in half of them."""
+        sum; for the signed zeros, a zero of the row's sign in half of them."""
         n = len(kinds)
         zero = {"c": np.zeros(n, np.uint64)}
         if self.acc == "int32":
@@ -258,6 +273,8 @@ class DotUnit(UnitConfig):
         values = np.select([kinds == 2, kinds == 3], [edge_values, -np.where(finite, total, 0.0)],
                            rng.standard_normal(n) * 4)
         codes = self._acc_codes(values)
+        zero = (kinds == 4) & (rng.random(n) < 0.5)
+        codes = np.where(zero, row_negative.astype(np.uint64) << np.uint64(acc.bits - 1), codes)
         return np.where(kinds == 1, corners[rng.integers(0, len(corners), n)], codes).astype(np.uint64)
 
     def _value(self, v: dict) -> np.ndarray:

@@ -136,14 +136,16 @@ def test_exact_width():
 
 # -- an independent reference: exact fractions ------------------------------------------------
 
-def _fraction_value(fmt: str, code: int, scale: str) -> Fraction | float:
+def _fraction_value(fmt: str, code: int, scale: str) -> tuple[Fraction | float, float]:
+    """The value as a fraction (a float when not finite), and as a float (which keeps -0)."""
     if fmt in INT_ELEMENTS:
         v = int(int_value(INT_ELEMENTS[fmt], np.array([code]))[0])
-        return Fraction(v, 64) if scale == "mx" and fmt == "int8" else Fraction(v)
+        exact = Fraction(v, 64) if scale == "mx" and fmt == "int8" else Fraction(v)
+        return exact, float(exact)
     if fmt == "e8m0":
-        return float("nan") if code == 255 else Fraction(2) ** (code - 127)
+        return (float("nan"), float("nan")) if code == 255 else (Fraction(2) ** (code - 127), 2.0 ** (code - 127))
     x = float(decode(float_format(fmt), np.array([code]))[0])
-    return x if not np.isfinite(x) else Fraction(x)
+    return (x if not np.isfinite(x) else Fraction(x)), x
 
 
 def _to_float64_odd(s: Fraction) -> float:
@@ -173,14 +175,15 @@ def reference(cfg, v) -> np.ndarray:
     out = []
     for i in range(len(a)):
         terms, signs = [], []
-        sa = sb = Fraction(1)
+        (sa, fsa), (sb, fsb) = (Fraction(1), 1.0), (Fraction(1), 1.0)
         if cfg.scale != "none":
             fmt = "e8m0" if cfg.scale == "mx" else "e4m3"
-            sa, sb = (_fraction_value(fmt, int(v[s][i]), cfg.scale) for s in ("sa", "sb"))
+            (sa, fsa), (sb, fsb) = (_fraction_value(fmt, int(v[s][i]), cfg.scale) for s in ("sa", "sb"))
         for j in range(cfg.k):
-            x, y = _fraction_value(cfg.a, int(a[i, j]), cfg.scale), _fraction_value(cfg.b, int(b[i, j]), cfg.scale)
-            with np.errstate(invalid="ignore"):
-                signs.append(np.signbit(float(x) * float(y) * float(sa) * float(sb)))  # IEEE signs of zeros
+            (x, fx), (y, fy) = (_fraction_value(cfg.a, int(a[i, j]), cfg.scale),
+                                _fraction_value(cfg.b, int(b[i, j]), cfg.scale))
+            with np.errstate(invalid="ignore", over="ignore"):
+                signs.append(np.signbit(fx * fy * fsa * fsb))  # IEEE signs of zeros
                 terms.append(x * y * sa * sb if all(isinstance(t, Fraction) for t in (x, y, sa, sb))
                              else float(x) * float(y) * float(sa) * float(sb))
         c = float(decode(acc, np.array([v["c"][i]]))[0])
@@ -250,14 +253,15 @@ def test_model_agrees_with_exact_fractions(params):
 
 
 def test_vectors_reach_the_window_edge_and_cancel():
-    """The random plan's edge and cancellation kinds do what they say: some vectors lose terms to
-    the window, and some sum to exactly zero."""
+    """The random plan's edge, cancellation and signed-zero kinds do what they say: some vectors
+    lose terms to the window, and some sum to exactly zero, as +0 and as -0."""
     cfg = configure("dot", {"a": "e4m3", "k": "4", "sum": "window", "window": "10"})
     exact = configure("dot", {"a": "e4m3", "k": "4"})
     v = cfg.make_vectors(VectorPlan(2000, 1))
     windowed, full = cfg.compute(v)["y"], exact.compute(v)["y"]
     assert (windowed != full).mean() > 0.05
     assert (decode(FP32, full) == 0).mean() > 0.02
+    assert (full == 0x80000000).mean() > 0.01 and (full == 0).mean() > 0.01  # zero sums of both signs
 
 
 @pytest.mark.parametrize("params,message", [
