@@ -16,6 +16,10 @@ Policies the spec leaves open, chosen here and used by every model:
 * fnuz and P3109 formats have no -0: a zero result is ``0x00``.
 * E8M0 (unsigned, no zero): zero, negatives and NaN give NaN; values below 2**-127 give
   2**-127 (as ml_dtypes does).
+* Lookup formats (NF4): :func:`decode` reads the table, :func:`encode` rounds to the nearest
+  table value (ties as the format says: NF4's go down, as bitsandbytes') or stochastically
+  (``sr``); values beyond the table's ends saturate, NaN gives the code of 0.0
+  (:func:`lookup_encode`).
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import functools
 
 import numpy as np
 
-from .formats import FloatFormat, IntFormat
+from .formats import FloatFormat, IntFormat, LookupFormat
 from .rounding import DETERMINISTIC, MODES as ROUNDINGS, SR_BITS, Mode  # noqa: F401  (the modes, for callers)
 
 
-def decode(fmt: FloatFormat, codes: np.ndarray) -> np.ndarray:
+def decode(fmt: FloatFormat | LookupFormat, codes: np.ndarray) -> np.ndarray:
     """Codes (any integer array) to float64 values; NaN codes give NaN."""
+    if isinstance(fmt, LookupFormat):
+        return np.asarray(fmt.values, np.float64)[np.asarray(codes).astype(np.intp)]
     codes = np.asarray(codes).astype(np.int64)
     m = fmt.man_bits
     exp = (codes >> m) & fmt.exp_max_code
@@ -175,10 +181,13 @@ def rounds_away(rounding: str, negative: np.ndarray) -> np.ndarray:
     return rounds_up(rounding, negative, lsb=False, guard=True, sticky=True, carry=True)
 
 
-def encode(fmt: FloatFormat, values: np.ndarray, rounding: str = Mode.RNE, sat: bool = False,
+def encode(fmt: FloatFormat | LookupFormat, values: np.ndarray, rounding: str = Mode.RNE, sat: bool = False,
            random: np.ndarray | None = None, rbits: int = SR_BITS) -> np.ndarray:
     """float64 values to codes (int64), rounded once with ``rounding``; see the module docstring.
-    ``random`` (``rbits``-bit integers, broadcast against ``values``) drives ``sr``."""
+    ``random`` (``rbits``-bit integers, broadcast against ``values``) drives ``sr``. A lookup
+    format always saturates (``sat`` is not asked) and takes ``rne`` or ``sr``."""
+    if isinstance(fmt, LookupFormat):
+        return lookup_encode(fmt, values, rounding, random, rbits)
     negative, sig, exp, nan, inf = split_float64(np.asarray(values, np.float64))
     return pack(fmt, negative, sig, exp, rounding, sat, random, rbits, nan=nan, inf=inf)
 
@@ -249,6 +258,39 @@ def int_value(fmt: IntFormat, codes: np.ndarray) -> np.ndarray:
     return codes
 
 
-def value(fmt: FloatFormat | IntFormat, codes: np.ndarray) -> np.ndarray:
-    """Codes of either kind of format to their values (float64 or int64)."""
-    return decode(fmt, codes) if isinstance(fmt, FloatFormat) else int_value(fmt, codes)
+def value(fmt: FloatFormat | IntFormat | LookupFormat, codes: np.ndarray) -> np.ndarray:
+    """Codes of any kind of format to their values (float64, or int64 for integers)."""
+    return int_value(fmt, codes) if isinstance(fmt, IntFormat) else decode(fmt, codes)
+
+
+def lookup_encode(fmt: LookupFormat, values: np.ndarray, rounding: str = Mode.RNE, random: np.ndarray | None = None,
+                  rbits: int = SR_BITS) -> np.ndarray:
+    """float64 values to the codes (int64) of a lookup format's table.
+
+    ``rne``: the nearest table value; a value exactly on the midpoint of two neighbours goes as
+    ``fmt.ties`` says (``down``: to the lower one; ``even``: to the even code). The midpoints are
+    exact in float64 (the table's values are float32). ``sr``: between its neighbours ``lo <= v <
+    hi`` a value rounds up when ``floor((v - lo) / (hi - lo) * 2**rbits) + random >= 2**rbits``,
+    so with probability its fraction of the gap to within ``2**-rbits`` (the fraction is computed
+    in float64). Beyond the table's ends values saturate; NaN gives the code of 0.0.
+    """
+    v = np.asarray(values, np.float64)
+    table = np.asarray(fmt.values, np.float64)
+    nan = np.isnan(v)
+    v = np.clip(np.where(nan, 0.0, v), table[0], table[-1])
+    if rounding == Mode.RNE:
+        mids = (table[1:] + table[:-1]) / 2
+        code = np.searchsorted(mids, v, side="left")  # midpoints strictly below v: ties stay down
+        if fmt.ties == "even":
+            tie = (code < len(mids)) & (v == mids[np.minimum(code, len(mids) - 1)])
+            code = np.where(tie & (code % 2 == 1), code + 1, code)
+    elif rounding == Mode.SR:
+        if random is None:
+            raise ValueError("stochastic rounding needs random bits")
+        low = np.clip(np.searchsorted(table, v, side="right") - 1, 0, len(table) - 2)
+        fraction = (v - table[low]) / (table[low + 1] - table[low])
+        scaled = np.floor(fraction * (1 << rbits)).astype(np.int64)
+        code = low + (scaled + np.asarray(random, np.int64) >= (1 << rbits))
+    else:
+        raise ValueError(f"a lookup format rounds to nearest (rne) or stochastically (sr), not {rounding!r}")
+    return np.where(nan, fmt.zero_code, code).astype(np.int64)
