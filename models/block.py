@@ -15,7 +15,7 @@ BFP
     fields would give); inf clamps to the largest mantissa of its sign, NaN becomes 0.
 MX (OCP MX v1.0)
     Scale ``X = 2**(floor(log2(max|V|)) - emax_elem)`` clipped to ``2**[-127, 127]`` (E8M0;
-    ``ceil`` and ``even`` rules as options), elements ``V / X`` rounded (RNE by default, any
+    ``ceil``, ``even`` and cuBLAS's ``rceil`` rules as options), elements ``V / X`` rounded (RNE by default, any
     mode including stochastic) into the element format with saturation (MXINT8: multiples
     of 2**-6 from -2 to 127/64, as gfloat rounds them: -2, code 0x80, is a value). An all-zero
     block gets ``X = 2**-127``. A block containing
@@ -23,6 +23,10 @@ MX (OCP MX v1.0)
     The dot product sums element products exactly and applies both scales once, rounding to
     fp32 at the end; infinite elements, NaN and signed zeros follow IEEE arithmetic on the
     element values (see :func:`mx_dot`).
+NVFP4
+    e2m1 elements, one e4m3 scale per 16 (``amax / 6``, RNE as torchao or rounded up as cuDNN),
+    and an fp32 per-tensor scale outside the blocks (:func:`nvfp4_tensor_scale`, two recipes):
+    :func:`nvfp4_quantize`.
 """
 
 from __future__ import annotations
@@ -120,20 +124,39 @@ def mx_element(name: str) -> MxElement:
     return MxElement(name, fmt.bits, fmt.emax, fmt.emin - fmt.man_bits, fmt.max_normal, fmt.man_bits)
 
 
-#: How the E8M0 scale exponent comes from the block's largest magnitude ``amax``.
+#: How the E8M0 scale exponent comes from the block's largest magnitude ``amax``: the OCP rule and
+#: the variants the block study compares (:func:`scale_exponent`).
 SCALE_RULES = ("floor", "ceil", "even")
+#: Every rule :func:`scale_exponent` takes: cuBLAS's ``rceil`` too, which the block study leaves
+#: out because in exact arithmetic it is ``ceil`` (their results differ only in rounding edge cases).
+E8M0_RULES = (*SCALE_RULES, "rceil")
 
 
 def mx_scale_exponent(peak: np.ndarray, elem: str, rule: str = "floor") -> np.ndarray:
-    """The unbiased shared exponent for blocks whose largest magnitude is ``peak`` (> 0):
+    """The unbiased shared exponent for blocks whose largest magnitude is ``peak`` (> 0) and
+    whose elements are the MX element format ``elem``, by ``rule`` (:func:`scale_exponent`)."""
+    return scale_exponent(peak, mx_element(elem), rule)
+
+
+def scale_exponent(peak: np.ndarray, element: MxElement, rule: str = "floor") -> np.ndarray:
+    """The unbiased exponent ``e`` of a power-of-two scale ``X = 2**e`` for blocks whose largest
+    magnitude is ``peak`` (> 0), elements of ``element`` (its ``emax``, ``largest`` and, for
+    ``even``, ``man_bits``), before any clipping to E8M0's range:
 
     ``floor``: ``floor(log2(amax)) - emax_elem``, the OCP MX v1.0 rule (the largest element
     may then exceed the element format's range and saturate); ``ceil``: the smallest power of
-    two with ``amax / X <= max_elem``, so nothing saturates; ``even``: ``amax`` first rounded
-    to the element's precision (half away from zero), then ``floor`` (torchao's EVEN mode:
-    values the element would round up past its top binade move the scale up).
+    two with ``amax / X <= max_elem``, so nothing saturates, computed as
+    ``ceil(log2(amax / max_elem))`` in float64; ``even``: ``amax`` first rounded to the element's
+    precision (half away from zero), then ``floor`` (torchao's EVEN mode: values the element
+    would round up past its top binade move the scale up); ``rceil``: cuBLAS's RCEIL, the ratio
+    ``amax / max_elem`` rounded up to a power of two (cuBLAS "1D block quantization", torchao's
+    ``_to_mx_rceil``), computed exactly here: ``e`` is the smallest integer with
+    ``max_elem * 2**e >= amax``. In exact arithmetic ``rceil`` and ``ceil`` are one rule;
+    ``ceil``'s float64 logarithm can land one below when the ratio is within a rounding of a
+    power of two, and GPU code computes the ratio in fp32 as ``amax * fp32(1 / max_elem)``,
+    which can land either side there too. (torchao's own CEIL mode is another rule:
+    ``ceil(log2(amax)) - emax_elem``, not offered here.)
     """
-    element = mx_element(elem)
     if rule == "floor":
         return np.floor(np.log2(peak)) - element.emax
     if rule == "ceil":
@@ -142,7 +165,14 @@ def mx_scale_exponent(peak: np.ndarray, elem: str, rule: str = "floor") -> np.nd
         mantissa, exp = np.frexp(peak)  # peak = mantissa * 2**exp, mantissa in [0.5, 1)
         carries = mantissa >= 1 - 2.0 ** -(element.man_bits + 2)  # rounds up to 2**exp at man_bits fraction bits
         return exp - 1 + carries - element.emax
-    raise UsageError(f"MX scale rule must be one of {', '.join(SCALE_RULES)}, not {rule!r}")
+    if rule == "rceil":
+        peak = np.asarray(peak, np.float64)
+        guess = np.ceil(np.log2(peak / element.largest))
+        e = np.clip(guess, -1100, 1100).astype(np.int64)
+        e = np.where(np.ldexp(element.largest, e.astype(np.int32)) < peak, e + 1, e)
+        e = np.where(np.ldexp(element.largest, (e - 1).astype(np.int32)) >= peak, e - 1, e)
+        return e.astype(np.float64)
+    raise UsageError(f"MX scale rule must be one of {', '.join(E8M0_RULES)}, not {rule!r}")
 
 
 def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = Mode.RNE, random: np.ndarray | None = None,
@@ -172,20 +202,52 @@ def mx_quantize(v: np.ndarray, elem: str, k: int = 32, rounding: str = Mode.RNE,
 #: NVFP4's element and scale formats, and its block.
 NVFP4_ELEMENT, NVFP4_SCALE, NVFP4_BLOCK = "e2m1", "e4m3", 16
 
+#: How the block scale ``amax / 6`` becomes an e4m3 code: ``rne`` to nearest, ties to even
+#: (torchao's NVFP4 recipe), or ``rup`` rounded up to the next e4m3 value (cuDNN's
+#: ``block_scale_quantize``: ``scale = quantize_round_up(amax(vals) / vmax_otype)``), so that no
+#: element saturates unless the scale itself does.
+NVFP4_SCALE_ROUNDINGS = ("rne", "rup")
 
-def nvfp4_quantize(v: np.ndarray, k: int = NVFP4_BLOCK) -> tuple[np.ndarray, np.ndarray]:
+#: NVFP4's fp32 per-tensor scale ``amax(tensor) / divisor``, by recipe: ``amax/(448*6)`` (torchao's
+#: ``per_tensor_amax_to_scale`` since pytorch/ao PR 2604, "Use more of e4m3 range for
+#: block_scales", and NVIDIA's global scale ``448 * 6 / amax``): the largest block's scale lands on
+#: e4m3's top, 448; ``amax/448`` (torchao's recipe before that PR): block scales reach only
+#: 448 / 6 = 74.67, 2.6 binades below e4m3's top.
+NVFP4_TENSOR_SCALES = {"amax/(448*6)": 448.0 * 6.0, "amax/448": 448.0}
+
+
+def nvfp4_tensor_scale(amax: float, recipe: str = "amax/(448*6)") -> float:
+    """NVFP4's per-tensor scale for a tensor whose largest magnitude is ``amax``, by ``recipe``
+    (:data:`NVFP4_TENSOR_SCALES`), computed in fp32 as torchao does (fp32 amax divided by the fp32
+    divisor); an all-zero tensor (or one whose scale underflows fp32) gets 1.0."""
+    if recipe not in NVFP4_TENSOR_SCALES:
+        raise UsageError(f"NVFP4 tensor scale must be one of {', '.join(NVFP4_TENSOR_SCALES)} or a number, "
+                         f"not {recipe!r}")
+    scale = float(np.float32(amax) / np.float32(NVFP4_TENSOR_SCALES[recipe]))
+    return scale if scale > 0 else 1.0
+
+
+def nvfp4_quantize(v: np.ndarray, k: int = NVFP4_BLOCK, rounding: str = Mode.RNE, random: np.ndarray | None = None,
+                   rbits: int = SR_BITS, scale_rounding: str = Mode.RNE) -> tuple[np.ndarray, np.ndarray]:
     """(e4m3 scale codes per block, e2m1 element codes per block), as torchao's NVFP4 recipe
     does after the per-tensor scale (which stays outside, with the caller): the block scale is
-    ``amax / 6`` rounded to e4m3 (RNE, saturating at 448), the elements ``v / scale`` rounded
-    to e2m1 (RNE, saturating at 6). A block whose scale rounds to zero gets zero elements."""
+    ``amax / 6`` rounded to e4m3 (by ``scale_rounding``: RNE as torchao, or ``rup`` as cuDNN,
+    see :data:`NVFP4_SCALE_ROUNDINGS`; saturating at 448), the elements ``v / scale`` rounded to
+    e2m1 (RNE by default, or ``rounding`` with ``random``, one ``rbits``-bit integer per element
+    shaped as ``v``; saturating at 6). A block whose scale rounds to zero gets zero elements."""
+    if scale_rounding not in NVFP4_SCALE_ROUNDINGS:
+        raise UsageError(f"NVFP4 scale rounding must be one of {', '.join(NVFP4_SCALE_ROUNDINGS)}, "
+                         f"not {scale_rounding!r}")
     b = _blocks(v, k)
+    if random is not None:
+        random = _blocks(random, k)
     scale_fmt, elem_fmt = float_format(NVFP4_SCALE), float_format(NVFP4_ELEMENT)
     peak = np.max(np.abs(b), axis=-1)
-    scales = encode(scale_fmt, peak / elem_fmt.max_normal, Mode.RNE, True)
+    scales = encode(scale_fmt, peak / elem_fmt.max_normal, scale_rounding, True)
     divisor = decode(scale_fmt, scales)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(divisor[..., None] > 0, b / np.where(divisor > 0, divisor, 1.0)[..., None], 0.0)
-    return scales.astype(np.int64), encode(elem_fmt, p, Mode.RNE, True)
+    return scales.astype(np.int64), encode(elem_fmt, p, rounding, True, random, rbits)
 
 
 def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:
