@@ -1,6 +1,7 @@
 """arithbench: a bit-accurate hardware arithmetic simulator.
 
-The public API (:mod:`arithbench.api`): ``quantize``, ``dequantize``, ``configure`` -> a unit
+The public API (:mod:`arithbench.api`): ``quantize``, ``dequantize``, ``quantize_scaled`` (codes
+and scales per tensor, channel or group: NVFP4, MX, int4, nf4, ...), ``configure`` -> a unit
 with ``model``, ``verilog``, ``generate``, ``verify``, ``prove``, ``vectors``, ``mutate``,
 ``bench``, ``error`` and ``cost``; ``error`` (the error studies), ``report``, ``sweep`` and
 ``claims``, as the commands of the same names; the errors they raise
@@ -12,7 +13,7 @@ that ``import arithbench`` stays light.
 __version__ = "0.1.0"
 
 ERRORS = ("ArithbenchError", "UsageError", "ToolError", "MismatchError")
-CALLS = ("quantize", "dequantize", "configure", "error", "report", "sweep", "claims")
+CALLS = ("quantize", "dequantize", "quantize_scaled", "configure", "error", "report", "sweep", "claims")
 __all__ = [*CALLS, *ERRORS, "__version__"]
 
 

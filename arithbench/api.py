@@ -9,6 +9,13 @@
 >>> mul = arithbench.configure("fp_mul", fmt="e4m3")
 >>> hex(int(mul.model(a=codes[:1], b=codes[1:2])["y"][0]))
 '0x2a'
+>>> w = arithbench.quantize_scaled([[0.5, -3.0, 1.25, 12.0]], "e2m1", group=2, scale="e8m0")
+>>> w.values.tolist(), w.scales.tolist(), w.bits_per_element
+([[0.5, -3.0, 1.0, 12.0]], [[0.5, 2.0]], 8.0)
+
+:func:`quantize_scaled` quantizes a tensor with scales (per tensor, per channel, per group; fp32,
+fp16, E8M0 or NVFP4's e4m3 scales; the presets nvfp4, mxfp4, ...; LLM-FP4's search) and returns
+its codes, scales, dequantized values and bits per element (:mod:`arithbench.models.scaled`).
 
 Every command of the command line is a call here that takes its inputs as arguments and returns
 a result; the command line parses, calls and prints. A :class:`Unit` (from :func:`configure`)
@@ -32,7 +39,7 @@ import numpy as np
 from . import __version__, checking, checks
 from .catalog import configure as _configure
 from .errors import ToolError, UsageError
-from .models.formats import FloatFormat, float_format
+from .models.formats import LOOKUP_FORMATS, FloatFormat, LookupFormat, float_format
 from .unit import UnitConfig
 
 if TYPE_CHECKING:
@@ -77,11 +84,21 @@ def _called(name: str, *args, **kwargs) -> str:
     return f"arithbench.{name}({', '.join(shown)})"
 
 
-def _format(fmt: str | FloatFormat) -> FloatFormat:
-    if isinstance(fmt, FloatFormat):
+def _format(fmt: str | FloatFormat | LookupFormat) -> FloatFormat | LookupFormat:
+    """A float format or a lookup format (``nf4``); scaled formats and integers are pointed to
+    :func:`quantize_scaled`."""
+    from .models.scaled import LLM_FP4, PRESETS
+
+    if isinstance(fmt, (FloatFormat, LookupFormat)):
         return fmt
     if not isinstance(fmt, str):
         raise UsageError(f"a format is a name such as 'e4m3' or a FloatFormat, not {type(fmt).__name__}")
+    if fmt in LOOKUP_FORMATS:
+        return LOOKUP_FORMATS[fmt]
+    if fmt in PRESETS or fmt == LLM_FP4 or fmt.startswith("int") or fmt.startswith("uint"):
+        what = "an integer format" if "int" in fmt[:4] else "a scaled format"
+        raise UsageError(f"{fmt} is {what}: arithbench.quantize_scaled(values, {fmt!r}, ...) scales and rounds into "
+                         "it (quantize and dequantize take float formats and nf4)")
     return float_format(fmt)
 
 
@@ -97,13 +114,15 @@ def _values(values) -> np.ndarray:
         raise UsageError(f"values must be numbers (a number, a list or an array): {exc}") from None
 
 
-def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool | None = None,
+def quantize(values, fmt: str | FloatFormat | LookupFormat, rounding: str = "rne", sat: bool | None = None,
              random=None, rbits: int = 16) -> np.ndarray:
     """Float values to ``fmt`` codes (uint64), rounded once (``rne``, ``rtz``, ``rna``, ``rup``,
     ``rdn``, or ``sr``: stochastic, with ``random``, one ``rbits``-bit integer per value, 2 to
     24 bits). Overflow saturates to +-max with ``sat``, else follows IEEE 754 (inf, or NaN
     where the format has no inf); ``sat=None`` takes the format's default, as units do (IEEE
-    formats do not saturate, OCP and other formats do)."""
+    formats do not saturate, OCP and other formats do). ``nf4`` (a table of 16 values) rounds
+    to the nearest value, a tie to the lower one (``rne``), or stochastically (``sr``), and
+    always saturates at +-1. Scaled formats (int4, nvfp4, ...): :func:`quantize_scaled`."""
     from .models.codec import ROUNDINGS, encode
 
     if not isinstance(rounding, str) or rounding not in ROUNDINGS:
@@ -113,8 +132,12 @@ def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool | 
     if (rounding == "sr") != (random is not None):
         raise UsageError("random bits go with rounding='sr', and rounding='sr' needs them (random=...)")
     target = _format(fmt)
+    if isinstance(target, LookupFormat) and rounding not in ("rne", "sr"):
+        raise UsageError(f"{target.name} rounds to the nearest of its values (rounding='rne', a tie to the "
+                         f"{'lower value' if target.ties == 'down' else 'even code'}) or stochastically ('sr'), "
+                         f"not {rounding!r}")
     array = _values(values)
-    sat = target.saturates_by_default if sat is None else bool(sat)
+    sat = True if isinstance(target, LookupFormat) else target.saturates_by_default if sat is None else bool(sat)
     rbits = checks.integer("rbits", rbits, 2, 24)
     bits = None if random is None else checks.codes("random", random, rbits)
     if bits is not None and bits.shape not in ((), array.shape):
@@ -122,12 +145,46 @@ def quantize(values, fmt: str | FloatFormat, rounding: str = "rne", sat: bool | 
     return np.asarray(encode(target, array, rounding, sat, bits, rbits), np.uint64)
 
 
-def dequantize(codes, fmt: str | FloatFormat) -> np.ndarray:
-    """``fmt`` codes to their values (float64, exact for every format up to fp32)."""
+def dequantize(codes, fmt: str | FloatFormat | LookupFormat) -> np.ndarray:
+    """``fmt`` codes to their values (float64, exact for every format up to fp32; nf4: its table)."""
     from .models.codec import decode
 
     target = _format(fmt)
     return np.asarray(decode(target, checks.codes("codes", codes, target.bits)), np.float64)
+
+
+def quantize_scaled(values, fmt: str, *, group: str | int | None = None, scale: str | None = None,
+                    rule: str | None = None, rounding: str = "rne", seed: int | None = None, rbits: int = 16,
+                    int_range: str | None = None, pow2: bool = False, tensor_scale: str | float | None = None,
+                    scale_rounding: str | None = None, clips=None):
+    """``values`` (an array; its last axis is the reduction axis, along which scales run)
+    quantized to ``fmt`` with scales: a :class:`~arithbench.models.scaled.Scaled` with
+    ``codes``, ``scales``, ``scale_codes``, ``values`` (dequantized), ``bits_per_element``
+    (scales counted) and the choices made. :mod:`arithbench.models.scaled` defines every rule.
+
+    - ``fmt``: an element format (``e2m1``, ``e2m3``, ``e3m2``, ``e4m3``, ``e5m2``, ``int4``,
+      ``int8``, ``nf4``), a preset (``nvfp4``; ``mxfp4``, ``mxfp6_e2m3``, ``mxfp6_e3m2``,
+      ``mxfp8_e4m3``, ``mxfp8_e5m2``, ``mxint8``: group 32, E8M0 scales) or ``llm-fp4`` (LLM-FP4's
+      search over the 4-bit split e2m1/e1m2/e3m0 and the clipping ratio ``clips``, least MSE).
+    - ``group``: ``"tensor"`` (default), ``"channel"`` (per row) or a group size dividing the
+      last axis (16, 32, 64, 128).
+    - ``scale``: ``"fp32"`` (default), ``"fp16"``, ``"e8m0"`` (``rule``: ``floor``, OCP, the
+      default; ``ceil``; ``even``; ``rceil``, cuBLAS) or ``"e4m3"`` (NVFP4, e2m1 elements:
+      ``tensor_scale`` ``"amax/(448*6)"`` (default), ``"amax/448"`` or a number;
+      ``scale_rounding`` ``"rne"`` (default) or ``"rup"``). ``pow2=True``: fp32/fp16 scales
+      rounded up to powers of two (ZeroQuant-FP's constraint).
+    - ``rounding``: ``"rne"`` or ``"sr"`` (with ``seed``; ``rbits`` random bits per element).
+    - ``int_range``: ``"symmetric"`` (default: int4 -7..7) or ``"full"`` (-8..7).
+
+    Options that do not apply (``rule`` without e8m0 scales, ``seed`` without ``sr``, ...), a
+    group that does not divide the last axis, an unknown scale type, a scale type the elements
+    cannot take (e4m3 scales with anything but e2m1) and NaN or inf data where the scale has
+    no answer (anything but e8m0, whose group then gets OCP MX's NaN scale) are refused with
+    one line."""
+    from .models.scaled import quantize_scaled as run
+
+    return run(_values(values), fmt, group=group, scale=scale, rule=rule, rounding=rounding, seed=seed, rbits=rbits,
+               int_range=int_range, pow2=pow2, tensor_scale=tensor_scale, scale_rounding=scale_rounding, clips=clips)
 
 
 def _port_codes(name: str, values, width: int) -> np.ndarray:
