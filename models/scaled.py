@@ -258,6 +258,15 @@ def nearest_codes(fmt: FloatFormat, p: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(p), fmt.nan_code if fmt.nan_code is not None else 0, out).astype(np.int64)
 
 
+def _nearest_magnitudes(fmt: FloatFormat, a: np.ndarray) -> np.ndarray:
+    """The values of :func:`nearest_codes` for non-negative finite ``a``, without the codes."""
+    mids, codes, up = _nearest_table(fmt)
+    i = np.searchsorted(mids, a, side="left")
+    j = np.minimum(i, len(mids) - 1)
+    i += (i < len(mids)) & (a == mids[j]) & up[j]
+    return _value_table(fmt)[codes][i]
+
+
 def _group_size(group, n: int, size: int) -> tuple[str, int]:
     """(granularity, elements per scale)."""
     if isinstance(group, str):
@@ -500,13 +509,11 @@ def _llm_fp4(x: np.ndarray, group, clips, rounding, random, rbits) -> Scaled:
     step = max(1, CHUNK // n)
     scales = [scale_of(splits[s][1], r) for s, r in candidates]
     for start in range(0, len(rows), step):
-        part = rows[start:start + step]
+        magnitude = np.abs(rows[start:start + step])  # the elements keep their signs: errors are of magnitudes
         for k, (s, _) in enumerate(candidates):
             sc = scales[k][start:start + step, None]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                p = np.where(sc > 0, part / np.where(sc > 0, sc, 1.0), 0.0)
-            q = splits[s][1].decode(nearest_codes(splits[s][1].fmt, p)) * sc
-            errors[k, start:start + step] = np.sum((q - part) ** 2, axis=1)
+            q = _nearest_magnitudes(splits[s][1].fmt, magnitude / np.where(sc > 0, sc, 1.0)) * sc
+            errors[k, start:start + step] = np.sum((q - magnitude) ** 2, axis=1)
     totals = errors if group == "channel" else errors.sum(axis=1, keepdims=True).repeat(len(rows), axis=1)
     best = np.argmin(totals, axis=0)  # the first of equal errors
     codes = np.empty(rows.shape, np.uint64)
