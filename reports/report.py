@@ -109,14 +109,11 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     studies = {s for c in configs for s in c.studies}
     has_macs = any(c.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
     accumulate = has_macs or "accumulate" in studies  # and so does the accumulator-width study
-    extra = [c for c in claim_configs().values() if c not in configs]
     costed = accumulate_error.costed() if accumulate else []
+    extra = [c for c in (*claim_configs().values(), *(c for _, _, c in costed)) if c not in configs]
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
                  for c in sorted((*configs, *extra), key=_input_bits, reverse=True)}  # the longest tasks first
-        dots_costs = [(setup, window, c, tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c,
-                                                      flow, root))
-                      for setup, window, c in costed]
         verified = [tasks.submit(f"{c.module_name}: verify on {sim}", _verification, c, sim, root)
                     for c in configs]
         unit_errors = [(c, d, tasks.submit(f"{c.module_name}: error on {d}", _unit_error, c, d, root))
@@ -139,7 +136,7 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                          "dot_error": [], "dfp_error": [], "block_error": blocks_.result(),
                          "costs": [costs[c.module_name].result() for c in configs], "claims": []}
         for c in extra:
-            costs[c.module_name].result()  # the claims' own configurations, now in the cache
+            costs[c.module_name].result()  # the claims' and the accumulator section's own configurations
         for config, dataset, future in unit_errors:
             results["unit_error"].append({"unit": config.module_name, "data": dataset, **future.result()})
         errors: dict[str, tuple[str, np.ndarray]] = {}
@@ -156,8 +153,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
             results["dot_error"], results["dfp_error"] = dots.result(), dfp.result()
             results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
         results["accumulate_error"] = accumulation.result() if accumulation is not None else []
-        results["accumulate_costs"] = [accumulate_error.cost_row(setup, window, c, future.result())
-                                       for setup, window, c, future in dots_costs]
+        results["accumulate_costs"] = [accumulate_error.cost_row(setup, window, c, costs[c.module_name].result())
+                                       for setup, window, c in costed]
     results["claims"] += block_claims(results["block_error"])
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["comparison"] = comparison.rows(results["end_to_end"], results["costs"])
