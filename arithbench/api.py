@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 #: by ``command option`` where one command bounds it otherwise.
 LIMITS = {"--lanes": (1, 4096), "--workers": (1, 1024), "report --workers": (1, 256), "--shard-size": (1, 1 << 26),
           "--proof-seconds": (1, 7 * 86400), "--mutants": (1, 10_000), "bench --vectors": (1, 1 << 26),
-          "--rounds": (1, 100), "--trials": (1, 10_000), "--samples": (1, 10_000_000)}
+          "--rounds": (1, 100), "--trials": (1, 10_000), "--samples": (1, 10_000_000),
+          "--size": (128, 8192)}
 
 
 def _bounded(key: str, value) -> int:
@@ -494,9 +495,9 @@ def configure(unit: str, **params) -> Unit:
 
 @dataclass(frozen=True)
 class StudyResult:
-    """An error study's table (:func:`error`): its ``rows`` and, for the L-Mul study, the verdicts
-    on the paper's ``claims``; ``size`` is the study's ``trials`` or ``samples`` (None for a
-    study of fixed size)."""
+    """An error study's table (:func:`error`): its ``rows`` and, for the L-Mul and low-bit
+    studies, the verdicts on the papers' ``claims``; ``size`` is the study's ``trials``,
+    ``samples`` or ``size`` (None for a study of fixed size)."""
 
     name: str
     study: Study  # its title, columns, and the module that documents it
@@ -512,26 +513,29 @@ class StudyResult:
                 **({option: self.size} if option else {}), "seed": self.seed}
 
 
-def error(study: str, trials: int | None = None, samples: int | None = None, seed: int = 1) -> StudyResult:
+def error(study: str, trials: int | None = None, samples: int | None = None, seed: int = 1, *,
+          size: int | None = None) -> StudyResult:
     """An error study against exact arithmetic (``arithbench error``): ``"lmul"`` (L-Mul against
     fp8 multiplication, ``samples`` pairs per distribution), ``"dot"`` (MAC dot products by
     length, ``trials`` vector pairs per row), ``"dfp"`` (DFP16 by length and partial-sum bound,
     ``trials``), ``"block"`` (BFP and MX with and without channel reordering) or ``"accumulate"``
     (long dot products on the ``dot`` unit by internal window and fp32 spill interval, ``trials``
-    vector pairs per data set)."""
+    vector pairs per data set) or ``"lowbit"`` (4-, 6- and 8-bit scaled formats on LLM-like
+    data, ``size`` x ``size`` weights, a multiple of 128, default 1024, with the FP4/FP6 papers'
+    claims)."""
     from .reports.studies import STUDIES
 
     if not isinstance(study, str) or study not in STUDIES:
         raise UsageError(f"study must be one of {', '.join(STUDIES)}, not {study!r}")
     spec = STUDIES[study]
-    sizes = {"trials": trials, "samples": samples}
+    sizes = {"trials": trials, "samples": samples, "size": size}
     for option, value in sizes.items():
         if value is not None and spec.option != option:
             takes = [n for n, s in STUDIES.items() if s.option == option]
             names = " and ".join(filter(None, (", ".join(takes[:-1]), takes[-1])))
             raise UsageError(f"--{option} applies to the {names} stud{'ies' if takes[1:] else 'y'}, not {study}")
-    size = sizes[spec.option] if spec.option else None
-    size = spec.default if size is None else _bounded(f"--{spec.option}", size)
+    chosen = sizes[spec.option] if spec.option else None
+    size = spec.default if chosen is None else _bounded(f"--{spec.option}", chosen)
     seed = checks.seed(seed, "seed")
     rows = spec.rows(size, seed)
     return StudyResult(study, spec, rows, spec.claims(rows) if spec.claims else None, size, seed)

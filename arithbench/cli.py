@@ -236,17 +236,19 @@ def cmd_vectors(args) -> int:
 def cmd_error(args) -> int:
     from .reports.error import format_table
 
-    result = api.error(args.study, args.trials, args.samples, args.seed)
+    result = api.error(args.study, args.trials, args.samples, args.seed, size=args.size)
     if args.json:
         print(json.dumps(result.as_dict()))
         return 0
     study, size = result.study, result.size
     sized = f"{size:,} {study.option} per {'row' if study.option == 'trials' else 'distribution'}, " \
-        if study.option else ""
-    print(f"{study.title} ({sized}seed {result.seed}; see `pydoc arithbench.reports.{study.module}`)\n")
+        if study.option in ("trials", "samples") else ""
+    where = f"see `pydoc arithbench.reports.{study.module}`"
+    print(f"{study.describe(size, result.seed)} ({where})\n" if study.describe else
+          f"{study.title} ({sized}seed {result.seed}; {where})\n")
     print(format_table(result.rows, study.columns))
     if result.claims:
-        print("\nClaims (Luo & Sun 2024), on mean relative error; 'comparable' = within 25%:")
+        print(f"\nClaims {study.claims_heading}:")
         for c in result.claims:
             print(f"  [{c['verdict']}] {c['claim']} ({c['basis']}): {c['figure']}")
     return 0
@@ -467,15 +469,20 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_claims)
 
     p = sub.add_parser("error", help="error tables against exact arithmetic")
-    p.add_argument("study", choices=["lmul", "dot", "dfp", "block", "accumulate"],  # reports.studies.STUDIES
+    p.add_argument("study", choices=["lmul", "dot", "dfp", "block", "accumulate", "lowbit"],  # reports.studies.STUDIES
                    help="lmul: L-Mul against fp8 multiplication; dot: MAC dot products by length; "
                         "dfp: DFP16 by length and partial-sum bound; block: BFP and MX with and without "
                         "channel reordering; accumulate: long dot products on the dot unit by internal window "
-                        "and fp32 spill interval")
+                        "and fp32 spill interval; lowbit: 4-, 6- and 8-bit scaled formats (NVFP4, MXFP4, NF4, INT4, "
+                        "FP6, FP8, ...) on LLM-like weights and activations, W4A8/W4A16/W6A16/W8A8 matrix-vector "
+                        "output error, and the FP4/FP6 papers' claims")
     p.add_argument("--trials", type=_limit("--trials"),
                    help="dot/dfp: vector pairs per row; accumulate: per data set (default 64)")
     p.add_argument("--samples", type=_limit("--samples"),
                    help="lmul: pairs per distribution (default 1e6)")
+    p.add_argument("--size", type=_limit("--size"),
+                   help="lowbit: the weight matrix's side, a multiple of 128 (default 1024; 4096 takes about 16x "
+                        "as long)")
     p.add_argument("--seed", type=_SEED, default=1, help="seed of the sampled inputs (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.set_defaults(run=cmd_error)
