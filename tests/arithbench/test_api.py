@@ -177,7 +177,7 @@ def test_a_bad_scheduler_address_is_the_parsers_line_and_the_apis():
     (lambda: _int8().mutate(mutants=0), "--mutants must be an integer from 1 to 10,000"),
     (lambda: _int8().mutate(proof_seconds=0), "--proof-seconds must be an integer from 1"),
     (lambda: _int8().bench(rounds=101), "--rounds must be an integer from 1 to 100"),
-    (lambda: arithbench.error("nope"), "study must be one of lmul, dot, dfp, block, accumulate, not 'nope'"),
+    (lambda: arithbench.error("nope"), "study must be one of lmul, dot, dfp, block, accumulate, lowbit, not 'nope'"),
     (lambda: arithbench.error("dot", trials=10_001), "--trials must be an integer from 1 to 10,000"),
     (lambda: arithbench.error("lmul", samples=0), "--samples must be an integer from 1 to 10,000,000"),
     (lambda: arithbench.report(units=5), "--units takes a unit's name or a list of them, not 5"),
