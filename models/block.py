@@ -250,6 +250,27 @@ def nvfp4_quantize(v: np.ndarray, k: int = NVFP4_BLOCK, rounding: str = Mode.RNE
     return scales.astype(np.int64), encode(elem_fmt, p, rounding, True, random, rbits)
 
 
+def nvfp4_quantize_scaled(v: np.ndarray, inverse_scale, k: int = NVFP4_BLOCK) -> tuple[np.ndarray, np.ndarray]:
+    """NVFP4 with the per-tensor scale applied inside, as the ``block_quant`` unit does it:
+    ``y = v * inverse_scale``, the exact product rounded once to fp32 (RNE, overflow to inf;
+    IEEE specials: a NaN operand or 0 x inf gives NaN), then :func:`nvfp4_quantize` on ``y``.
+    ``inverse_scale`` (broadcast against ``v``; fp32 values) is the reciprocal of torchao's
+    per-tensor scale ``amax_tensor / (448 * 6)``, rounded to fp32 once by whoever computes it.
+
+    torchao divides instead: the block scale ``amax / 6`` and its quotient by the tensor scale
+    are each rounded to fp32, clamped to ``[2**-6, 448]`` and cast to e4m3; the elements are
+    ``x / (tensor_scale * block_scale)`` with that product and quotient rounded to fp32 each.
+    Here ``y`` is the one fp32 rounding before the block's two single roundings (``amax_y / 6``
+    to e4m3, ``y / scale`` to e2m1), there is no lower clamp (a block whose ``amax_y / 6``
+    rounds to 0 gets scale 0 and +0 elements), and a block with a NaN ``y`` gets the NaN scale
+    0x7F and +0 elements; an infinite ``y`` makes the scale 448 and its element +-6.
+    """
+    fp32 = float_format("fp32")
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = np.asarray(v, np.float64) * np.asarray(inverse_scale, np.float64)  # exact: 24 x 24 bits
+    return nvfp4_quantize(decode(fp32, encode(fp32, product, Mode.RNE, False)), k)
+
+
 def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:
     """Element codes to values (before the scale)."""
     if elem == "int8":
