@@ -1,4 +1,4 @@
-"""Claims judged from the block-format and DFP studies (BACKGROUND sections 4 and 5)."""
+"""Claims judged from the block-format, DFP and low-bit studies (BACKGROUND sections 4, 5 and 9)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,16 @@ def dfp_claims(dfp_rows: list[dict], dot_rows: list[dict]) -> list[dict]:
                   f"{never:.3g} never moved (INT32 overflow); fp8 e4m3 {fp8:.3g}",
         "verdict": verdict,
     }]
+
+
+def lowbit_claims(lowbit_rows: list[dict]) -> list[dict]:
+    """The FP4/FP6 papers' claims (LLM-FP4, ZeroQuant-FP, ZeroQuant(4+2), NF4 against FP4,
+    NVFP4 against MXFP4), judged on the low-bit study's LLM-like data by
+    :func:`arithbench.reports.lowbit_error.claims`: error ratios, the cost claims' verdict rule.
+    The ratio itself stays out of the claims table's rows (its ``measured`` text gives it)."""
+    from .lowbit_error import claims
+
+    return [{k: v for k, v in c.items() if k != "ratio"} for c in claims(lowbit_rows)] if lowbit_rows else []
 
 
 def by_claim(rows: list[dict]) -> list[dict]:

@@ -11,6 +11,7 @@ from collections import Counter
 
 from ..catalog import configure
 from .accumulate_error import FIGURE_LENGTH, SETUPS, figure_row, window_errors
+from .lowbit_error import finding as lowbit_finding
 from .wording import against, ratio
 
 VERDICTS = ("holds", "holds with conditions", "does not hold")
@@ -22,13 +23,16 @@ def _name(unit: str, params: dict) -> str:
 
 def findings(results: dict) -> list[dict]:
     """``[{"finding", "source"}]`` from the like-with-like comparison (end-to-end error, costs per
-    multiply-accumulate): multipliers, integer against float, MACs, block formats, the claims' tally."""
+    multiply-accumulate): multipliers, integer against float, MACs, block formats, the accumulator
+    width, the best 4-bit weight format on LLM-like data, the claims' tally."""
     rows = {r["unit"]: r for r in results.get("comparison", [])}
     out = [{"finding": text, "source": source} for finding, source in FINDINGS
            if (text := finding(rows)) is not None]
     study, costs = results.get("accumulate_error") or [], results.get("accumulate_costs") or []
     out += [{"finding": text, "source": "Accumulator width table"}
             for text in (accumulator_width(study, costs), accumulator_spill(study)) if text is not None]
+    if (text := lowbit_finding(results.get("lowbit_error") or [])) is not None:
+        out.append({"finding": text, "source": "Four-, six- and eight-bit formats table"})
     if results["claims"]:
         tally = Counter(c["verdict"] for c in results["claims"])
         out.append({

@@ -38,8 +38,8 @@ from . import document as doc
 from .cache import cached
 from .findings import findings
 from .costs import VERDICT_RULE, claim_configs, cost_claims, figure, unit_costs
-from . import accumulate_error, dot_error
-from .claims import block_claims, by_claim, dfp_claims
+from . import accumulate_error, dot_error, lowbit_error
+from .claims import block_claims, by_claim, dfp_claims, lowbit_claims
 from .studies import STUDIES
 from .plots import pyplot, save
 from .unit_error import DATASETS, unit_error
@@ -50,6 +50,7 @@ ERROR_SAMPLES = 100_000
 DOT_TRIALS = 32
 ACCUMULATE_TRIALS = accumulate_error.TRIALS
 STUDY_SAMPLES = 1_000_000
+LOWBIT_SIZE = lowbit_error.DEFAULT_SIZE  # about 25 s on one core, in the pool
 SEED = 1
 
 
@@ -129,6 +130,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
         dfp = (tasks.submit("DFP16 partial-sum bound study", cached, root, "dfp_error",
                             {"trials": DOT_TRIALS, "seed": SEED}, _dfp_rows) if has_macs else None)
         blocks_ = tasks.submit("block-format study", _study, root, "block", None)
+        lowbit = tasks.submit(f"low-bit format study ({LOWBIT_SIZE:,} x {LOWBIT_SIZE:,} weights)", _study, root,
+                              "lowbit", LOWBIT_SIZE)
         accumulation = (tasks.submit(f"accumulator-width study ({ACCUMULATE_TRIALS} trials per data set)", _study,
                                      root, "accumulate", ACCUMULATE_TRIALS) if accumulate else None)
 
@@ -153,9 +156,11 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
             results["dot_error"], results["dfp_error"] = dots.result(), dfp.result()
             results["claims"] += dfp_claims(results["dfp_error"], results["dot_error"])
         results["accumulate_error"] = accumulation.result() if accumulation is not None else []
+        results["lowbit_error"] = lowbit.result()
         results["accumulate_costs"] = [accumulate_error.cost_row(setup, window, c, costs[c.module_name].result())
                                        for setup, window, c in costed]
     results["claims"] += block_claims(results["block_error"])
+    results["claims"] += lowbit_claims(results["lowbit_error"])
     results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
     results["comparison"] = comparison.rows(results["end_to_end"], results["costs"])
     results["provenance"] = provenance(sim, command, flow)
@@ -331,9 +336,11 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                      "accumulate, one panel per class; Pareto front dashed red")] if "error_vs_area" in plots else []),
         doc.Table(by_claim([{"claimed": "", "measured": "", **c} for c in results["claims"]]),
                   ("claim", "claimed", "verdict", "checks"),
-                  "the tables below: `arithbench error lmul` and `arithbench claims` (claims.csv: one row per "
-                  "check, with its sensitivity to the basis); 'comparable' means within 25% of the reference's mean "
-                  f"relative error; cost {VERDICT_RULE}; a claim's checks open on a click"),
+                  "the tables below: `arithbench error lmul`, `arithbench error lowbit` and `arithbench claims` "
+                  "(claims.csv: one row per check, with its sensitivity to the basis); 'comparable' means within 25% "
+                  "of the reference's mean relative error; the low-bit claims are judged on ratios of errors (the "
+                  f"claim's format over the reference) as the cost claims are; cost {VERDICT_RULE}; a claim's checks "
+                  "open on a click"),
     ]
     if results["comparison"]:
         out += [
@@ -415,6 +422,8 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         ]
     if results.get("accumulate_error"):
         out += accumulate_blocks(results, plots)
+    if results.get("lowbit_error"):
+        out += lowbit_blocks(results, plots)
     out += [
         doc.Heading("Block formats and channel reordering"),
         doc.Text("BFP (bfp12: 4-bit, bfp16: 8-bit signed mantissas, blocks of 16, 8-bit shared exponent) and "
@@ -462,6 +471,29 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
                   ("item", "value"), "the environment this report ran in"),
     ]
     return out
+
+
+def lowbit_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
+    """The low-bit formats section: what is measured, the table and the figure."""
+    seed = results["provenance"]["seed"]
+    return [
+        doc.Heading("Four-, six- and eight-bit formats on LLM-like data"),
+        doc.Text("Element formats (e2m1, int4, nf4, e2m3, e3m2, int8, e4m3, e5m2) scaled per tensor, per channel "
+                 "(per token for activations) or per group along the reduction axis, with fp32, fp16, fp16 rounded "
+                 "up to a power of two (ZeroQuant-FP), E8M0 (OCP MX, floor rule) or e4m3 scales (NVFP4, with its "
+                 "fp32 tensor scale), rounded RNE (SR for a subset), and LLM-FP4's exponent-bit and clipping "
+                 "search; on LLM-like weights (Student t tails, log-normal channel scales), activations with 0.1% "
+                 "outlier channels 20-100x the rest, and Gaussian weights (arithbench.reports.llm_data). sqnr_db "
+                 "and mean_rel (mean |q - x| / mean |x|) are the tensor's; out_err is ||W'x' - Wx|| / ||Wx|| over "
+                 f"{lowbit_error.TOKENS} tokens with that tensor quantized; the W4A8, W4A16, W6A16 and W8A8 rows "
+                 "quantize both (A16: fp16) and give the output's figures. bits_per_element counts the scales."),
+        doc.Table(results["lowbit_error"], lowbit_error.COLUMNS,
+                  f"`arithbench error lowbit --size {LOWBIT_SIZE} --seed {seed}` (arithbench.reports.lowbit_error): "
+                  + lowbit_error.title(LOWBIT_SIZE, seed)),
+        *([doc.Image(plots["lowbit"], "Output error of y = W x against bits per element (scales counted): each "
+                     "weight format with exact activations, and the deployments (crosses, at their weights' bits)")]
+          if "lowbit" in plots else []),
+    ]
 
 
 def accumulate_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
@@ -603,6 +635,9 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
             plots["accumulate"] = tmp / "accumulator_width.png"
             accumulate_error.plot(results["accumulate_error"], results.get("accumulate_costs", []),
                                   plots["accumulate"])
+        if results.get("lowbit_error"):
+            plots["lowbit"] = tmp / "lowbit_error_vs_bits.png"
+            lowbit_error.plot(results["lowbit_error"], plots["lowbit"])
         if results["comparison"]:
             plots["error_vs_area"] = tmp / "error_vs_area.png"
             real = results["costs"][0]["area_um2"] is not None
@@ -615,7 +650,7 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
                                   "pJ per MAC (switching activity; fallback flow)", plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         for key in ("verification", "unit_error", "end_to_end", "comparison", "lmul_error", "dot_error", "dfp_error",
-                    "block_error", "claims", "accumulate_error", "accumulate_costs"):
+                    "block_error", "claims", "accumulate_error", "accumulate_costs", "lowbit_error"):
             write_csv(results.get(key, []), tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)

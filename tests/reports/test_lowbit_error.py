@@ -127,3 +127,24 @@ def test_the_finding_is_worded_from_the_numbers():
         "4-bit weight options: 0.15 at 4.12 bits per element (scales counted), 25% below INT4 in groups of 128 "
         "(0.2 at 4.12 bits).")
     assert lb.finding([r for r in rows if not r["format"].startswith("int4")]) is None
+
+
+def test_the_report_section_figure_claims_and_summary(rows, tmp_path):
+    from arithbench.reports import document as doc
+    from arithbench.reports.claims import by_claim, lowbit_claims
+    from arithbench.reports.findings import findings
+    from arithbench.reports.report import LOWBIT_SIZE, lowbit_blocks
+
+    png = tmp_path / "lowbit.png"
+    lb.plot(rows, png)
+    assert png.stat().st_size > 0 and png.with_suffix(".svg").stat().st_size > 0
+    md = doc.to_markdown(lowbit_blocks({"lowbit_error": rows, "provenance": {"seed": 1}}, {"lowbit": png}))
+    assert "## Four-, six- and eight-bit formats on LLM-like data" in md
+    assert f"`arithbench error lowbit --size {LOWBIT_SIZE} --seed 1`" in md
+    assert "![Output error of y = W x against bits per element" in md
+    assert md.count("\n| W4A16 |") == 6
+    claims = lowbit_claims(rows)
+    assert len(by_claim(claims)) == 7 and all("ratio" not in c for c in claims)
+    found = findings({"comparison": [], "claims": claims, "lowbit_error": rows})
+    assert found[0] == {"finding": lb.finding(rows), "source": "Four-, six- and eight-bit formats table"}
+    assert found[1]["finding"].startswith(f"Of {len(claims)} checks of the papers' claims")
