@@ -127,8 +127,8 @@ SAME_REFUSAL = [
     (["sweep", "fp_mul", "--formats", "e4m3,"], lambda: arithbench.sweep("fp_mul", formats="e4m3,")),
     (["sweep", "fp_mul", "--formats", "e4m3,posit8"], lambda: arithbench.sweep("fp_mul", formats=["e4m3", "posit8"])),
     (["sweep", "int_mul"], lambda: arithbench.sweep("int_mul")),
-    (["bench", "int16_fma"], lambda: arithbench.configure("int16_fma").bench()),
-    (["bench", "fp_mul", "-p", "fmt=bf16"], lambda: arithbench.configure("fp_mul", fmt="bf16").bench()),
+    (["bench", "int16_fma", "--lanes", "8"], lambda: arithbench.configure("int16_fma").bench(lanes=8)),
+    (["bench", "fp_mul", "-p", "fmt=bf16", "--lanes", "4"], lambda: arithbench.configure("fp_mul", fmt="bf16").bench(lanes=4)),
     (["mutate", "int_mul", "--build", "b"], lambda: _int8().mutate(root="b")),
 ]
 
