@@ -132,6 +132,11 @@ def cmd_formats(args) -> int:
     print("Any eXmY with a policy suffix also works, e.g. e3m4ieee, e4m2fn, e2m2finite, e5m2fnuz.")
     print("P3109 8-bit formats (signed, extended domain: NaN 0x80, +-inf 0x7f/0xff, no -0): binary8p1 .. binary8p7.")
     print("Integer formats: int2..int32 and uint2..uint32.")
+    from .models.formats import LOOKUP_FORMATS
+
+    for f in LOOKUP_FORMATS.values():
+        print(f"Lookup format {f.name}: {f.bits} bits, code i is the i-th of {len(f.values)} values from "
+              f"{f.values[0]:g} to {f.values[-1]:g} (ties {f.ties}); no inf, no NaN.")
     return 0
 
 

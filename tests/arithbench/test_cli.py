@@ -24,6 +24,7 @@ def test_formats_lists_facts(capsys):
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("e4m3 "))
     assert "448" in row and "0x7f" in row
+    assert "Lookup format nf4: 4 bits, code i is the i-th of 16 values from -1 to 1 (ties down)" in out
 
 
 def test_generate_writes_verilog_and_json(capsys, tmp_path):
