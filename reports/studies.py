@@ -46,7 +46,7 @@ STUDIES: dict[str, Study] = {
                         "own error, for scale", "accumulate_error", accumulate_error.COLUMNS,
                         lambda size, seed: accumulate_error.rows(size, seed), "trials", accumulate_error.TRIALS),
     "lowbit": Study("Scaled 4-, 6- and 8-bit formats on LLM-like data", "lowbit_error", lowbit_error.COLUMNS,
-                    lambda size, seed: lowbit_error.rows(size, seed), "size", lowbit_error.DEFAULT_SIZE,
+                    lambda size, seed: lowbit_error.rows(lowbit_error.check_size(size), seed), "size", lowbit_error.DEFAULT_SIZE,
                     lowbit_error.claims, "(LLM-FP4, ZeroQuant-FP, ZeroQuant(4+2), NF4 vs FP4, NVIDIA), on the "
                     "ratio of errors, the claim's format over the reference: 'better' below 1x, 'comparable' at "
                     "most 1.25x, 'equally good' 0.8x to 1.25x; 'holds with conditions' within 2x of the range",

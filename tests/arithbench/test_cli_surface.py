@@ -30,7 +30,7 @@ WORK = ["arithbench.sim.verify.verify", "arithbench.sim.shards.verify_sharded", 
         "arithbench.reports.costs.unit_costs", "arithbench.reports.costs.cost_claims",
         "arithbench.reports.lmul_error.sampled_rows", "arithbench.reports.dot_error.rows",
         "arithbench.reports.dot_error.dfp_rows", "arithbench.reports.block_error.rows",
-        "arithbench.reports.accumulate_error.rows"]
+        "arithbench.reports.accumulate_error.rows", "arithbench.reports.lowbit_error.rows"]
 
 SUBCOMMANDS = cli.parser()._subparsers._group_actions[0].choices
 
