@@ -17,19 +17,22 @@ gets -127. Each element ``x / 2**X`` is ``x``'s significand with its exponent lo
 stochastic rounding, rounded and clamped to -128 .. 127). A NaN or infinite element gives
 the NaN scale 0xFF and zero elements.
 
-NVFP4. Each element is first multiplied by the fp32 input ``t`` (the reciprocal tensor
-scale) and the exact product rounded once to fp32 (``y``, RNE, IEEE specials). The block
-scale is ``amax_y / 6`` rounded to e4m3: the top 8 bits of ``amax_y``'s 24-bit significand
-``A`` are divided by 3 (restoring division), and the quotient, at least 42, goes to
-:func:`round_and_pack` with one more bit below it that is set when the division left a
-remainder or ``A``'s lower bits are not all zero: that bit lies below the guard bit, so the
-rounding sees the exact quotient's last kept bit, guard and sticky. Each element ``y / S``
-is made the same way: ``S``'s significand, normalized to 8 .. 15, divides the top 8 bits of
-``y``'s (a quotient of at least 8, three bits above e2m1's guard). A subnormal ``amax_y`` or
-``y`` gives a truncated quotient, but the exact result then rounds to zero as well (below
-2**-128 for the scale; below 2**-117 for an element under a non-zero scale). A scale of zero
-or NaN gives +0 elements; NaN anywhere in ``y`` gives the scale NaN (0x7F), infinity the
-scale 448 (saturated) and +-6 for the infinite elements.
+NVFP4. With ``tensor`` (the default) each element is first multiplied by the fp32 input ``t``
+(the reciprocal tensor scale) and the exact product rounded once to fp32 (``y``, RNE, IEEE
+specials); without it ``y`` is the input itself (the tensor scale applied outside the unit).
+The block scale is ``amax_y / 6`` rounded to e4m3: the top 8 bits of ``amax_y``'s significand
+(all of bf16's) are divided by 3 (restoring division), and the quotient, at least 42 for a
+normal ``amax_y``, goes to :func:`round_and_pack` with one more bit below it that is set when
+the division left a remainder or the significand's lower bits are not all zero: that bit lies
+below the guard bit, so the rounding sees the exact quotient's last kept bit, guard and
+sticky. Each element ``y / S`` is made the same way: ``S``'s significand, normalized to
+8 .. 15, divides the top 8 bits of ``y``'s (a quotient of at least 8, three bits above e2m1's
+guard). A subnormal ``amax_y`` or ``y`` (below 2**-14 in every input format here) gives a
+truncated quotient, but the exact result then rounds to zero as well (the scale's below
+2**-16, where e4m3 rounds everything below 2**-10 to zero; an element's below 2**-5 under a
+non-zero scale, where e2m1 rounds below 0.25 to zero). A scale of zero or NaN gives +0
+elements; NaN anywhere in ``y`` gives the scale NaN (0x7F), infinity the scale 448
+(saturated) and +-6 for the infinite elements.
 """
 
 from __future__ import annotations
@@ -73,6 +76,16 @@ def _less(m: Module, top: int, lead: Value, name: str) -> Signal:
     return amount
 
 
+def _top(sig: Value) -> tuple[Value, Value, int]:
+    """A significand's top :data:`TOP_BITS` bits (zeros appended below a shorter one), whether
+    any bit below them is set, and how many bits were dropped (``sig`` is about
+    ``top * 2**dropped``)."""
+    dropped = len(sig) - TOP_BITS
+    if dropped <= 0:
+        return Cat(Const(0, -dropped), sig), Const(0, 1), dropped
+    return sig[dropped:], sig[:dropped] != 0, dropped
+
+
 def divide(m: Module, dividend: Value, divisor: Value, name: str) -> tuple[Value, Value]:
     """``floor(dividend / divisor)`` and the remainder, by restoring division: one compare and
     subtract per dividend bit, most significant first (``divisor`` must not be zero)."""
@@ -95,7 +108,8 @@ class BlockQuant(wiring.Component):
     ``rbits`` random bits per element, packed the same way), ``s`` (the scale code: E8M0 or
     e4m3), ``q`` (``k`` element codes packed)."""
 
-    def __init__(self, fmt: FloatFormat, k: int, scale: str, elem: str, rule: str, rounding: Rounding):
+    def __init__(self, fmt: FloatFormat, k: int, scale: str, elem: str, rule: str, rounding: Rounding,
+                 tensor: bool = True):
         if fmt.policy != "ieee" or fmt.man_bits < 7:
             raise ValueError(f"block_quant takes IEEE inputs with 7 or more mantissa bits, not {fmt.name}")
         if scale == "nvfp4" and (elem != NVFP4_ELEMENT or rounding.mode is not Mode.RNE):
@@ -103,9 +117,10 @@ class BlockQuant(wiring.Component):
         if scale == "mx" and rule not in MX_RULES:
             raise ValueError(f"MX scale rules are {', '.join(MX_RULES)}, not {rule!r}")
         self.fmt, self.k, self.scale, self.elem, self.rule, self.rounding = fmt, k, scale, elem, rule, rounding
+        self.tensor = scale == "nvfp4" and tensor
         self.ew = mx_element(elem).bits
         ports = {"x": In(k * fmt.bits)}
-        if scale == "nvfp4":
+        if self.tensor:
             ports["t"] = In(32)
         if rounding.stochastic:
             ports["r"] = In(k * rounding.rbits)
@@ -196,31 +211,19 @@ class BlockQuant(wiring.Component):
     # -- NVFP4 ------------------------------------------------------------------------
 
     def _nvfp4(self, m: Module, codes: list[Value]):
-        fmt = self.fmt
         scale_fmt, elem_fmt = float_format(NVFP4_SCALE), float_format(NVFP4_ELEMENT)
-        t = unpack(m, FP32, self.t, "t")
-        scaled = []
-        for j, c in enumerate(codes):
-            x = unpack(m, fmt, c, f"x{j}")
-            exp = Signal(signed(EXP_WIDTH), name=f"y{j}_lsb")
-            m.d.comb += exp.eq(x.exp - fmt.man_bits + t.exp - FP32.man_bits)
-            nan = x.is_nan | t.is_nan | (x.is_inf & t.is_zero) | (x.is_zero & t.is_inf)
-            y = Signal(32, name=f"y{j}")
-            m.d.comb += y.eq(round_and_pack(m, FP32, sign=x.sign ^ t.sign, sig=x.sig * t.sig, exp=exp,
-                                            rounding=Rounding(Mode.RNE), sat=False, name=f"y{j}", nan=nan,
-                                            inf=x.is_inf | t.is_inf))
-            scaled.append(y)
-        ys = [unpack(m, FP32, y, f"u{j}") for j, y in enumerate(scaled)]
+        yfmt, scaled = (FP32, self._tensor_scaled(m, codes)) if self.tensor else (self.fmt, codes)
+        ys = [unpack(m, yfmt, y, f"u{j}") for j, y in enumerate(scaled)]
         nan = Cat(*(y.is_nan for y in ys)).any()
-        amax = unpack(m, FP32, Cat(_largest(m, [y[:31] for y in scaled], "amax"), 0), "amax")
+        amax = unpack(m, yfmt, Cat(_largest(m, [y[:yfmt.bits - 1] for y in scaled], "amax"), 0), "amax")
 
         # amax / 6: the top bits of the significand over 3, a sticky bit below, and the halving.
-        quotient, remainder = divide(m, amax.sig[-TOP_BITS:], Const(3, 2), "third")
-        sticky = (remainder != 0) | (amax.sig[:-TOP_BITS] != 0)
+        top, low, dropped = _top(amax.sig)
+        quotient, remainder = divide(m, top, Const(3, 2), "third")
         scale_lsb = Signal(signed(EXP_WIDTH), name="s_lsb")
-        m.d.comb += scale_lsb.eq(amax.exp - FP32.man_bits + (FP32.man_bits + 1 - TOP_BITS) - 1 - 1)
+        m.d.comb += scale_lsb.eq(amax.exp - yfmt.man_bits + dropped - 1 - 1)
         scale = Signal(8, name="scale")
-        m.d.comb += scale.eq(round_and_pack(m, scale_fmt, sign=Const(0, 1), sig=Cat(sticky, quotient),
+        m.d.comb += scale.eq(round_and_pack(m, scale_fmt, sign=Const(0, 1), sig=Cat((remainder != 0) | low, quotient),
                                             exp=scale_lsb, rounding=Rounding(Mode.RNE), sat=True, name="s",
                                             nan=nan, inf=amax.is_inf))
         m.d.comb += self.s.eq(scale)
@@ -235,11 +238,28 @@ class BlockQuant(wiring.Component):
         unusable = s.is_zero | s.is_nan
         out = []
         for j, y in enumerate(ys):
-            quotient, remainder = divide(m, y.sig[-TOP_BITS:], divisor, f"q{j}")
-            sticky = (remainder != 0) | (y.sig[:-TOP_BITS] != 0)
+            top, low, dropped = _top(y.sig)
+            quotient, remainder = divide(m, top, divisor, f"q{j}")
             lsb = Signal(signed(EXP_WIDTH), name=f"q{j}_lsb")
-            m.d.comb += lsb.eq(y.exp - FP32.man_bits + (FP32.man_bits + 1 - TOP_BITS) - 1 - divisor_lsb)
-            code = round_and_pack(m, elem_fmt, sign=y.sign, sig=Cat(sticky, quotient), exp=lsb,
+            m.d.comb += lsb.eq(y.exp - yfmt.man_bits + dropped - 1 - divisor_lsb)
+            code = round_and_pack(m, elem_fmt, sign=y.sign, sig=Cat((remainder != 0) | low, quotient), exp=lsb,
                                   rounding=Rounding(Mode.RNE), sat=True, name=f"q{j}", inf=y.is_inf)
             out.append(Mux(unusable, 0, code))
         m.d.comb += self.q.eq(Cat(*out))
+
+    def _tensor_scaled(self, m: Module, codes: list[Value]) -> list[Value]:
+        """The fp32 codes of ``x_j * t``, each exact product rounded once (RNE, IEEE specials)."""
+        fmt = self.fmt
+        t = unpack(m, FP32, self.t, "t")
+        scaled = []
+        for j, c in enumerate(codes):
+            x = unpack(m, fmt, c, f"x{j}")
+            exp = Signal(signed(EXP_WIDTH), name=f"y{j}_lsb")
+            m.d.comb += exp.eq(x.exp - fmt.man_bits + t.exp - FP32.man_bits)
+            nan = x.is_nan | t.is_nan | (x.is_inf & t.is_zero) | (x.is_zero & t.is_inf)
+            y = Signal(32, name=f"y{j}")
+            m.d.comb += y.eq(round_and_pack(m, FP32, sign=x.sign ^ t.sign, sig=x.sig * t.sig, exp=exp,
+                                            rounding=Rounding(Mode.RNE), sat=False, name=f"y{j}", nan=nan,
+                                            inf=x.is_inf | t.is_inf))
+            scaled.append(y)
+        return scaled

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..models.block import (MX_ELEMENTS, NVFP4_BLOCK, NVFP4_ELEMENT, join_codes, mx_element, mx_elements,
-                            mx_quantize, nvfp4_quantize_scaled, split_codes)
+                            mx_quantize, nvfp4_quantize, nvfp4_quantize_scaled, split_codes)
 from ..models.codec import ROUNDINGS, decode, encode
 from ..models.formats import float_format
 from ..models.rounding import Mode, Rounding
@@ -59,6 +59,9 @@ class BlockQuantUnit(UnitConfig):
         Param("rule", "choice", "floor", "E8M0 scale rule: floor (OCP), ceil (smallest power of two that saturates "
               "nothing), even (torchao's EVEN), rceil (cuBLAS's name for ceil)", choices=MX_RULES,
               quiet_default=True, only_with=("scale", "mx")),
+        Param("tensor", "bool", True, "nvfp4: the fp32 reciprocal tensor scale on port t multiplies every element "
+              "inside the unit (false: it is applied outside, the inputs are the scaled values)",
+              quiet_default=True, only_with=("scale", "nvfp4")),
         Param("round", "choice", Mode.RNE, "element rounding, saturating (nvfp4: rne; sr: stochastic, rbits random "
               "bits per element on port r)", choices=ROUNDINGS, quiet_default=True),
         RBITS,
@@ -72,14 +75,21 @@ class BlockQuantUnit(UnitConfig):
                              f"round={self.round}")
 
     @property
+    def tensor_port(self) -> bool:
+        """NVFP4 with the tensor scale inside: port ``t``."""
+        return self.scale == "nvfp4" and self.tensor
+
+    @property
     def element_bits(self) -> int:
         return mx_element(self.elem).bits
 
     def compute(self, v):
         k, w = self.k, self.element_bits
         values = decode(self.fmt, split_codes(v["x"], self.fmt.bits, k))
-        if self.scale == "nvfp4":
+        if self.tensor_port:
             s, q = nvfp4_quantize_scaled(values, decode(FP32, v["t"])[:, None], k)
+        elif self.scale == "nvfp4":
+            s, q = nvfp4_quantize(values, k)
         else:
             r = self.rounding
             random = split_codes(v["r"], r.rbits, k) if r.stochastic else None
@@ -87,7 +97,7 @@ class BlockQuantUnit(UnitConfig):
         return {"s": s[:, 0].astype(np.uint64), "q": join_codes(q[:, 0] & ((1 << w) - 1), w)}
 
     def circuit(self):
-        return BlockQuant(self.fmt, self.k, self.scale, self.elem, self.rule, self.rounding)
+        return BlockQuant(self.fmt, self.k, self.scale, self.elem, self.rule, self.rounding, self.tensor)
 
     # -- vectors --------------------------------------------------------------------------
 
@@ -107,13 +117,13 @@ class BlockQuantUnit(UnitConfig):
             grid = exhaustive({f"x{j}": self.fmt.bits for j in range(self.k)})
             codes = np.stack([grid[f"x{j}"] for j in range(self.k)], axis=1).astype(np.int64)
             t = None
-            if self.scale == "nvfp4":  # every block with each listed tensor scale
+            if self.tensor_port:  # every block with each listed tensor scale
                 t = np.repeat(encode(FP32, np.array(EXHAUSTIVE_T)), len(codes))
                 codes = np.tile(codes, (len(EXHAUSTIVE_T), 1))
         else:
             codes, t = self._planned(plan.count, rng)
         out = {"x": join_codes(codes, self.fmt.bits)}
-        if self.scale == "nvfp4":
+        if self.tensor_port:
             out["t"] = t
         out = with_element_random_bits(self.rounding, out, self.k, plan.count is None, rng)
         return {name: v.astype(np.uint64) for name, v in out.items()}
@@ -129,7 +139,7 @@ class BlockQuantUnit(UnitConfig):
                  self._edge_blocks(quarter, rng),
                  rng.integers(0, 1 << fmt.bits, (quarter, k))]
         codes = np.concatenate(parts)
-        if self.scale != "nvfp4":
+        if not self.tensor_port:
             return codes, None
         # Tensor scales: 1, torchao's 2688 / amax of the block, near 1, or special; for the edge
         # blocks 1 or one step of fp32 either side of it, which keep them at their edges or move
@@ -197,11 +207,12 @@ class BlockQuantUnit(UnitConfig):
 
     def ops(self):
         """The magnitude maximum; per element a rounding add (and the random-bit add for sr);
-        NVFP4: per element the fp32 product of the tensor scale and its rounding, and the
-        divisions' subtracts (8 of 5 bits per element, 8 of 3 bits for the scale)."""
+        NVFP4: per element the fp32 product of the tensor scale and its rounding (with
+        ``tensor``), and the divisions' subtracts (8 of 5 bits per element, 8 of 3 bits for the scale)."""
         k, w = self.k, self.fmt.bits
         ops = [("int_add", w - 1)] * (k - 1) + [("int_add", self.element_bits)] * k
-        if self.scale == "nvfp4":
+        if self.tensor_port:
             ops += [("int_mul", 24), ("int_add", 24)] * k
+        if self.scale == "nvfp4":
             ops += [("int_add", 5)] * (8 * k) + [("int_add", 3)] * 8
         return ops + self.rounding.ops(k)

@@ -61,9 +61,6 @@ class DequantUnit(UnitConfig):
     def circuit(self):
         return Dequant(self.elem, self.scale, self.out, self.k, self.rounding, self.sat)
 
-    def port_formats(self):
-        return {"s": self.scale_format}
-
     @property
     def input_bits(self) -> int:
         return self.k * self.element_bits + self.scale_format.bits
