@@ -250,10 +250,13 @@ def nvfp4_quantize(v: np.ndarray, k: int = NVFP4_BLOCK, rounding: str = Mode.RNE
     return scales.astype(np.int64), encode(elem_fmt, p, rounding, True, random, rbits)
 
 
-def nvfp4_quantize_scaled(v: np.ndarray, inverse_scale, k: int = NVFP4_BLOCK) -> tuple[np.ndarray, np.ndarray]:
+def nvfp4_quantize_scaled(v: np.ndarray, inverse_scale, k: int = NVFP4_BLOCK, rounding: str = Mode.RNE,
+                          random: np.ndarray | None = None, rbits: int = SR_BITS,
+                          scale_rounding: str = Mode.RNE) -> tuple[np.ndarray, np.ndarray]:
     """NVFP4 with the per-tensor scale applied inside, as the ``block_quant`` unit does it:
     ``y = v * inverse_scale``, the exact product rounded once to fp32 (RNE, overflow to inf;
-    IEEE specials: a NaN operand or 0 x inf gives NaN), then :func:`nvfp4_quantize` on ``y``.
+    IEEE specials: a NaN operand or 0 x inf gives NaN), then :func:`nvfp4_quantize` on ``y``
+    (with its element ``rounding``, ``random``, ``rbits`` and ``scale_rounding``).
     ``inverse_scale`` (broadcast against ``v``; fp32 values) is the reciprocal of torchao's
     per-tensor scale ``amax_tensor / (448 * 6)``, rounded to fp32 once by whoever computes it.
 
@@ -268,7 +271,8 @@ def nvfp4_quantize_scaled(v: np.ndarray, inverse_scale, k: int = NVFP4_BLOCK) ->
     fp32 = float_format("fp32")
     with np.errstate(invalid="ignore", over="ignore"):
         product = np.asarray(v, np.float64) * np.asarray(inverse_scale, np.float64)  # exact: 24 x 24 bits
-    return nvfp4_quantize(decode(fp32, encode(fp32, product, Mode.RNE, False)), k)
+    return nvfp4_quantize(decode(fp32, encode(fp32, product, Mode.RNE, False)), k, rounding, random, rbits,
+                          scale_rounding)
 
 
 def mx_elements(codes: np.ndarray, elem: str) -> np.ndarray:

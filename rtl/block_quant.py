@@ -20,17 +20,20 @@ the NaN scale 0xFF and zero elements.
 NVFP4. With ``tensor`` (the default) each element is first multiplied by the fp32 input ``t``
 (the reciprocal tensor scale) and the exact product rounded once to fp32 (``y``, RNE, IEEE
 specials); without it ``y`` is the input itself (the tensor scale applied outside the unit).
-The block scale is ``amax_y / 6`` rounded to e4m3: the top 8 bits of ``amax_y``'s significand
-(all of bf16's) are divided by 3 (restoring division), and the quotient, at least 42 for a
-normal ``amax_y``, goes to :func:`round_and_pack` with one more bit below it that is set when
-the division left a remainder or the significand's lower bits are not all zero: that bit lies
-below the guard bit, so the rounding sees the exact quotient's last kept bit, guard and
-sticky. Each element ``y / S`` is made the same way: ``S``'s significand, normalized to
-8 .. 15, divides the top 8 bits of ``y``'s (a quotient of at least 8, three bits above e2m1's
-guard). A subnormal ``amax_y`` or ``y`` (below 2**-14 in every input format here) gives a
-truncated quotient, but the exact result then rounds to zero as well (the scale's below
-2**-16, where e4m3 rounds everything below 2**-10 to zero; an element's below 2**-5 under a
-non-zero scale, where e2m1 rounds below 0.25 to zero). A scale of zero or NaN gives +0
+The block scale is ``amax_y / 6`` rounded to e4m3 (to nearest even, or up with ``rup``): the
+top 8 bits of ``amax_y``'s significand (all of bf16's) are divided by 3 (restoring division),
+and the quotient, at least 42 for a normal ``amax_y``, goes to :func:`round_and_pack` with one
+more bit below it that is set when the division left a remainder or the significand's lower
+bits are not all zero: that bit lies below the guard bit, so the rounding sees the exact
+quotient's last kept bit, guard and sticky. Each element ``y / S`` is made the same way and
+rounded by ``round``: ``S``'s significand, normalized to 8 .. 15, divides the top 8 bits of
+``y``'s (a quotient of at least 8, three bits above e2m1's guard); stochastic rounding divides
+``rbits`` more bits, so that the ``rbits`` bits below e2m1's last bit, which its random bits are
+added to, are exact. A subnormal ``amax_y`` or ``y`` puts fewer significant bits into the
+division, but no fewer absolute ones: the quotient's last bit still lies seven or more binades
+below the rounding's guard bit or last random bit (fp16's subnormals: 2**-22 against the
+scale's guard at 2**-10; 2**-(9 + rbits) against an element's at 2**-(2 + rbits) under the
+smallest scale). A scale of zero or NaN gives +0
 elements; NaN anywhere in ``y`` gives the scale NaN (0x7F), infinity the scale 448
 (saturated) and +-6 for the infinite elements.
 """
@@ -49,6 +52,8 @@ from .float_logic import (EXP_WIDTH, Unpacked, leading_one, round_and_pack, roun
 
 #: The scale rules the MX datapath takes (``rceil`` is ``ceil``).
 MX_RULES = ("floor", "ceil", "even", "rceil")
+#: How NVFP4's scale ``amax / 6`` is rounded to e4m3: to nearest even (torchao) or up (cuDNN).
+NVFP4_RULES = (Mode.RNE.value, Mode.RUP.value)
 FP32 = float_format("fp32")
 #: Bits of a significand's top that go into the NVFP4 divisions (see the module docstring).
 TOP_BITS = 8
@@ -76,11 +81,10 @@ def _less(m: Module, top: int, lead: Value, name: str) -> Signal:
     return amount
 
 
-def _top(sig: Value) -> tuple[Value, Value, int]:
-    """A significand's top :data:`TOP_BITS` bits (zeros appended below a shorter one), whether
-    any bit below them is set, and how many bits were dropped (``sig`` is about
-    ``top * 2**dropped``)."""
-    dropped = len(sig) - TOP_BITS
+def _top(sig: Value, width: int) -> tuple[Value, Value, int]:
+    """A significand's top ``width`` bits (zeros appended below a shorter one), whether any bit
+    below them is set, and how many bits were dropped (``sig`` is about ``top * 2**dropped``)."""
+    dropped = len(sig) - width
     if dropped <= 0:
         return Cat(Const(0, -dropped), sig), Const(0, 1), dropped
     return sig[dropped:], sig[:dropped] != 0, dropped
@@ -112,10 +116,11 @@ class BlockQuant(wiring.Component):
                  tensor: bool = True):
         if fmt.policy != "ieee" or fmt.man_bits < 7:
             raise ValueError(f"block_quant takes IEEE inputs with 7 or more mantissa bits, not {fmt.name}")
-        if scale == "nvfp4" and (elem != NVFP4_ELEMENT or rounding.mode is not Mode.RNE):
-            raise ValueError("NVFP4 elements are e2m1, rounded to nearest even")
-        if scale == "mx" and rule not in MX_RULES:
-            raise ValueError(f"MX scale rules are {', '.join(MX_RULES)}, not {rule!r}")
+        if scale == "nvfp4" and elem != NVFP4_ELEMENT:
+            raise ValueError("NVFP4 elements are e2m1")
+        rules = NVFP4_RULES if scale == "nvfp4" else MX_RULES
+        if rule not in rules:
+            raise ValueError(f"{scale} scale rules are {', '.join(rules)}, not {rule!r}")
         self.fmt, self.k, self.scale, self.elem, self.rule, self.rounding = fmt, k, scale, elem, rule, rounding
         self.tensor = scale == "nvfp4" and tensor
         self.ew = mx_element(elem).bits
@@ -218,13 +223,13 @@ class BlockQuant(wiring.Component):
         amax = unpack(m, yfmt, Cat(_largest(m, [y[:yfmt.bits - 1] for y in scaled], "amax"), 0), "amax")
 
         # amax / 6: the top bits of the significand over 3, a sticky bit below, and the halving.
-        top, low, dropped = _top(amax.sig)
+        top, low, dropped = _top(amax.sig, TOP_BITS)
         quotient, remainder = divide(m, top, Const(3, 2), "third")
         scale_lsb = Signal(signed(EXP_WIDTH), name="s_lsb")
         m.d.comb += scale_lsb.eq(amax.exp - yfmt.man_bits + dropped - 1 - 1)
         scale = Signal(8, name="scale")
         m.d.comb += scale.eq(round_and_pack(m, scale_fmt, sign=Const(0, 1), sig=Cat((remainder != 0) | low, quotient),
-                                            exp=scale_lsb, rounding=Rounding(Mode.RNE), sat=True, name="s",
+                                            exp=scale_lsb, rounding=Rounding(Mode(self.rule)), sat=True, name="s",
                                             nan=nan, inf=amax.is_inf))
         m.d.comb += self.s.eq(scale)
 
@@ -236,14 +241,19 @@ class BlockQuant(wiring.Component):
         m.d.comb += [divisor.eq(s.sig << _less(m, scale_fmt.man_bits, s_lead, "sc_up")),
                      divisor_lsb.eq(s.exp - 2 * scale_fmt.man_bits + s_lead)]
         unusable = s.is_zero | s.is_nan
+        rounding, rbits = self.rounding, self.rounding.rbits
+        # Stochastic rounding adds its random bits to the rbits quotient bits below e2m1's last
+        # bit: the division runs over rbits more dividend bits, so that they are all exact.
+        width = TOP_BITS + rbits
         out = []
         for j, y in enumerate(ys):
-            top, low, dropped = _top(y.sig)
+            top, low, dropped = _top(y.sig, width)
             quotient, remainder = divide(m, top, divisor, f"q{j}")
             lsb = Signal(signed(EXP_WIDTH), name=f"q{j}_lsb")
             m.d.comb += lsb.eq(y.exp - yfmt.man_bits + dropped - 1 - divisor_lsb)
+            random = self.r[j * rbits:(j + 1) * rbits] if rounding.stochastic else None
             code = round_and_pack(m, elem_fmt, sign=y.sign, sig=Cat((remainder != 0) | low, quotient), exp=lsb,
-                                  rounding=Rounding(Mode.RNE), sat=True, name=f"q{j}", inf=y.is_inf)
+                                  rounding=rounding, sat=True, name=f"q{j}", random=random, inf=y.is_inf)
             out.append(Mux(unusable, 0, code))
         m.d.comb += self.q.eq(Cat(*out))
 

@@ -10,7 +10,7 @@ from ..models.codec import ROUNDINGS, decode, encode
 from ..models.formats import float_format
 from ..models.rounding import Mode, Rounding
 from ..params import RBITS, Param
-from ..rtl.block_quant import MX_RULES, BlockQuant
+from ..rtl.block_quant import MX_RULES, NVFP4_RULES, BlockQuant
 from ..unit import UnitConfig, VectorPlan, register
 from ..vectors import exhaustive, float_corners
 
@@ -47,7 +47,8 @@ def with_element_random_bits(rounding: Rounding, inputs: dict, k: int, exhaustiv
 class BlockQuantUnit(UnitConfig):
     name = "block_quant"
     doc = ("Block quantizer: k fp16/bf16/fp32 codes to one scale and k element codes, OCP MX (E8M0 scale by the "
-           "floor, ceil, even or rceil rule) or NVFP4 (e4m3 scale, e2m1 elements, fp32 tensor scale on port t).")
+           "floor, ceil, even or rceil rule) or NVFP4 (e4m3 scale rounded rne or rup, e2m1 elements, fp32 tensor "
+           "scale on port t).")
     params = (
         Param("fmt", "format", "bf16", "input float format", choices=("fp16", "bf16", "fp32")),
         Param("scale", "choice", "mx", "mx: one E8M0 scale; nvfp4: one e4m3 scale, e2m1 elements, the fp32 reciprocal "
@@ -56,23 +57,27 @@ class BlockQuantUnit(UnitConfig):
               default_rule=lambda v: NVFP4_ELEMENT if v["scale"] == "nvfp4" else "e4m3"),
         Param("k", "int", "32 for mx, 16 for nvfp4", "block size (divides 32 for mx, 16 for nvfp4)",
               choices=(1, 2, 4, 8, 16, 32), default_rule=lambda v: BLOCK[v["scale"]]),
-        Param("rule", "choice", "floor", "E8M0 scale rule: floor (OCP), ceil (smallest power of two that saturates "
-              "nothing), even (torchao's EVEN), rceil (cuBLAS's name for ceil)", choices=MX_RULES,
-              quiet_default=True, only_with=("scale", "mx")),
+        Param("rule", "choice", "floor for mx, rne for nvfp4", "how the scale is made: mx, the E8M0 rule, floor "
+              "(OCP), ceil (smallest power of two that saturates nothing), even (torchao's EVEN) or rceil (cuBLAS's "
+              "name for ceil); nvfp4, amax/6 rounded to e4m3 by rne (torchao) or rup (cuDNN)",
+              choices=(*MX_RULES, *NVFP4_RULES),
+              default_rule=lambda v: NVFP4_RULES[0] if v["scale"] == "nvfp4" else MX_RULES[0]),
         Param("tensor", "bool", True, "nvfp4: the fp32 reciprocal tensor scale on port t multiplies every element "
               "inside the unit (false: it is applied outside, the inputs are the scaled values)",
               quiet_default=True, only_with=("scale", "nvfp4")),
-        Param("round", "choice", Mode.RNE, "element rounding, saturating (nvfp4: rne; sr: stochastic, rbits random "
-              "bits per element on port r)", choices=ROUNDINGS, quiet_default=True),
+        Param("round", "choice", Mode.RNE, "element rounding, saturating (sr: stochastic, rbits random bits per "
+              "element on port r)", choices=ROUNDINGS, quiet_default=True),
         RBITS,
     )
 
     def check(self):
         if self.k > BLOCK[self.scale]:
             raise UsageError(f"block_quant: k={self.k} exceeds the {self.scale} block of {BLOCK[self.scale]}")
-        if self.scale == "nvfp4" and (self.elem != NVFP4_ELEMENT or self.round != Mode.RNE):
-            raise UsageError(f"block_quant: scale=nvfp4 takes elem=e2m1 and round=rne, not elem={self.elem} "
-                             f"round={self.round}")
+        if self.scale == "nvfp4" and self.elem != NVFP4_ELEMENT:
+            raise UsageError(f"block_quant: scale=nvfp4 takes elem=e2m1, not {self.elem}")
+        rules = NVFP4_RULES if self.scale == "nvfp4" else MX_RULES
+        if self.rule not in rules:
+            raise UsageError(f"block_quant: scale={self.scale} takes rule {', '.join(rules)}, not {self.rule}")
 
     @property
     def tensor_port(self) -> bool:
@@ -86,13 +91,13 @@ class BlockQuantUnit(UnitConfig):
     def compute(self, v):
         k, w = self.k, self.element_bits
         values = decode(self.fmt, split_codes(v["x"], self.fmt.bits, k))
+        r = self.rounding
+        random = split_codes(v["r"], r.rbits, k) if r.stochastic else None
         if self.tensor_port:
-            s, q = nvfp4_quantize_scaled(values, decode(FP32, v["t"])[:, None], k)
+            s, q = nvfp4_quantize_scaled(values, decode(FP32, v["t"])[:, None], k, r.mode, random, r.rbits, self.rule)
         elif self.scale == "nvfp4":
-            s, q = nvfp4_quantize(values, k)
+            s, q = nvfp4_quantize(values, k, r.mode, random, r.rbits, self.rule)
         else:
-            r = self.rounding
-            random = split_codes(v["r"], r.rbits, k) if r.stochastic else None
             s, q = mx_quantize(values, self.elem, k, r.mode, random, self.rule, r.rbits)
         return {"s": s[:, 0].astype(np.uint64), "q": join_codes(q[:, 0] & ((1 << w) - 1), w)}
 

@@ -96,16 +96,22 @@ def _mx_reference(row: np.ndarray, elem: str, rule: str) -> tuple[int, list[int]
     return x + 127, codes
 
 
-def _nvfp4_reference(row: np.ndarray, t: float) -> tuple[int, list[int]]:
+def _nvfp4_reference(row: np.ndarray, t: float, scale_rounding: str = "rne") -> tuple[int, list[int]]:
     """NVFP4 of one block, from the definition: y = x * t in IEEE float32 arithmetic (numpy's
-    multiply), then the nearest e4m3 to amax/6 (saturating), the nearest e2m1 to y / scale."""
+    multiply), then the nearest e4m3 to amax/6 (``rup``: the smallest e4m3 at or above it;
+    saturating), the nearest e2m1 to y / scale."""
     with np.errstate(invalid="ignore", over="ignore"):
         y = np.float32(row.astype(np.float32)) * np.float32(t)
     if np.any(np.isnan(y)):
         return 0x7F, [0] * len(row)
     scales = [(Fraction(float(v)), c) for c, v in enumerate(decode(E4M3, np.arange(0x7F)))]
     amax = max(abs(float(v)) for v in y)
-    scale = 0x7E if math.isinf(amax) else _nearest(Fraction(amax) / 6, scales)
+    if math.isinf(amax):
+        scale = 0x7E
+    elif scale_rounding == "rup":
+        scale = min((c for v, c in scales if v >= Fraction(amax) / 6), default=0x7E)
+    else:
+        scale = _nearest(Fraction(amax) / 6, scales)
     divisor = Fraction(float(decode(E4M3, scale)))
     if divisor == 0:
         return scale, [0] * len(row)
@@ -120,7 +126,8 @@ CONFIGS = [dict(elem="e4m3", rule="floor"), dict(elem="e2m1", rule="ceil", fmt="
            dict(elem="e5m2", rule="even", fmt="fp32"), dict(elem="int8", rule="rceil"),
            dict(elem="e3m2", rule="even"), dict(elem="e2m3", rule="ceil", fmt="fp32"),
            dict(elem="int8", rule="floor", fmt="fp16"), dict(scale="nvfp4"), dict(scale="nvfp4", fmt="fp32"),
-           dict(scale="nvfp4", fmt="fp16"), dict(scale="nvfp4", tensor="false", fmt="fp32")]
+           dict(scale="nvfp4", fmt="fp16", rule="rup"), dict(scale="nvfp4", tensor="false", fmt="fp32"),
+           dict(scale="nvfp4", tensor="false", rule="rup")]
 
 
 @pytest.mark.parametrize("params", CONFIGS, ids=lambda p: "-".join(p.values()))
@@ -134,7 +141,7 @@ def test_the_model_is_the_exact_definition_on_the_planned_vectors(params):
     codes = split_codes(out["q"], config.element_bits, 4)
     for i, row in enumerate(rows):
         if config.scale == "nvfp4":
-            want = _nvfp4_reference(row, float(decode(FP32, inputs["t"][i])) if "t" in inputs else 1.0)
+            want = _nvfp4_reference(row, float(decode(FP32, inputs["t"][i])) if "t" in inputs else 1.0, config.rule)
         else:
             want = _mx_reference(row, config.elem, config.rule)
         assert (int(out["s"][i]), codes[i].tolist()) == (want[0], want[1]), (params, row, i)
@@ -195,6 +202,10 @@ def test_nvfp4_on_a_hand_worked_block():
         got = _run(config, block, t)
         assert (got[0][0], got[1][0].tolist()) == (scale, elements), t
     assert float(decode(E4M3, 0x35)) == 0.8125 and float(decode(E4M3, 0x42)) == 2.5
+    # rup (cuDNN): 5/6 rounds up to 0.875 (0x36), so 5 -> 5.71 -> 6 no longer saturates; 1 -> 1.14
+    # -> 1; -2.5 -> -2.86 -> -3; 0.2 -> 0.23 -> 0; 0.4 -> 0.46 -> 0.5.
+    got = _run(_unit(scale="nvfp4", k=16, rule="rup"), block, 1.0)
+    assert (got[0][0], got[1][0].tolist()) == (0x36, elements)
 
 
 def _torchao_nvfp4(x: np.ndarray, per_tensor_scale: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -266,8 +277,7 @@ def test_mx_specials_and_mxint8():
 
 
 @pytest.mark.parametrize("params", [dict(scale="nvfp4", elem="e4m3"), dict(scale="nvfp4", k=32),
-                                    dict(scale="nvfp4", rule="ceil"), dict(scale="nvfp4", round="sr"),
-                                    dict(tensor="false"),
+                                    dict(scale="nvfp4", rule="ceil"), dict(rule="rup"), dict(tensor="false"),
                                     dict(fmt="e4m3"), dict(elem="binary8p3"), dict(rule="up")],
                          ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()))
 def test_refusals(params):

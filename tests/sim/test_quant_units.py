@@ -1,11 +1,11 @@
 """The block quantizer (block_quant) and dequantizer (dequant) co-simulated against their
 golden models. The quantizer: each scale mode (MX floor, ceil or its other name rceil, even;
 NVFP4 with its tensor scale) once on Verilator and once on Icarus, and NVFP4 with the tensor
-scale outside (tensor=false) on Verilator. fp16 blocks of one element are exhaustive (NVFP4:
-crossed with eleven tensor scales); the others run the unit's plan of N(0,1) blocks, corner
-codes, blocks on the scale rules' and the elements' rounding edges and raw codes. Verilator
-runs 4 lanes: its builds of these wide datapaths grow with the lanes faster than the runs
-shrink."""
+scale outside (tensor=false), its scale rounded up (cuDNN's rule) and its elements rounded
+stochastically, on Verilator. fp16 blocks of one element are exhaustive (NVFP4: crossed with
+eleven tensor scales); the others run the unit's plan of N(0,1) blocks, corner codes, blocks on
+the scale rules' and the elements' rounding edges and raw codes. Verilator runs 4 lanes: its
+builds of these wide datapaths grow with the lanes faster than the runs shrink."""
 
 import pytest
 
@@ -20,7 +20,7 @@ VERILATOR = [({"fmt": "fp16", "k": "1", "elem": "e4m3", "rule": "floor"}, None),
              ({"k": "2", "elem": "e2m1", "rule": "ceil", "round": "sr", "rbits": "4"}, 30_000),
              ({"fmt": "fp32", "k": "2", "elem": "int8", "rule": "even", "round": "sr", "rbits": "5"}, 30_000),
              ({"fmt": "fp16", "k": "1", "scale": "nvfp4"}, None),
-             ({"fmt": "fp32", "k": "2", "scale": "nvfp4", "tensor": "false"}, 30_000)]
+             ({"fmt": "fp32", "k": "2", "scale": "nvfp4", "tensor": "false", "rule": "rup", "round": "sr"}, 30_000)]
 
 
 @pytest.mark.sim
