@@ -274,9 +274,12 @@ def rows(trials: int = TRIALS, seed: int = 1, lengths=LENGTHS, windows=WINDOWS, 
     return out
 
 
-#: The configurations the report costs: the first setup at these windows (None: the exact sum).
-#: A subset: one synthesis and energy run of a k = 32 dot unit takes minutes (see the README).
-COSTED_WINDOWS = (8, 16, 24, 32, None)
+#: The configurations the report costs: the first setup at these windows (None would be the
+#: exact sum). A subset: one synthesis and energy run of a k = 32 dot unit takes minutes. The
+#: exact sum is not among them: its synthesis (Yosys 0.23) passed 20 GB of memory after 14
+#: minutes on 2026-12-06 and was stopped; the 40-bit window stands for it (its error is the
+#: exact sum's in the study's table).
+COSTED_WINDOWS = (8, 16, 24, 32, 40)
 
 
 def costed() -> list[tuple[Setup, int | None, UnitConfig]]:

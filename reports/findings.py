@@ -112,8 +112,9 @@ def _block_formats(rows: dict) -> str | None:
 
 def accumulator_width(study: list[dict], costs: list[dict]) -> str | None:
     """The narrowest window of the first setup whose error at :data:`FIGURE_LENGTH` (N(0,1)
-    data, no spills) is within 2x of the exact sum's, the window below it, and what the narrowest
-    costed window that qualifies saves in area per multiply-accumulate against the exact sum."""
+    data, no spills) is within 2x of the exact sum's, the window below it, and the area and
+    energy per multiply-accumulate of the narrowest costed window that qualifies against the
+    exact sum's, or where the exact sum is not costed, the widest costed window's."""
     setup = SETUPS[0]
     if not (row := figure_row(study, setup.name)):
         return None
@@ -128,16 +129,20 @@ def accumulator_width(study: list[dict], costs: list[dict]) -> str | None:
     if below:
         w, e = below[-1]
         text += f"; {w} bits give {_ratio(e, exact)} the exact sum's error ({e:.3g})"
-    cost = {c["window"]: c for c in costs if c["setup"] == setup.name}
-    costed = [w for w, _ in within if (cost.get(f"w{w}") or {}).get("area_per_mac_um2")]
-    if costed and (exact_cost := cost.get("exact") or {}).get("area_per_mac_um2"):
-        w, c = costed[0], cost[f"w{costed[0]}"]
+    cost = {c["window"]: c for c in costs if c["setup"] == setup.name and c.get("area_per_mac_um2")}
+    costed = [w for w, _ in within if f"w{w}" in cost]
+    widest = max((int(k[1:]) for k in cost if k != "exact"), default=None)
+    ref_key = "exact" if "exact" in cost else f"w{widest}"
+    if costed and ref_key in cost and ref_key != f"w{costed[0]}":
+        w, c, ref = costed[0], cost[f"w{costed[0]}"], cost[ref_key]
+        whose, note = ("the exact sum's", "") if ref_key == "exact" else (
+            f"the {widest}-bit window's", f"; {widest} bits give {_ratio(row[ref_key], exact)} the exact sum's error")
         text += (f". {'Its' if w == window else f'At {w} bits, the narrowest costed window, its'} area per "
-                 f"multiply-accumulate is {against(c['area_per_mac_um2'], exact_cost['area_per_mac_um2'])} the exact "
-                 f"sum's ({c['area_per_mac_um2']:,.0f} vs {exact_cost['area_per_mac_um2']:,.0f} um^2)")
-        if c.get("energy_per_mac_pj") and exact_cost.get("energy_per_mac_pj"):
-            text += (f", its energy {against(c['energy_per_mac_pj'], exact_cost['energy_per_mac_pj'])} the exact "
-                     f"sum's ({c['energy_per_mac_pj']:.3g} vs {exact_cost['energy_per_mac_pj']:.3g} pJ)")
+                 f"multiply-accumulate is {against(c['area_per_mac_um2'], ref['area_per_mac_um2'])} {whose} "
+                 f"({c['area_per_mac_um2']:,.0f} vs {ref['area_per_mac_um2']:,.0f} um^2{note})")
+        if c.get("energy_per_mac_pj") and ref.get("energy_per_mac_pj"):
+            text += (f", its energy {against(c['energy_per_mac_pj'], ref['energy_per_mac_pj'])} "
+                     f"({c['energy_per_mac_pj']:.3g} vs {ref['energy_per_mac_pj']:.3g} pJ)")
     return text + "."
 
 

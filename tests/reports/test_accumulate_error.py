@@ -156,7 +156,7 @@ def test_the_findings_are_worded_from_the_numbers():
         "Chained into fp32 at length 4,096 (N(0,1) data), the e4m3 x e4m3 dot unit (k = 32) needs a 24-bit window for "
         "its error to stay within 2x of the exact sum's (1.1e-09 vs 6e-10); 20 bits give 66.7x the exact sum's error "
         "(4e-08). Its area per multiply-accumulate is 20% below the exact sum's (14,000 vs 17,500 um^2), its energy "
-        "15% below the exact sum's (1.7 vs 2 pJ).")
+        "15% below (1.7 vs 2 pJ).")
     assert accumulator_spill(STUDY) == (
         "With 14 bits kept (about what DeepSeek-V3 measured of the H800's FP8 accumulation), moving the partial sum "
         "to fp32 every 128 products puts the error of e4m3 x e4m3 dot products of length 4,096 at 1/8.00 of that "
@@ -169,6 +169,16 @@ def test_the_findings_are_worded_from_the_numbers():
     found = findings({"comparison": [], "claims": [], "accumulate_error": STUDY, "accumulate_costs": COSTS})
     assert [f["source"] for f in found] == ["Accumulator width table"] * 2
     assert findings({"comparison": [], "claims": []}) == []
+
+
+def test_without_an_exact_sums_cost_the_widest_costed_window_is_the_reference():
+    widest = [c for c in COSTS if c["window"] != "exact"]
+    text = accumulator_width(STUDY, widest)
+    assert text.endswith("Its area per multiply-accumulate is 6.7% below the 32-bit window's (14,000 vs 15,000 um^2; "
+                         "32 bits give 1.00x the exact sum's error), its energy 5.6% below (1.7 vs 1.8 pJ).")
+    md = doc.to_markdown(accumulate_blocks({"accumulate_error": STUDY, "accumulate_costs": widest,
+                                            "provenance": {"seed": 1, "cost_flow": "osu018"}}, {}))
+    assert "at windows 8, 16, 24, 32 bits: a subset" in md and "The exact sum is not costed" in md
 
 
 def test_no_window_within_2x_means_no_width_finding():
@@ -185,7 +195,7 @@ def test_the_report_section_shows_the_table_figure_and_costs_with_their_sources(
     md = doc.to_markdown(accumulate_blocks(results, {"accumulate": png}))
     assert "## Accumulator width: long dot products on the dot unit" in md
     assert "`arithbench error accumulate --trials 64 --seed 1`" in md
-    assert "at windows 8, 16, 24, 32 bits and the exact sum: a subset" in md
+    assert "at windows 8, 16, 24, 32 bits and the exact sum: a subset" in md and "is not costed" not in md
     assert "cost flow osu018 (Yosys 0.23)" in md and "![Left: mean error against window at length 4,096" in md
     table = [line for line in md.splitlines() if line.startswith("| e4m3 x e4m3 | normal | 4,096 | never")]
     assert table == ["| e4m3 x e4m3 | normal | 4,096 | never | 0.0004 | 0.001 | 5e-05 | 1.2e-05 | 2e-06 | 4e-08 | "
