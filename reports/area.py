@@ -119,7 +119,7 @@ def _script(module: str, flow: str, retime: bool) -> str:
                   f"abc -script {ABC_SCRIPT} -liberty {LIBERTY}",
                   "opt_clean -purge", f"tee -q -o liberty.txt stat -liberty {LIBERTY}",
                   "rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
-                  "write_verilog -noattr mapped.v", "write_json mapped.json",
+                  "write_verilog -noattr -simple-lhs mapped.v", "write_json mapped.json",
                   # The same netlist with the library's cells as modules built from their Liberty
                   # functions: simulable, and its nets keep their names for switching activity.
                   "design -reset", f"read_liberty {LIBERTY}", "read_verilog mapped.v", f"hierarchy -top {module}",
