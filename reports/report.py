@@ -524,7 +524,7 @@ def accumulate_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Table(results["accumulate_error"], ae.COLUMNS,
                   f"`arithbench error accumulate --trials {ACCUMULATE_TRIALS} --seed {prov['seed']}` "
                   f"(arithbench.reports.accumulate_error): {ACCUMULATE_TRIALS} vector pairs per data set, seed "
-                  f"{prov['seed']}, the dot unit's golden model; wN: window N bits, None: wider than that setup's "
+                  f"{prov['seed']}, the dot unit's golden model; wN: window N bits, '-': wider than that setup's "
                   "exact sum"),
     ]
     if "accumulate" in plots:
