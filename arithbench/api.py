@@ -326,7 +326,8 @@ class Unit:
                                 netlist=netlist)
         if workers > 1 or scheduler:
             return self._verify_sharded(sim, count, seed, lanes, root, workers, scheduler, shard_size, progress)
-        checks.one_process(count, "add --workers 2 (or more) to `arithbench verify` to split them into shards")
+        checks.one_process(count, "a random plan is made whole in one process: ask for fewer (an exhaustive plan "
+                                  "splits into shards with --workers 2 or more)", config)
         inputs = config.vectors(VectorPlan(count, seed))  # an impossible plan fails before anything is written
         if only is not None:
             inputs = _one_vector(config, inputs, only)
@@ -389,7 +390,7 @@ class Unit:
             raise UsageError(f"path takes a file's path, not {path!r}")
         out = Path(path)
         check_ours(out)
-        checks.one_process(count, "ask for fewer")
+        checks.one_process(count, "ask for fewer", config)
         inputs = config.vectors(VectorPlan(count, seed))  # an impossible plan fails before anything is written
         expected = config.model(inputs)
         header = (f"arithbench {__version__} vectors: {config.describe()} (module {config.module_name}); "
@@ -443,6 +444,7 @@ class Unit:
             if lanes is not None:
                 raise UsageError("--lanes sets the lanes of the two-operand 8-bit bench: leave it out for "
                                  f"{config.name}, whose verification picks its own")
+            checks.one_process(vectors, "give --vectors fewer", config)
             return unit_rates(config, vectors=vectors, rounds=rounds, root=_root(root), log=log or _quiet)
         lanes = default_lanes(self.ports()) if lanes is None else _bounded("--lanes", lanes)
         return run(config, lanes=lanes, vectors=vectors, rounds=rounds, root=_root(root), log=log or _quiet)

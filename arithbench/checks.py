@@ -58,10 +58,13 @@ def vector_count(value, option: str = "--vectors") -> int | None:
     return int(value)
 
 
-def one_process(count: int | None, fix: str) -> None:
-    """Refuse a plan of more vectors than one process holds."""
-    if count is not None and count > MAX_VECTORS_ONE_PROCESS:
-        raise UsageError(f"{count:,} vectors are more than one process holds (at most 2**25): {fix}")
+def one_process(count: int | None, fix: str, config=None) -> None:
+    """Refuse a plan of more vectors than one process holds: 2**25, or fewer of a wide unit's
+    (``config``'s :meth:`~arithbench.unit.UnitConfig.vectors_per_process`)."""
+    limit = MAX_VECTORS_ONE_PROCESS if config is None else config.vectors_per_process()
+    if count is not None and count > limit:
+        most = "2**25" if limit == MAX_VECTORS_ONE_PROCESS else f"{limit:,} of {config.module_name}'s"
+        raise UsageError(f"{count:,} vectors are more than one process holds (at most {most}): {fix}")
 
 
 def seed(value, option: str = "--seed") -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import checks
 from ..catalog import configure
 from ..errors import UsageError
 from ..rtl.emit import generate
@@ -180,11 +181,17 @@ def verify_sharded(config: UnitConfig, *, sim: str = "verilator", count: int | N
     ``scheduler``, else a local cluster of ``workers`` processes."""
     if config.sequential:
         raise UsageError("a unit with a clock (clocked=true or stages) verifies one stream per lane: run it without --workers")
-    shard_size = SHARD_VECTORS if shard_size is None else shard_size
+    most = config.vectors_per_process()
+    shard_size = min(SHARD_VECTORS, most) if shard_size is None else shard_size
     if shard_size < 1:
         raise UsageError(f"--shard-size must be at least 1, not {shard_size}")
+    if shard_size > most:
+        raise UsageError(f"--shard-size {shard_size:,} is more than one process holds of {config.module_name}'s "
+                         f"vectors ({most:,}): give at most that")
     if count == "default":
         count = config.default_count()
+    # Every shard makes the whole random plan and takes its slice: the plan must fit one process.
+    checks.one_process(count, "a random plan is made whole in every shard: ask for fewer", config)
     plan = VectorPlan(count, seed)
     total = _total(config, plan)
     root = Path(root).resolve()

@@ -73,7 +73,7 @@ def run(capsys, *argv):
     (["verify", "fp_mul", "--vectors", "99999999999999999999"], "a count from 1 to 2**40"),
     (["verify", "fp_mul", "--seed", "-1"], "argument --seed: must be an integer from 0"),
     (["verify", "fp_mul", "--scheduler", "bogus"], "argument --scheduler: must be an address like tcp://HOST:PORT"),
-    (["verify", "fp_mul", "-p", "fmt=bf16", "--vectors", "1000000000"], "add --workers 2"),
+    (["verify", "fp_mul", "-p", "fmt=bf16", "--vectors", "1000000000"], "a random plan is made whole in one process: ask for fewer"),
     (["verify", "fp_mul", "--waves", "--workers", "2"], "--waves writes one waveform of one simulation"),
     (["error", "lmul", "--samples", "99999999999999"], "argument --samples: must be an integer from 1 to 10,000,000"),
     (["error", "block", "--seed", "-1"], "argument --seed: must be an integer from 0"),

@@ -27,6 +27,7 @@ def _reached(*args, **kwargs):
 
 WORK = ["arithbench.sim.verify.verify", "arithbench.sim.shards.verify_sharded", "arithbench.reports.report.run",
         "arithbench.reports.sweep.run", "arithbench.sim.mutation.mutate", "arithbench.sim.benchmark.run",
+        "arithbench.sim.benchmark.unit_rates",
         "arithbench.reports.costs.unit_costs", "arithbench.reports.costs.cost_claims",
         "arithbench.reports.lmul_error.sampled_rows", "arithbench.reports.dot_error.rows",
         "arithbench.reports.dot_error.dfp_rows", "arithbench.reports.block_error.rows",

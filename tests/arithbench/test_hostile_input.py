@@ -115,6 +115,12 @@ CLI_CASES = [
     (["vectors", "int_mul", "-o", "v.vec", "--vectors", "1e3"], "--vectors must be 'exhaustive' or a count"),
     (["vectors", "int_mul", "-o", "v.vec", "--vectors", str(2**30)], "more than one process holds"),
     (["vectors", "lmul_mac", "-o", "new/v.vec", "--vectors", "33554433"], "more than one process holds"),
+    # A wide unit's vectors take memory per input bit: fewer of them fit one process (1,056 input bits here).
+    (["vectors", "dot", "-p", "k=64", "-o", "v.vec", "--vectors", "1000000"], "(at most 254,200 of dot_"),
+    (["verify", "dot", "-p", "k=64", "--vectors", "1000000"], "(at most 254,200 of dot_"),
+    (["verify", "dot", "-p", "k=64", "--vectors", "1000000", "--workers", "2"], "made whole in every shard"),
+    (["verify", "dot", "-p", "k=64", "--workers", "2", "--shard-size", "300000"], "--shard-size 300,000 is more"),
+    (["bench", "dot", "-p", "k=64", "--vectors", "1000000"], "(at most 254,200 of dot_"),
     (["vectors", "int_mul", "-o", "new/v.vec", "-p", "width=3"], "parameter width must be one of"),
     (["vectors", "int16_fma", "-p", "clocked=true", "-o", "v.vec"], "accumulates a stream"),
     (["vectors", "int_mul", "-o", "README.md"], "README.md exists and arithbench did not write it"),
