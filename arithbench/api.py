@@ -75,6 +75,24 @@ def _flow(flow) -> str:
     return resolve_flow(flow)
 
 
+def _liberty(liberty) -> Path | None:
+    """A Liberty file's path, read and checked (None: the default library's)."""
+    from .reports.library import read
+
+    if liberty is None:
+        return None
+    if not isinstance(liberty, (str, os.PathLike)) or not str(liberty):
+        raise UsageError(f"liberty takes a Liberty file's path, not {liberty!r}")
+    return read(liberty).path
+
+
+def _liberty_flow(flow, liberty) -> str:
+    """The flow for ``liberty``: a library needs the osu018 flow (Yosys and OpenSTA)."""
+    if liberty is not None and flow == "yowasp":
+        raise UsageError("--liberty maps onto a cell library: it needs the osu018 flow (Yosys and OpenSTA), not yowasp")
+    return _flow("osu018" if liberty is not None else flow)
+
+
 def _quiet(line: str) -> None:
     """The default ``log``: progress lines go nowhere."""
 
@@ -467,12 +485,14 @@ class Unit:
             data = user_data("data", data)
         return row(self.config, data, checks.seed(seed, "seed"))[0]
 
-    def cost(self, flow: str | None = None, root: str | Path = "build") -> Cost:
-        """Area (um^2), delay, fmax, leakage, energy per operation and transistors."""
+    def cost(self, flow: str | None = None, root: str | Path = "build", liberty: str | Path | None = None) -> Cost:
+        """Area (um^2), delay, fmax, leakage, energy per operation and transistors, on the cell
+        library ``liberty`` (a Liberty file's path; None: OSU 0.18 um), which ``library``
+        names with its checksum, corner and voltage."""
         from .reports.costs import unit_costs
 
-        flow = _flow(flow)
-        return Cost(unit_costs(self.config, flow=flow, root=_root(root)))
+        flow = _liberty_flow(flow, liberty)
+        return Cost(unit_costs(self.config, flow=flow, root=_root(root), liberty=_liberty(liberty)))
 
 
 def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:

@@ -296,11 +296,19 @@ def cmd_bench(args) -> int:
 
 def cmd_cost(args) -> int:
     unit = _unit(args)
-    figures = unit.cost(args.flow, args.build).as_dict()
+    libraries = args.liberty or [None]
+    every = [unit.cost(args.flow, args.build, liberty).as_dict() for liberty in libraries]
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(every[0] if len(every) == 1 else every))
         return 0
-    print(f"{unit.module_name}  (flow {figures['flow']}: {figures['tools']})")
+    for figures in every:
+        _print_cost(unit, figures)
+    return 0
+
+
+def _print_cost(unit, figures: dict) -> None:
+    flow = "" if figures["library"] else f"flow {figures['flow']}: "  # the real flow is named by its tools and library
+    print(f"{unit.module_name}  ({flow}{figures['tools']})")
     if figures["area_um2"] is not None:
         print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
               + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
@@ -313,7 +321,7 @@ def cmd_cost(args) -> int:
           f"depth {figures['depth']} gates")
     for data, v in figures.get("energy_pj", {}).items():
         print(f"  energy       {v:.4g} pJ/op on {data} data (Liberty: switching + internal + leakage, "
-              "cell-mapped netlist, 1.8 V)")
+              "cell-mapped netlist, the library's voltage)")
     if figures["energy_table_pj"] is not None:
         print(f"  energy       {figures['energy_table_pj']:.4g} pJ/op by operation table ({figures['energy_table_ops']}; "
               "Horowitz 45 nm)")
@@ -325,7 +333,6 @@ def cmd_cost(args) -> int:
         area = f"{figures['area_um2'] / macs:,.0f} um^2, " if figures["area_um2"] is not None else ""
         energy = ", ".join(f"{v / macs:.4g} pJ on {data} data" for data, v in figures.get("energy_pj", {}).items())
         print(f"  per MAC      {area}{energy or 'no Liberty energy'} ({macs} multiply-accumulates per operation)")
-    return 0
 
 
 def cmd_claims(args) -> int:
@@ -344,6 +351,10 @@ def cmd_claims(args) -> int:
 
 FLOW_HELP = ("cost flow: osu018 (Yosys 0.23 + ABC onto the OSU 0.18 um cell library, OpenSTA timing; the default) "
              "or yowasp (fallback from PyPI: transistor counts only; the default where osu018's packages are missing)")
+
+
+LIBERTY_HELP = ("a Liberty (.lib) cell library to map onto instead of OSU 0.18 um, repeatable (one set of figures "
+                "each: corners, or the OSU 0.35 and 0.5 um libraries in /usr/share/qflow/tech)")
 
 
 def _unit_args(p: argparse.ArgumentParser) -> None:
@@ -463,8 +474,9 @@ def parser() -> argparse.ArgumentParser:
                        "technology-independent references")
     _unit_args(p)
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
+    p.add_argument("--liberty", action="append", type=_path, metavar="FILE", help=LIBERTY_HELP)
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="print JSON (a list with more than one --liberty)")
     p.set_defaults(run=cmd_cost)
 
     p = sub.add_parser("claims", help="the papers' cost claims against our area and energy figures")

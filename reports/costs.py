@@ -14,17 +14,19 @@ from .unit_error import DATASETS, inputs_for
 from .wording import ratio as ratio_text
 
 
-def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("build")) -> dict:
+def unit_costs(config: UnitConfig, *, flow: str = "osu018", root: Path = Path("build"),
+               liberty: str | Path | None = None) -> dict:
     """Area and timing figures and the energy estimates of ``config``: Liberty energy by data
-    set (``energy_pj``: ``{data set: pJ}``, osu018 flow), the operation table, and the
-    calibrated activity (``energy_activity_pj``, by data set), on :func:`priced_datasets`."""
-    area = synthesize(config, flow=flow, root=root)
+    set (``energy_pj``: ``{data set: pJ}``, osu018 flow, on the cell library ``liberty``, None
+    for the default), the operation table, and the calibrated activity (``energy_activity_pj``,
+    by data set), on :func:`priced_datasets`."""
+    area = synthesize(config, flow=flow, root=root, liberty=liberty)
     table_pj, ops = table_estimate(config)
     result = {k: v for k, v in area.items() if k != "dir"}
     result.update({"energy_table_pj": table_pj, "energy_table_ops": ops, "macs_per_op": config.macs()})
     datasets = priced_datasets(config)
     if flow == "osu018":
-        result["energy_pj"] = {d: liberty_energy(config, d, root=root)["energy_pj"] for d in datasets}
+        result["energy_pj"] = {d: liberty_energy(config, d, root=root, liberty=liberty)["energy_pj"] for d in datasets}
     result["energy_activity_pj"] = {d: activity_estimate(config, d, flow=flow, root=root) for d in datasets}
     return result
 

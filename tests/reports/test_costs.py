@@ -12,6 +12,7 @@ from arithbench.reports import area as area_module
 from arithbench.reports.area import resolve_flow, synthesize
 from arithbench.reports.costs import cost_claims, priced_datasets, unit_costs
 from arithbench.reports.energy import activity_inputs, switched_units, table_estimate, zero_inputs
+from arithbench.reports.library import DEFAULT
 from arithbench.reports.liberty_energy import liberty_energy, library, per_transition, price
 from arithbench.rtl.emit import design
 from arithbench.sim.verify import verify
@@ -77,7 +78,6 @@ def test_the_fallback_flow_is_chosen_with_a_warning_and_never_silently(monkeypat
     assert len(warnings) == 1 and "apt-get install opensta" in warnings[0] and "fallback" in warnings[0]
     with pytest.raises(UsageError, match="the osu018 flow needs opensta: apt-get install opensta"):
         resolve_flow("osu018")
-    monkeypatch.setattr(area_module, "LIBERTY", area_module.LIBERTY.with_name("missing.lib"))
     monkeypatch.setattr(area_module, "NEEDS", {"yosys": "yosys", "sta": "opensta", "/no/such.lib": "qflow-tech-osu018"})
     with pytest.raises(UsageError, match="opensta, qflow-tech-osu018"):
         resolve_flow("osu018")
@@ -147,7 +147,7 @@ def test_unit_costs_and_claims_rows(build_root, report):
 
 
 def test_the_liberty_reader_gives_the_files_own_figures():
-    text = area_module.LIBERTY.read_text()
+    text = DEFAULT.read_text()
     nand = text[text.index("cell (NAND2X1)"):]
     cap_a = float(re.search(r"pin\(A\)\s*\{\s*direction : input;\s*capacitance : ([\d.]+)", nand)[1])
     leak = float(re.search(r"cell_leakage_power : ([\d.]+)", nand)[1])
