@@ -485,14 +485,33 @@ class Unit:
             data = user_data("data", data)
         return row(self.config, data, checks.seed(seed, "seed"))[0]
 
-    def cost(self, flow: str | None = None, root: str | Path = "build", liberty: str | Path | None = None) -> Cost:
+    def cost(self, flow: str | None = None, root: str | Path = "build", liberty: str | Path | None = None,
+             period: float | None = None, log=None) -> Cost:
         """Area (um^2), delay, fmax, leakage, energy per operation and transistors, on the cell
         library ``liberty`` (a Liberty file's path; None: OSU 0.18 um), which ``library``
-        names with its checksum, corner and voltage."""
+        names with its checksum, corner and voltage. ``period`` (ns): the unit pipelined to that
+        clock, with the fewest ``stages`` whose worst stage meets it (:mod:`arithbench.reports.
+        pipelining`), verified on Verilator at that latency; the figures then add ``stages``,
+        ``period_ns``, ``slack_ns``, ``stages_tried`` and ``verification``."""
         from .reports.costs import unit_costs
+        from .reports.pipelining import fewest_stages
 
         flow = _liberty_flow(flow, liberty)
-        return Cost(unit_costs(self.config, flow=flow, root=_root(root), liberty=_liberty(liberty)))
+        liberty, root = _liberty(liberty), _root(root)
+        if period is None:
+            return Cost(unit_costs(self.config, flow=flow, root=root, liberty=liberty))
+        period = checks.number("period", period, 0.01, 1e6, "ns")
+        if flow != "osu018":
+            raise UsageError("a period needs timing: the osu018 flow (Yosys and OpenSTA), not the yowasp fallback")
+        config, tried = fewest_stages(self.config, period, root=root, liberty=liberty, log=log or _quiet)
+        verdict = Unit(config).verify(root=root)
+        if not verdict.passed:
+            raise ToolError(f"{config.module_name} failed verification at {config.stages} stages: "
+                            f"run `arithbench verify {config.describe()}` for counterexamples")
+        figures = unit_costs(config, flow=flow, root=root, liberty=liberty)
+        return Cost({**figures, "stages": config.stages, "period_ns": period,
+                     "slack_ns": round(period - figures["delay_ns"], 4), "stages_tried": tried,
+                     "verification": verdict.summary()})
 
 
 def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:
@@ -582,13 +601,16 @@ def _apart(out: Path, build: Path) -> None:
 
 def report(output: str | Path = "build/report", *, units: list[str] | None = None, unit: list[str] | None = None,
            data: list[str | Path] | None = None, sim: str = "verilator", root: str | Path = "build",
-           flow: str | None = None, workers: int | None = None, command: str | None = None) -> dict:
+           flow: str | None = None, workers: int | None = None, command: str | None = None,
+           liberty: list[str | Path] | None = None) -> dict:
     """The comparison report (``arithbench report``) written to the folder ``output`` (new, empty
     or an earlier report); returns its results (as in ``results.json``). ``units`` narrows the
     default set to these unit names; ``unit`` reports configurations instead, each a unit name
     and its parameters (``"fp_mul fmt=bf16 round=rtz"``); ``data``: ``.npy`` files of your values
     for the end-to-end error; ``workers``: processes (default one per CPU); ``command``: how the
-    provenance names the run."""
+    provenance names the run; ``liberty``: the Liberty files the cost claims are checked on
+    (default: the OSU 0.18, 0.35 and 0.5 um libraries that are installed; units are costed on
+    OSU 0.18 um)."""
     from .files import check_output_dir
     from .reports.report import configurations, load_data, run, select_units
     from .sim.toolchain import prepare
@@ -603,10 +625,31 @@ def report(output: str | Path = "build/report", *, units: list[str] | None = Non
     workers = None if workers is None else _bounded("report --workers", workers)
     out = check_output_dir(checks.folder("output", output), "report")
     _apart(out, checks.folder("root", root))
+    libraries = _report_libraries(flow, liberty)
     prepare(sim)
     return run(out, configs, data=loaded, sim=sim, root=_root(root), flow=_flow(flow), workers=workers,
+               libraries=libraries,
                command=command or _called("report", output, units=units, unit=unit, data=data, sim=sim, root=root,
-                                          flow=flow, workers=workers))
+                                          flow=flow, workers=workers, liberty=liberty))
+
+
+def _report_libraries(flow, liberty) -> tuple:
+    """The libraries a report checks its cost claims on: ``liberty`` (files), else the Debian OSU
+    libraries installed where the flow is the real one, else the default alone."""
+    from .reports.library import DEBIAN, DEFAULT
+
+    if liberty is not None:
+        paths = _items("--liberty", liberty, (str, os.PathLike), "a Liberty file's path")
+        if not paths:
+            raise UsageError("liberty takes a Liberty file's path or a list of them, not an empty list")
+        _liberty_flow(flow, paths[0])
+        read = tuple(_liberty(p) for p in paths)
+        if len(set(read)) < len(read):
+            raise UsageError("--liberty names the same library twice: give each once")
+        return read
+    if _flow(flow) != "osu018":
+        return (None,)
+    return (None, *(p for p in DEBIAN.values() if p != DEFAULT and p.exists()))
 
 
 @dataclass(frozen=True)
@@ -661,9 +704,21 @@ def sweep(unit: str, formats: list[str] | str | None = None, rounding: list[str]
     return SweepResult(unit, rows, out, written)
 
 
-def claims(flow: str | None = None, root: str | Path = "build") -> list[dict]:
+def claims(flow: str | None = None, root: str | Path = "build", liberty=None) -> list[dict]:
     """The papers' cost claims against our area and energy figures (``arithbench claims``): a
-    row per claim with its ``verdict``, ``claimed`` and ``measured`` ratios and their basis."""
-    from .reports.costs import cost_claims
+    row per claim with its ``verdict``, ``claimed`` and ``measured`` ratios and their basis, on
+    the cell library ``liberty`` (a Liberty file's path; None: OSU 0.18 um). A list of several
+    libraries gives the first one's rows, each that depends on the library with its ratio and
+    verdict on every one (``by_library``) and whether they agree (``across``)."""
+    from .reports.costs import claims_across, cost_claims
 
-    return cost_claims(flow=_flow(flow), root=_root(root))
+    libraries = list(liberty) if isinstance(liberty, (list, tuple)) else [liberty]
+    if not libraries:
+        raise UsageError("liberty takes a Liberty file's path or a list of them, not an empty list")
+    flow = _liberty_flow(flow, libraries[0])
+    paths = [_liberty(lib) for lib in libraries]
+    if len(paths) == 1:
+        return cost_claims(flow=flow, root=_root(root), liberty=paths[0])
+    if len(set(paths)) < len(paths):
+        raise UsageError("--liberty names the same library twice: give each once")
+    return claims_across(paths, root=_root(root))

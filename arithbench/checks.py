@@ -44,6 +44,17 @@ def integer(option: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def number(option: str, value, low: float, high: float, unit: str) -> float:
+    """A finite real number from ``low`` to ``high`` (text or a number)."""
+    try:
+        number_ = float(value) if isinstance(value, (str, numbers.Real)) and not isinstance(value, bool) else None
+    except ValueError:
+        number_ = None
+    if number_ is None or not low <= number_ <= high:
+        raise UsageError(f"{option} must be a number of {unit} from {low:g} to {high:g}, not {value!r}")
+    return number_
+
+
 def vector_count(value, option: str = "--vectors") -> int | None:
     """A count of vectors: ``"exhaustive"`` (None) or an integer from 1 to 2**40."""
     if value is None or value == "exhaustive":

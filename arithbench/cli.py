@@ -261,7 +261,7 @@ def cmd_error(args) -> int:
 
 def cmd_report(args) -> int:
     api.report(args.output, units=args.units, unit=args.unit, data=args.data, sim=args.sim, root=args.build,
-               flow=args.flow, workers=args.workers, command=_command(args))
+               flow=args.flow, workers=args.workers, command=_command(args), liberty=args.liberty)
     return 0
 
 
@@ -295,9 +295,15 @@ def cmd_bench(args) -> int:
 
 
 def cmd_cost(args) -> int:
-    unit = _unit(args)
+    # -p period=NS is the cost command's, not the unit's: the pipelining that meets that clock
+    params = [p for p in args.param or [] if not p.startswith("period=")]
+    periods = [p.split("=", 1)[1] for p in args.param or [] if p.startswith("period=")]
+    if len(periods) > 1:
+        raise UsageError("-p period= is given twice: give one clock period")
+    unit = Unit(configure(args.unit, parse_assignments(params)))
     libraries = args.liberty or [None]
-    every = [unit.cost(args.flow, args.build, liberty).as_dict() for liberty in libraries]
+    every = [unit.cost(args.flow, args.build, liberty, periods[0] if periods else None, log=_log).as_dict()
+             for liberty in libraries]
     if args.json:
         print(json.dumps(every[0] if len(every) == 1 else every))
         return 0
@@ -308,13 +314,18 @@ def cmd_cost(args) -> int:
 
 def _print_cost(unit, figures: dict) -> None:
     flow = "" if figures["library"] else f"flow {figures['flow']}: "  # the real flow is named by its tools and library
-    print(f"{unit.module_name}  ({flow}{figures['tools']})")
+    print(f"{figures['unit']}  ({flow}{figures['tools']})")
+    if "period_ns" in figures:
+        tried = ", ".join(f"{t['stages']}: {t['delay_ns']:.3f} ns" for t in figures["stages_tried"])
+        print(f"  pipelined    stages={figures['stages']} meets a period of {figures['period_ns']:g} ns with "
+              f"{figures['slack_ns']:.3f} ns of slack (worst stage by stage count: {tried})\n"
+              f"  verified     {figures['verification']}")
     if figures["area_um2"] is not None:
         print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
               + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
         print(f"  delay        {figures['delay_ns']:.3f} ns worst path"
               + (" (the worst stage: inputs and outputs at the clock edge, clock-to-Q and setup included)"
-                 if unit.config.sequential else "")
+                 if unit.config.sequential or figures.get("stages", 0) else "")
               + f", fmax {figures['fmax_mhz']:,.0f} MHz (OpenSTA, no wire load)")
         print(f"  leakage      {figures['leakage_nw']:.3g} nW")
     print(f"  transistors  {figures['transistors']:,} (CMOS weights after ABC), {figures['nand2_eq']:,.0f} NAND2 eq., "
@@ -338,13 +349,17 @@ def _print_cost(unit, figures: dict) -> None:
 def cmd_claims(args) -> int:
     from .reports.costs import VERDICT_RULE
 
-    rows = api.claims(args.flow, args.build)
+    rows = api.claims(args.flow, args.build, args.liberty if args.liberty and len(args.liberty) > 1 else
+                      (args.liberty or [None])[0])
     if args.json:
         print(json.dumps(rows))
         return 0
     for r in rows:
         print(f"[{r['verdict']}] {r['claim']}\n    claimed {r['claimed']}, measured {r['measured']}: {r['figure']}"
               f"  ({r['basis']}; {r['sensitivity']})")
+        if "by_library" in r:
+            print("    by library: " + "; ".join(f"{x['library']} {x['measured'].split(' (')[0]} ({x['verdict']})"
+                                               for x in r["by_library"]) + f": {r['across'].split(':')[0]}")
     print(f"\n{VERDICT_RULE[0].upper()}{VERDICT_RULE[1:]}.")
     return 0
 
@@ -429,6 +444,9 @@ def parser() -> argparse.ArgumentParser:
                    help="your own values (e.g. weights or activations, any shape) for the end-to-end error, "
                         "beside N(0,1) and Student-t data (repeat for more)")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
+    p.add_argument("--liberty", action="append", type=_path, metavar="FILE",
+                   help="a Liberty (.lib) library to check the cost claims on, repeatable (default: the OSU 0.18, "
+                        "0.35 and 0.5 um libraries installed; units are costed on OSU 0.18 um)")
     p.add_argument("--sim", default="verilator", choices=["verilator", "icarus"], help="simulator (default verilator)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--workers", type=_limit("report --workers"), help="processes to run in (default: one per CPU)")
@@ -481,6 +499,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("claims", help="the papers' cost claims against our area and energy figures")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
+    p.add_argument("--liberty", action="append", type=_path, metavar="FILE",
+                   help="a Liberty (.lib) cell library instead of OSU 0.18 um; repeated, each claim that depends on "
+                        "the library is measured on every one and says whether its verdict is the same")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_claims)

@@ -227,7 +227,9 @@ class UnitConfig(ABC):
         from .rtl.emit import ports
 
         component = self.component()
-        component._MustUse__silence = True  # built for its signature only: no unused-elaboratable warning
+        for built in (component, getattr(component, "unit", None)):  # a wrapper's circuit too
+            if built is not None:
+                built._MustUse__silence = True  # built for its signature only: no unused-elaboratable warning
         described = ports(component)
         if self.sequential:
             described = [{"name": "clk", "dir": "in", "width": 1}, {"name": "rst", "dir": "in", "width": 1}] + described

@@ -73,9 +73,26 @@ def by_claim(rows: list[dict]) -> list[dict]:
         verdicts = [c["verdict"] for c in checks]
         held = sum(v != "does not hold" for v in verdicts)
         verdict = verdicts[0] if len(set(verdicts)) == 1 else f"mixed: holds on {held} of {len(checks)} checks"
-        lines = tuple(f"{c['basis']}: {c['measured']} ({c['verdict']}); {c['figure']}" for c in checks)
+        lines = tuple(f"{c['basis']}: {c['measured']} ({c['verdict']}); {c['figure']}"
+                      + ("; by library: " + ", ".join(f"{x['library']} {x['measured'].split(' (')[0]} ({x['verdict']})"
+                                                      for x in c["by_library"]) if "by_library" in c else "")
+                      for c in checks)
         out.append({"claim": claim, "claimed": "; ".join(dict.fromkeys(c["claimed"] for c in checks)),
-                    "verdict": verdict,
+                    "verdict": verdict, "libraries": across_libraries(checks),
                     "checks": (f"{len(checks)} check{'s' if len(checks) > 1 else ''}: "
                                + ", ".join(dict.fromkeys(c["measured"] for c in checks)), lines)})
     return out
+
+
+def across_libraries(checks: list[dict]) -> str:
+    """Whether a claim's verdicts that depend on the cell library are the same on every library
+    its checks were measured on: '-' for a claim with none, or measured on one library."""
+    measured = [c for c in checks if "by_library" in c]
+    if not measured:
+        return "-"
+    changed = [c for c in measured if len({x["verdict"] for x in c["by_library"]}) > 1]
+    names = ", ".join(x["library"] for x in measured[0]["by_library"])
+    if not changed:
+        return f"same verdict on {names}"
+    return f"changes on {len(changed)} of {len(measured)} checks: " + "; ".join(c["across"].split(": ", 1)[1]
+                                                                             for c in changed)

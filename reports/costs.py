@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..catalog import configure
 from ..unit import UnitConfig
+from . import library as cell_library
 from .area import synthesize
 from .energy import activity_estimate, table_estimate
 from .liberty_energy import liberty_energy
@@ -85,17 +86,20 @@ def claim_configs() -> dict[str, UnitConfig]:
         "lmul_mac_e5m2": ("lmul_mac", {"fmt": "e5m2", "acc": "fp32"})}.items()}
 
 
-def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dict]:
-    """Each cost claim, our figure, which estimate, and a verdict.
+def cost_claims(*, flow: str = "osu018", root: Path = Path("build"), liberty: str | Path | None = None) -> list[dict]:
+    """Each cost claim, our figure, which estimate, and a verdict, on the cell library
+    ``liberty`` (None: the default).
 
     Element-wise claims compare the multipliers; dot-product and FP8-versus-INT8 claims compare
     the MAC units (fp32 and int32 accumulators). Verdicts follow :func:`_verdict`.
     """
-    costs = {name: unit_costs(config, flow=flow, root=root) for name, config in claim_configs().items()}
+    costs = {name: unit_costs(config, flow=flow, root=root, liberty=liberty)
+             for name, config in claim_configs().items()}
+    title = cell_library.read(liberty).title if flow == "osu018" else None
     rows = []
     for fmt in ("e4m3", "e5m2"):
         fp, lm = costs[f"fp_{fmt}"], costs[f"lmul_{fmt}"]
-        for label, key in (("Liberty energy (OSU 0.18 um), N(0,1)", ("energy_pj", "normal")),
+        for label, key in ((f"Liberty energy ({title}), N(0,1)", ("energy_pj", "normal")),
                            ("operation table", "energy_table_pj"),
                            ("switching activity, uniform codes", ("energy_activity_pj", "uniform codes")),
                            ("switching activity, N(0,1)", ("energy_activity_pj", "normal"))):
@@ -109,9 +113,10 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                           f"{100 * abs(saving):.1f}% {'less' if saving >= 0 else 'more'}",
                 "claimed": f"fp_mul/L-Mul energy {_times(*band)} (90-100% less)",
                 "measured": f"{ratio_text(f / g)} ({fmt} vs {fmt})",
-                "basis": label, "verdict": _verdict(f / g, *band)})
+                "basis": label, "library": title if key[0] == "energy_pj" else None,
+                "verdict": _verdict(f / g, *band)})
         fmac, lmac = costs[f"fp8_mac_{fmt}"], costs[f"lmul_mac_{fmt}"]
-        for label, key in (("Liberty energy (OSU 0.18 um), N(0,1)", ("energy_pj", "normal")),
+        for label, key in ((f"Liberty energy ({title}), N(0,1)", ("energy_pj", "normal")),
                            ("operation table", "energy_table_pj"),
                            ("switching activity, N(0,1)", ("energy_activity_pj", "normal"))):
             f, g = figure(fmac, key), figure(lmac, key)
@@ -124,7 +129,8 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                           f"{100 * abs(dot):.1f}% {'less' if dot >= 0 else 'more'}",
                 "claimed": f"fp8_mac/lmul_mac energy {_times(*band)} (70-90% less)",
                 "measured": f"{ratio_text(f / g)} ({fmt} MACs into fp32)",
-                "basis": f"{label}, per multiply-accumulate", "verdict": _verdict(f / g, *band)})
+                "basis": f"{label}, per multiply-accumulate", "library": title if key[0] == "energy_pj" else None,
+                "verdict": _verdict(f / g, *band)})
         if fp["cells"] is not None:  # the fallback flow maps to no cells
             ratio = fp["cells"] / lm["cells"]
             rows.append({
@@ -132,7 +138,7 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                 "figure": f"{fmt}: {fp['cells']} vs {lm['cells']} cells, ratio {ratio:.2f}",
                 "claimed": "fp8/L-Mul operations 1.5x to 2.6x (325/157 = 2.07x)",
                 "measured": f"{ratio_text(ratio)} ({fmt} vs {fmt}, cells)",
-                "basis": f"cells of the {fp['flow']} flow ({fp['tools']})",
+                "basis": f"cells of the {fp['flow']} flow ({fp['tools']})", "library": title,
                 "verdict": _verdict(ratio, 1.5, 2.6)})
         imac = costs["int8_mac"]
         for key, what in (("area_um2", f"um^2 ({fmac['library']})"), ("transistors", "transistors (CMOS weights)")):
@@ -146,6 +152,7 @@ def cost_claims(*, flow: str = "osu018", root: Path = Path("build")) -> list[dic
                 "claimed": "fp8/int8 MAC area 1.5x to 2.8x (50-180% more)",
                 "measured": f"{ratio_text(over + 1)} ({fmt} into fp32 vs int8 into int32)",
                 "basis": f"{what}, {fp['flow']} flow; natural accumulators (fp32, int32)",
+                "library": title if key == "area_um2" else None,
                 "verdict": _verdict(over + 1, 1.5, 2.8)})
     return _sensitivity(rows)
 
@@ -164,4 +171,25 @@ def _sensitivity(rows: list[dict]) -> list[dict]:
                                                                for r in group))
         for r in group:
             r["sensitivity"] = text
+    return rows
+
+
+def claims_across(libraries: list, *, root: Path = Path("build")) -> list[dict]:
+    """:func:`cost_claims` on the first of ``libraries`` (Liberty files), each row that depends
+    on the library (``library`` set: Liberty energy, cell area and cells) with its measured
+    ratio and verdict on every library (``by_library``) and ``across``, whether the verdict is
+    the same on all of them. Rows of the operation table and switching activity do not depend
+    on the library."""
+    tables = [cost_claims(root=root, liberty=lib) for lib in libraries]
+    rows = []
+    for same in zip(*tables):
+        first = dict(same[0])
+        if first.get("library") is not None:
+            first["by_library"] = [{"library": r["library"], "measured": r["measured"], "verdict": r["verdict"]}
+                                   for r in same]
+            verdicts = {r["verdict"] for r in same}
+            first["across"] = ("same verdict on " + ", ".join(r["library"] for r in same) if len(verdicts) == 1 else
+                               "verdict changes with the library: " + "; ".join(
+                                   f"{r['verdict']} on {r['library']}" for r in same))
+        rows.append(first)
     return rows

@@ -33,6 +33,8 @@ def findings(results: dict) -> list[dict]:
             for text in (accumulator_width(study, costs), accumulator_spill(study)) if text is not None]
     if (text := lowbit_finding(results.get("lowbit_error") or [])) is not None:
         out.append({"finding": text, "source": "Four-, six- and eight-bit formats table"})
+    if (text := library_finding(results["claims"])) is not None:
+        out.append({"finding": text, "source": "Claims table (libraries)"})
     if results["claims"]:
         tally = Counter(c["verdict"] for c in results["claims"])
         out.append({
@@ -40,6 +42,19 @@ def findings(results: dict) -> list[dict]:
                        + ", ".join(f"'{v}' {tally[v]}" for v in VERDICTS if tally[v]) + " (table below).",
             "source": "Claims table"})
     return out
+
+
+def library_finding(claims: list[dict]) -> str | None:
+    """When a cost claim's verdict changes with the cell library: which, and where. Nothing when
+    the claims were checked on one library or every verdict is the same on all."""
+    measured = [c for c in claims if "by_library" in c]
+    changed = [c for c in measured if len({x["verdict"] for x in c["by_library"]}) > 1]
+    if not changed:
+        return None
+    libraries = ", ".join(x["library"] for x in measured[0]["by_library"])
+    return (f"{len(changed)} of {len(measured)} cost checks change their verdict between the cell libraries "
+            f"({libraries}): " + "; ".join(f"{c['claim']} on {c['basis'].split(' (')[0]}, {c['across'].split(': ', 1)[1]}"
+                                           for c in changed) + ".")
 
 
 def _rows(rows: dict, units: tuple, keys: tuple = ("area_per_mac_um2", "err_normal")) -> list[dict] | None:

@@ -37,7 +37,8 @@ from .energy import ACTIVITY_VECTORS
 from . import document as doc
 from .cache import cached
 from .findings import findings
-from .costs import VERDICT_RULE, claim_configs, cost_claims, figure, unit_costs
+from . import library as cell_library
+from .costs import VERDICT_RULE, claim_configs, claims_across, cost_claims, figure, unit_costs
 from . import accumulate_error, dot_error, lowbit_error
 from .claims import block_claims, by_claim, dfp_claims, lowbit_claims
 from .studies import STUDIES
@@ -100,9 +101,13 @@ def select_units(names: list[str] | None):
 
 
 def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018",
-            workers: int | None = None, data: tuple[Data, ...] = SYNTHETIC) -> tuple[dict, dict]:
+            workers: int | None = None, data: tuple[Data, ...] = SYNTHETIC,
+            libraries: tuple = (None,)) -> tuple[dict, dict]:
     """Run everything; returns (results, end-to-end errors on N(0,1) data per module, with its
-    class, for the distribution plot). ``data``: the data sets of the end-to-end error.
+    class, for the distribution plot). ``data``: the data sets of the end-to-end error;
+    ``libraries``: the Liberty files the cost claims are checked on (None: the default
+    library; with more than one, each claim's verdict on every one). Units are costed on the
+    default library.
 
     The verifications, error studies and cost flows are independent, so they run in ``workers``
     processes (default: one per CPU); each caches its result under ``root`` as it would alone.
@@ -115,6 +120,9 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
                  for c in sorted((*configs, *extra), key=_input_bits, reverse=True)}  # the longest tasks first
+        other_libraries = [tasks.submit(f"{c.module_name}: area, timing, energy ({cell_library.read(lib).title})",
+                                        _costs, c, flow, root, lib)
+                           for lib in libraries[1:] for c in claim_configs().values()]
         verified = [tasks.submit(f"{c.module_name}: verify on {sim}", _verification, c, sim, root)
                     for c in configs]
         unit_errors = [(c, d, tasks.submit(f"{c.module_name}: error on {d}", _unit_error, c, d, root))
@@ -140,6 +148,8 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                          "costs": [costs[c.module_name].result() for c in configs], "claims": []}
         for c in extra:
             costs[c.module_name].result()  # the claims' and the accumulator section's own configurations
+        for future in other_libraries:
+            future.result()  # the claims' configurations on the other libraries, cached for the claims
         for config, dataset, future in unit_errors:
             results["unit_error"].append({"unit": config.module_name, "data": dataset, **future.result()})
         errors: dict[str, tuple[str, np.ndarray]] = {}
@@ -161,7 +171,10 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
                                        for setup, window, c in costed]
     results["claims"] += block_claims(results["block_error"])
     results["claims"] += lowbit_claims(results["lowbit_error"])
-    results["claims"] += cached(root, "cost_claims", {"flow": flow}, lambda: cost_claims(flow=flow, root=root))
+    identities = _identities(libraries) if flow == "osu018" else []
+    results["claims"] += cached(root, "cost_claims", {"flow": flow, "libraries": identities},
+                                lambda: claims_across(list(libraries), root=root) if len(libraries) > 1 else
+                                cost_claims(flow=flow, root=root, liberty=libraries[0]))
     results["comparison"] = comparison.rows(results["end_to_end"], results["costs"])
     results["provenance"] = provenance(sim, command, flow)
     results["findings"] = findings(results)
@@ -251,9 +264,14 @@ def _verification(config, sim: str, root: Path) -> dict:
             "vectors_per_s": round(v.rate)}
 
 
-def _costs(config, flow: str, root: Path) -> dict:
-    return cached(root, "costs", {"unit": config.module_name, "flow": flow},
-                  lambda: unit_costs(config, flow=flow, root=root))
+def _costs(config, flow: str, root: Path, liberty=None) -> dict:
+    key = {"unit": config.module_name, "flow": flow, **({"liberty": _identities((liberty,))} if liberty else {})}
+    return cached(root, "costs", key, lambda: unit_costs(config, flow=flow, root=root, liberty=liberty))
+
+
+def _identities(libraries) -> list[str]:
+    """The libraries' checksums (None: the default library's), for cache keys."""
+    return [cell_library.read(lib).sha256 for lib in libraries]
 
 
 def _unit_error(config, dataset: str, root: Path) -> dict:
@@ -335,12 +353,14 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         *([doc.Image(plots["error_vs_area"], "End-to-end error (N(0,1) data) against area per multiply-"
                      "accumulate, one panel per class; Pareto front dashed red")] if "error_vs_area" in plots else []),
         doc.Table(by_claim([{"claimed": "", "measured": "", **c} for c in results["claims"]]),
-                  ("claim", "claimed", "verdict", "checks"),
+                  ("claim", "claimed", "verdict", "libraries", "checks"),
                   "the tables below: `arithbench error lmul`, `arithbench error lowbit` and `arithbench claims` "
                   "(claims.csv: one row per check, with its sensitivity to the basis); 'comparable' means within 25% "
                   "of the reference's mean relative error; the low-bit claims are judged on ratios of errors (the "
-                  f"claim's format over the reference) as the cost claims are; cost {VERDICT_RULE}; a claim's checks "
-                  "open on a click"),
+                  f"claim's format over the reference) as the cost claims are; cost {VERDICT_RULE}; 'libraries': "
+                  "whether the verdicts on Liberty energy, cell area and cells are the same on every cell library the "
+                  "claims were checked on (`arithbench claims --liberty FILE ...`; the units themselves are costed on "
+                  "OSU 0.18 um); a claim's checks open on a click"),
     ]
     if results["comparison"]:
         out += [
@@ -663,12 +683,13 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
 
 
 def run(out_dir: Path, configs: list, *, sim: str, root: Path, command: str, flow: str = "osu018",
-        workers: int | None = None, data: tuple[Data, ...] = ()) -> dict:
+        workers: int | None = None, data: tuple[Data, ...] = (), libraries: tuple = (None,)) -> dict:
     """Collect and write the report on ``configs`` (:func:`select_units` or :func:`configurations`);
-    ``data``: the user's data sets, studied beside the synthetic ones."""
+    ``data``: the user's data sets, studied beside the synthetic ones; ``libraries``: as
+    :func:`collect` takes them."""
     start = time.perf_counter()
     results, errors = collect(configs, sim=sim, root=root, command=command, flow=flow, workers=workers,
-                              data=SYNTHETIC + tuple(data))
+                              data=SYNTHETIC + tuple(data), libraries=tuple(libraries))
     results["provenance"]["seconds"] = round(time.perf_counter() - start, 1)
     write(results, errors, out_dir)
     _log(f"report written to {out_dir}/index.html and REPORT.md in {results['provenance']['seconds']} s")

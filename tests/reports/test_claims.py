@@ -45,3 +45,48 @@ def test_the_claims_table_has_one_row_per_claim_with_one_verdict_and_its_checks_
     assert '<td data-verdict="does not hold">does not hold</td>' in page
     assert "3 checks: 5x, 2.2x, 6x. Liberty: 5x (does not hold); Liberty figure / cells:" in to_markdown(
         [Table(rows, ("claim", "claimed", "verdict", "checks"), "test")])
+
+
+def _library_rows(verdicts: dict) -> list[dict]:
+    """Claim rows as cost_claims gives them on each library: a library-bound area check (its
+    verdict per library from ``verdicts``) and an operation-table check that is not."""
+    def rows(liberty):
+        name = {None: "OSU 0.18 um"}.get(liberty, liberty)
+        return [{"claim": "A", "basis": f"um^2 ({name})", "claimed": "2x", "measured": f"{verdicts[name][0]}x (e4m3)",
+                 "figure": "f", "verdict": verdicts[name][1], "library": name},
+                {"claim": "A", "basis": "operation table", "claimed": "2x", "measured": "1.9x", "figure": "g",
+                 "verdict": "holds", "library": None}]
+    return rows
+
+
+def test_claims_across_libraries_give_each_librarys_ratio_and_say_when_a_verdict_changes(monkeypatch):
+    from arithbench.reports import costs
+    from arithbench.reports.claims import by_claim
+    from arithbench.reports.findings import library_finding
+
+    same = _library_rows({"OSU 0.18 um": (2.1, "holds"), "big.lib": (2.3, "holds")})
+    monkeypatch.setattr(costs, "cost_claims", lambda root, liberty: same(liberty))
+    rows = costs.claims_across([None, "big.lib"], root=None)
+    assert [x["measured"] for x in rows[0]["by_library"]] == ["2.1x (e4m3)", "2.3x (e4m3)"]
+    assert rows[0]["across"] == "same verdict on OSU 0.18 um, big.lib" and "by_library" not in rows[1]
+    assert by_claim(rows)[0]["libraries"] == "same verdict on OSU 0.18 um, big.lib"
+    assert library_finding(rows) is None
+
+    moved = _library_rows({"OSU 0.18 um": (2.1, "holds"), "big.lib": (3.5, "holds with conditions")})
+    monkeypatch.setattr(costs, "cost_claims", lambda root, liberty: moved(liberty))
+    rows = costs.claims_across([None, "big.lib"], root=None)
+    assert rows[0]["across"] == ("verdict changes with the library: holds on OSU 0.18 um; holds with conditions "
+                                 "on big.lib")
+    table = by_claim(rows)[0]
+    assert table["libraries"].startswith("changes on 1 of 1 checks: holds on OSU 0.18 um")
+    assert "by library: OSU 0.18 um 2.1x (holds), big.lib 3.5x (holds with conditions)" in table["checks"][1][0]
+    assert library_finding(rows) == ("1 of 1 cost checks change their verdict between the cell libraries "
+                                     "(OSU 0.18 um, big.lib): A on um^2, holds on OSU 0.18 um; holds with "
+                                     "conditions on big.lib.")
+
+
+def test_claims_on_one_library_say_nothing_of_libraries():
+    from arithbench.reports.claims import by_claim
+
+    rows = _library_rows({"OSU 0.18 um": (2.1, "holds")})(None)
+    assert by_claim(rows)[0]["libraries"] == "-"
