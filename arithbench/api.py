@@ -678,12 +678,13 @@ def _names(option: str, value) -> list[str]:
 
 def sweep(unit: str, formats: list[str] | str | None = None, rounding: list[str] | str = "rne", *,
           output: str | Path | None = None, root: str | Path = "build", flow: str | None = None, workers: int = 2,
-          scheduler: str | None = None, log=None, command: str | None = None) -> SweepResult:
+          scheduler: str | None = None, log=None, command: str | None = None,
+          liberty: str | Path | None = None) -> SweepResult:
     """Error, area and energy of ``unit`` over float ``formats`` (default: every eXmYfn with X + Y
     <= 7) and ``rounding`` modes (``arithbench sweep``), on ``workers`` local Dask processes or
-    the cluster at ``scheduler``; the table and plots go to ``output`` (default
-    ``build/sweep/UNIT``: new, empty or an earlier sweep). Raises :class:`ToolError` when no
-    point could be measured."""
+    the cluster at ``scheduler``; areas on the cell library ``liberty`` (None: OSU 0.18 um);
+    the table and plots go to ``output`` (default ``build/sweep/UNIT``: new, empty or an
+    earlier sweep). Raises :class:`ToolError` when no point could be measured."""
     from .files import check_output_dir
     from .reports.sweep import DEFAULT_FORMATS, points, run
 
@@ -692,12 +693,14 @@ def sweep(unit: str, formats: list[str] | str | None = None, rounding: list[str]
     workers = _bounded("--workers", workers)
     scheduler = None if scheduler is None else checking.scheduler_address(scheduler)
     points(unit, formats, roundings)  # every point is valid before anything is written
+    flow, liberty_path = _liberty_flow(flow, liberty), _liberty(liberty)
     out = check_output_dir(checks.folder("output", output or f"build/sweep/{unit}"), "sweep")
     _apart(out, checks.folder("root", root))
-    rows = run(unit, formats, roundings, out_dir=out, root=_root(root), flow=_flow(flow), workers=workers,
-               scheduler=scheduler, log=log or _quiet,
+    rows = run(unit, formats, roundings, out_dir=out, root=_root(root), flow=flow, workers=workers,
+               scheduler=scheduler, log=log or _quiet, liberty=liberty_path,
                command=command or _called("sweep", unit, formats=formats, rounding=roundings, output=output,
-                                          root=root, flow=flow, workers=workers, scheduler=scheduler))
+                                          root=root, flow=flow, workers=workers, scheduler=scheduler,
+                                          liberty=liberty))
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     if not rows:
         raise ToolError(f"no point of the sweep could be measured: {out}/SWEEP.md lists why")

@@ -279,7 +279,8 @@ def cmd_mutate(args) -> int:
 
 def cmd_sweep(args) -> int:
     result = api.sweep(args.unit, args.formats, args.rounding, output=args.output, root=args.build, flow=args.flow,
-                       workers=args.workers, scheduler=args.scheduler, log=_log, command=_command(args))
+                       workers=args.workers, scheduler=args.scheduler, log=_log, command=_command(args),
+                       liberty=args.liberty)
     print(f"{args.unit}: {len(result.rows)} points; Pareto front (error vs area): {', '.join(result.front)}")
     print(f"written to {result.output}: {', '.join(result.files)}")
     return 0
@@ -470,6 +471,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_limit("--workers"), default=2, help="local Dask worker processes (default 2)")
     p.add_argument("--scheduler", type=_scheduler, help="run the points on the Dask cluster at this address (tcp://HOST:PORT)")
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
+    p.add_argument("--liberty", type=_path, metavar="FILE",
+                   help="a Liberty (.lib) cell library for the areas instead of OSU 0.18 um")
     p.add_argument("-o", "--output", type=_path, help="output directory (default build/sweep/UNIT)")
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
     p.set_defaults(run=cmd_sweep)

@@ -20,6 +20,7 @@ from ..files import output_dir
 from ..models.formats import float_format
 from ..sim.shards import dask_client
 from . import document as doc
+from . import library as cell_library
 from .area import synthesize, tool_version
 from .energy import activity_estimate
 from .plots import pareto, pyplot, save
@@ -62,11 +63,12 @@ def end_to_end_error(config) -> dict:
     return {"mean_rel": float(np.mean(rel)), "max_rel": float(np.max(rel))}
 
 
-def measure(unit_name: str, params: dict, flow: str, root: str) -> dict:
-    """One point: error on N(0,1) inputs, area, switching-activity energy (runs on a worker)."""
+def measure(unit_name: str, params: dict, flow: str, root: str, liberty: str | None = None) -> dict:
+    """One point: error on N(0,1) inputs, area (on the cell library ``liberty``, None: the
+    default), switching-activity energy (runs on a worker)."""
     config = configure(unit_name, params)
     stats = end_to_end_error(config)
-    area = synthesize(config, flow=flow, root=Path(root))
+    area = synthesize(config, flow=flow, root=Path(root), liberty=liberty)
     energy = activity_estimate(config, "normal", flow=flow, root=Path(root))
     return {"fmt": params["fmt"], "round": params.get("round", "-"), "module": config.module_name,
             "mean_rel": stats["mean_rel"], "max_rel": stats["max_rel"], "transistors": area["transistors"],
@@ -75,15 +77,17 @@ def measure(unit_name: str, params: dict, flow: str, root: str) -> dict:
 
 def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Path, root: Path,
         flow: str = "osu018", workers: int = 2, scheduler: str | None = None,
-        log: Callable[[str], None] = print, command: str = "") -> list[dict]:
-    """Measure every point on Dask, then write the table and plots into ``out_dir`` at once."""
+        log: Callable[[str], None] = print, command: str = "", liberty: Path | None = None) -> list[dict]:
+    """Measure every point on Dask, then write the table and plots into ``out_dir`` at once;
+    areas on the cell library ``liberty`` (None: the default)."""
     todo = points(unit_name, formats, roundings)
     from distributed import as_completed
 
     start = time.perf_counter()
     rows, failed = [], []
     with dask_client(workers, scheduler) as client:
-        futures = {client.submit(measure, unit_name, p, flow, str(root), pure=False, retries=1): p for p in todo}
+        futures = {client.submit(measure, unit_name, p, flow, str(root), liberty and str(liberty), pure=False,
+                                 retries=1): p for p in todo}
         for i, future in enumerate(as_completed(futures), 1):
             try:
                 rows.append(future.result())
@@ -95,7 +99,7 @@ def run(unit_name: str, formats: list[str], roundings: list[str], *, out_dir: Pa
         front = set(pareto([(r[cost], r["mean_rel"] if np.isfinite(r["mean_rel"]) else np.inf) for r in rows]))
         for i, r in enumerate(rows):
             r[key] = i in front
-    _write(unit_name, rows, failed, out_dir, flow, command, time.perf_counter() - start)
+    _write(unit_name, rows, failed, out_dir, flow, command, time.perf_counter() - start, liberty)
     return rows
 
 
@@ -111,12 +115,12 @@ def _plottable(rows: list[dict], cost: str) -> list[dict]:
             if all(r[k] is not None and np.isfinite(r[k]) and r[k] > 0 for k in (cost, "mean_rel"))]
 
 
-def _figures(rows: list[dict], flow: str, tmp: Path) -> list:
+def _figures(rows: list[dict], flow: str, tmp: Path, liberty: Path | None) -> list:
     """The error-against-area and error-against-energy plots in ``tmp``, as report blocks; a
     plot without a point to show is left out and a line says so."""
     blocks = []
     for cost, xlabel, name, what in (
-            (_area_key(flow), "area, um^2 (OSU 0.18 um cells)" if flow == "osu018" else
+            (_area_key(flow), f"area, um^2 ({cell_library.read(liberty).title} cells)" if flow == "osu018" else
              "transistors (CMOS weights; fallback flow)", "error_vs_area.png", "area"),
             ("energy_pj", "pJ per operation (switching activity, N(0,1))", "error_vs_energy.png", "energy")):
         shown = _plottable(rows, cost)
@@ -148,13 +152,13 @@ def _plot(rows: list[dict], cost: str, xlabel: str, path: Path) -> None:
     save(plt, fig, path)
 
 
-def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds) -> None:
+def _write(unit_name, rows, failed, out_dir: Path, flow, command, seconds, liberty) -> None:
     with output_dir(out_dir, "sweep") as tmp:
-        figures = _figures(rows, flow, tmp)
+        figures = _figures(rows, flow, tmp, liberty)
         source = (f"error: {end_to_end.N_PRODUCTS:,} N(0,1) operand pairs (float32, seeds {SEED} and {SEED + 1}) quantized "
                   "to the format (RNE, saturating) and put through the unit's golden model, "
                   "mean |approx - x*y| / |x*y| against the exact product of the unquantized operands; "
-                  f"area and delay: cost flow {flow} ({tool_version(flow)}), "
+                  f"area and delay: cost flow {flow} ({tool_version(flow, liberty)}), "
                   "transistors by CMOS weights after ABC; energy: gate-level switching activity on N(0,1) operands "
                   "(Verilator, SAIF), calibrated 8-bit add = 0.03 pJ")
         blocks = [doc.Heading(f"Sweep of {unit_name}", 1),

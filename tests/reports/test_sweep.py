@@ -4,7 +4,10 @@ import json
 
 import pytest
 
+from arithbench.catalog import configure
 from arithbench.cli import main
+from arithbench.reports.area import synthesize
+from arithbench.reports.library import DEBIAN
 from arithbench.reports.sweep import DEFAULT_FORMATS, _write, points, run
 
 
@@ -19,6 +22,9 @@ def test_default_formats_are_every_exmy_up_to_seven_bits():
     (["sweep", "fp8_mac"], "fp8_mac is not a two-operand unit"),
     (["sweep", "fp_mul", "--formats", "e4m3,posit8"], "unknown format 'posit8'"),
     (["sweep", "fp_mul", "--rounding", "rne,up"], "parameter round must be one of"),
+    (["sweep", "fp_mul", "--liberty", "."], "--liberty . is a folder"),
+    (["sweep", "fp_mul", "--liberty", "/usr/share/qflow/tech/osu035/osu035_stdcells.lib", "--flow", "yowasp"],
+     "it needs the osu018 flow"),
 ])
 def test_bad_sweeps_are_refused_before_any_work(capsys, tmp_path, argv, message):
     code = main([*argv, "-o", str(tmp_path / "out")])
@@ -53,14 +59,19 @@ def test_sweep_measures_every_point_and_marks_the_fronts(tmp_path, build_root):
 
 @pytest.mark.sim
 @pytest.mark.synth
-def test_a_one_point_stochastic_rounding_sweep_writes_its_files(tmp_path, build_root):
+def test_a_one_point_stochastic_rounding_sweep_on_another_library_writes_its_files(tmp_path, build_root):
     """Stochastic rounding is costed (its random-bit port gets uniform bits) and one point
-    plots: a front of one."""
+    plots: a front of one; its area is on the cell library asked for, which the table's source
+    names."""
     out = tmp_path / "sweep"
+    osu035 = DEBIAN["osu035"]
     rows = run("fp_mul", ["e2m1"], ["sr"], out_dir=out, root=build_root, workers=1, log=lambda m: None,
-               command="pytest")
+               command="pytest", liberty=osu035)
     assert len(rows) == 1 and rows[0]["energy_pj"] > 0 and rows[0]["pareto_area"] and rows[0]["pareto_energy"]
-    assert json.loads((out / "sweep.json").read_text())["failed"] == []
+    saved = json.loads((out / "sweep.json").read_text())
+    assert saved["failed"] == [] and f"OSU 0.35 um ({osu035}" in saved["source"]
+    config = configure("fp_mul", {"fmt": "e2m1", "round": "sr"})
+    assert rows[0]["area_um2"] == synthesize(config, root=build_root, liberty=osu035)["area_um2"]
     for name in ("SWEEP.md", "sweep.csv", "error_vs_area.png", "error_vs_energy.png"):
         assert (out / name).stat().st_size > 0
 
@@ -74,7 +85,7 @@ def test_points_a_log_plot_cannot_show_are_left_out_and_the_files_still_written(
     failed = [{"fmt": "e3m2", "round": "sr", "error": "ToolError: no netlist"}]
     for rows in ([], [unbounded]):
         out = tmp_path / f"sweep{len(rows)}"
-        _write("fp_mul", rows, failed, out, "osu018", "pytest", 1.0)
+        _write("fp_mul", rows, failed, out, "osu018", "pytest", 1.0, None)
         text = (out / "SWEEP.md").read_text()
         assert "No plot of error against area" in text and "No plot of error against energy" in text
         assert "ToolError: no netlist" in text and not list(out.glob("*.png"))
