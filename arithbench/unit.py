@@ -236,15 +236,17 @@ class UnitConfig(ABC):
         return described
 
     def vectors_per_process(self) -> int:
-        """The most vectors one process makes, simulates and checks: 2**25 for a unit whose
-        inputs fit 64 bits, each port a NumPy integer; a wider (block) unit holds its vectors'
-        elements as rows while it makes them, about 16 bytes per input bit and vector (measured
-        on 2026-12-06: dot k=32 and k=64, 100,000 vectors, 0.7 and 1.0 GB), so it gets what
-        fits :data:`VECTOR_MEMORY` bytes."""
-        bits = sum(p["width"] for p in self.ports() if p["dir"] == "in" and p["name"] not in ("clk", "rst"))
-        if bits <= 64:
+        """The most vectors one process makes, simulates and checks: 2**25 for a unit of a few
+        integer ports; a block unit (one with :attr:`block_inputs`, or a port wider than 64
+        bits) whose inputs pass 64 bits holds its vectors' elements as rows while it makes
+        them, about 16 bytes per input bit and vector (measured on 2026-12-06: dot k=32 and
+        k=64, 100,000 vectors, 0.7 and 1.0 GB), so it gets what fits :data:`VECTOR_MEMORY`
+        bytes."""
+        inputs = [p["width"] for p in self.ports() if p["dir"] == "in" and p["name"] not in ("clk", "rst")]
+        block = self.block_inputs is not None or max(inputs) > 64
+        if not block or sum(inputs) <= 64:
             return MAX_VECTORS_ONE_PROCESS
-        return max(1024, min(MAX_VECTORS_ONE_PROCESS, VECTOR_MEMORY // (16 * bits)))
+        return max(1024, min(MAX_VECTORS_ONE_PROCESS, VECTOR_MEMORY // (16 * sum(inputs))))
 
     def model(self, inputs: Inputs, lanes: int = 1) -> Inputs:
         """Golden outputs; a clocked unit's depend on how vectors are dealt to ``lanes``. A
