@@ -186,7 +186,7 @@ MX = [(elem, k) for elem in ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8") for
 
 
 @pytest.mark.sim
-@pytest.mark.parametrize("elem,k", MX)
+@pytest.mark.parametrize("elem,k", [(e, k) for e, k in MX if k == 32 or e == "e4m3"])  # k=8: all on Icarus below
 def test_mx_dot_every_element_format_on_verilator(elem, k, build_root):
     verdict = verify(configure("mx_dot", {"elem": elem, "k": str(k)}), root=build_root)
     assert verdict.vectors >= 100_000 and verdict.mismatches == 0, verdict.counterexamples
