@@ -4,10 +4,10 @@ units, and which of its cells the flow may map to.
 Any NLDM Liberty file works: the OSU libraries Debian ships (:data:`DEBIAN`) or a PDK's own.
 Its units are read from the file and every figure is converted to ns, pF, nW and pJ here (an
 internal-power table holds energy per transition in capacitive-load unit x voltage unit
-squared, as the Liberty reference defines it). Cells marked ``dont_use`` or
-``dont_touch``, pad cells, clock gates and other cells with state but no ``ff`` group are not
-usable: the flow's mapped netlist is
-checked to hold none of them (ABC and ``dfflibmap`` skip them themselves).
+squared, as the Liberty reference defines it). Cells marked ``dont_use`` or ``dont_touch``,
+pad cells, clock gates and other cells with state but no ``ff`` group are not usable: ABC
+skips ``dont_use`` cells itself (a test marks NAND2X1 so), and a mapped netlist that holds any
+of them is an error rather than a figure.
 
 Names and numbers of a library's identity (``label``) are printed beside every figure that
 depends on it: its name, file, SHA-256, corner, voltage and temperature.
