@@ -86,6 +86,19 @@ def _liberty(liberty) -> Path | None:
     return read(liberty).path
 
 
+def _libraries(flow, liberty) -> tuple[str, tuple[Path | None, ...]]:
+    """The flow and the libraries for one Liberty file or a list of them, read and checked,
+    each once, with a flow that maps onto cells; None: the default library alone."""
+    paths = [None] if liberty is None else _items("--liberty", liberty, (str, os.PathLike), "a Liberty file's path")
+    if not paths:
+        raise UsageError("liberty takes a Liberty file's path or a list of them, not an empty list")
+    flow = _liberty_flow(flow, paths[0])
+    read = tuple(_liberty(p) for p in paths)
+    if len(set(read)) < len(read):
+        raise UsageError("--liberty names the same library twice: give each once")
+    return flow, read
+
+
 def _liberty_flow(flow, liberty) -> str:
     """The flow for ``liberty``: a library needs the osu018 flow (Yosys and OpenSTA)."""
     if liberty is not None and flow == "yowasp":
@@ -625,31 +638,25 @@ def report(output: str | Path = "build/report", *, units: list[str] | None = Non
     workers = None if workers is None else _bounded("report --workers", workers)
     out = check_output_dir(checks.folder("output", output), "report")
     _apart(out, checks.folder("root", root))
-    libraries = _report_libraries(flow, liberty)
+    resolved, libraries = _report_libraries(flow, liberty)
     prepare(sim)
-    return run(out, configs, data=loaded, sim=sim, root=_root(root), flow=_flow(flow), workers=workers,
+    return run(out, configs, data=loaded, sim=sim, root=_root(root), flow=resolved, workers=workers,
                libraries=libraries,
                command=command or _called("report", output, units=units, unit=unit, data=data, sim=sim, root=root,
                                           flow=flow, workers=workers, liberty=liberty))
 
 
-def _report_libraries(flow, liberty) -> tuple:
-    """The libraries a report checks its cost claims on: ``liberty`` (files), else the Debian OSU
-    libraries installed where the flow is the real one, else the default alone."""
+def _report_libraries(flow, liberty) -> tuple[str, tuple]:
+    """The flow and the libraries a report checks its cost claims on: ``liberty`` (files), else
+    the Debian OSU libraries installed where the flow is the real one, else the default alone."""
     from .reports.library import DEBIAN, DEFAULT
 
     if liberty is not None:
-        paths = _items("--liberty", liberty, (str, os.PathLike), "a Liberty file's path")
-        if not paths:
-            raise UsageError("liberty takes a Liberty file's path or a list of them, not an empty list")
-        _liberty_flow(flow, paths[0])
-        read = tuple(_liberty(p) for p in paths)
-        if len(set(read)) < len(read):
-            raise UsageError("--liberty names the same library twice: give each once")
-        return read
-    if _flow(flow) != "osu018":
-        return (None,)
-    return (None, *(p for p in DEBIAN.values() if p != DEFAULT and p.exists()))
+        return _libraries(flow, liberty)
+    flow = _flow(flow)
+    if flow != "osu018":
+        return flow, (None,)
+    return flow, (None, *(p for p in DEBIAN.values() if p != DEFAULT and p.exists()))
 
 
 @dataclass(frozen=True)
@@ -715,13 +722,7 @@ def claims(flow: str | None = None, root: str | Path = "build", liberty=None) ->
     verdict on every one (``by_library``) and whether they agree (``across``)."""
     from .reports.costs import claims_across, cost_claims
 
-    libraries = list(liberty) if isinstance(liberty, (list, tuple)) else [liberty]
-    if not libraries:
-        raise UsageError("liberty takes a Liberty file's path or a list of them, not an empty list")
-    flow = _liberty_flow(flow, libraries[0])
-    paths = [_liberty(lib) for lib in libraries]
+    flow, paths = _libraries(flow, liberty)
     if len(paths) == 1:
         return cost_claims(flow=flow, root=_root(root), liberty=paths[0])
-    if len(set(paths)) < len(paths):
-        raise UsageError("--liberty names the same library twice: give each once")
-    return claims_across(paths, root=_root(root))
+    return claims_across(list(paths), root=_root(root))

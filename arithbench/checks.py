@@ -91,14 +91,20 @@ def verilog_name(option: str, text) -> str:
     return text
 
 
+def plain_path(option: str, text: str) -> None:
+    """Refuse a path that a tool's command line or script would not take as it is (a space, a
+    semicolon or a bracket splits or runs something there)."""
+    if not _PATH_CHARS.match(text):
+        raise UsageError(f"{option} {text!r}: a path with characters other than letters, digits and _ . / - + @ , "
+                         "= : ~ does not reach every tool intact: rename the file or link it under a plain name")
+
+
 def source_file(option: str, path) -> Path:
     """A readable source file whose path every tool's command line takes as it is."""
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise UsageError(f"{option} takes a file name, not {path!r}")
     text = str(path)
-    if not _PATH_CHARS.match(text):
-        raise UsageError(f"{option} {text!r}: a path with characters other than letters, digits and _ . / - + @ , "
-                         "= : ~ does not reach every simulator intact: rename the file or link it under a plain name")
+    plain_path(option, text)
     path = Path(text)
     if not path.is_file():
         raise UsageError(f"{option} {text}: no such file")

@@ -350,8 +350,7 @@ def _print_cost(unit, figures: dict) -> None:
 def cmd_claims(args) -> int:
     from .reports.costs import VERDICT_RULE
 
-    rows = api.claims(args.flow, args.build, args.liberty if args.liberty and len(args.liberty) > 1 else
-                      (args.liberty or [None])[0])
+    rows = api.claims(args.flow, args.build, args.liberty)
     if args.json:
         print(json.dumps(rows))
         return 0

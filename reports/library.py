@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import checks
 from ..errors import UsageError
 
 #: The libraries of Debian's qflow-tech packages, by node: the default and two for cross-checks.
@@ -140,10 +141,12 @@ def _read(path: Path, digest: str) -> CellLibrary:
 
 
 def read(path: str | Path | None = None) -> CellLibrary:
-    """The library at ``path`` (None: :data:`DEFAULT`), read once per content."""
+    """The library at ``path`` (None: :data:`DEFAULT`), read once per content. Its absolute
+    path goes into Yosys's and OpenSTA's scripts, so it must be a plain one."""
     path = DEFAULT if path is None else Path(path)
-    if not isinstance(path, Path) or "\x00" in str(path):
-        raise UsageError(f"--liberty takes a Liberty file's path, not {path!r}")
+    if "\x00" in str(path):
+        raise UsageError(f"--liberty takes a Liberty file's path, not {str(path)!r}")
+    checks.plain_path("--liberty", str(path.resolve()))
     try:
         data = path.resolve().read_bytes()
     except IsADirectoryError:

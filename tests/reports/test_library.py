@@ -113,11 +113,17 @@ def test_a_file_that_is_not_a_usable_library_is_one_line(tmp_path, text, message
     (["cost", "int_mul", "--liberty", "."], "--liberty . is a folder"),
     (["cost", "int_mul", "--liberty", "tiny.lib", "--flow", "yowasp"], "it needs the osu018 flow"),
     (["cost", "int16_fma", "-p", "clocked=true", "--liberty", "tiny.lib"], "no flip-flop"),
+    # the path reaches Yosys's and OpenSTA's scripts: no spaces, semicolons or brackets
+    (["cost", "int_mul", "--liberty", "my lib.lib"], "rename the file"),
+    (["claims", "--liberty", "semi;colon.lib"], "rename the file"),
+    (["cost", "int_mul", "--liberty", "[exec].lib"], "rename the file"),
+    (["claims", "--liberty", "tiny.lib", "--liberty", "./tiny.lib"], "names the same library twice"),
 ])
 def test_the_command_line_refuses_a_bad_library_in_one_line(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "README.md").write_text("a user's file")
-    (tmp_path / "tiny.lib").write_text(TINY)
+    for name in ("tiny.lib", "my lib.lib", "semi;colon.lib", "[exec].lib"):
+        (tmp_path / name).write_text(TINY)
     assert main([*argv, "--build", str(tmp_path / "build")]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1, err
