@@ -6,7 +6,8 @@ Definition (the RTL in :mod:`arithbench.rtl.dot` is written from this text alone
 Terms
     Each of the ``k`` operand pairs gives the exact term ``t_i = sa * sb * a_i * b_i``, where
     ``a_i``, ``b_i`` are the element values (a float format's value; a signed integer's value;
-    under ``scale=mx`` an ``int8`` element is MXINT8, its value ``code * 2**-6``) and ``sa``,
+    under ``scale=mx`` an ``int8`` element is MXINT8, its value ``code * 2**-6``; an ``nf4``
+    code is the float32 value of QLoRA's table it indexes) and ``sa``,
     ``sb`` the scale values (1 without scales; ``mx``: E8M0, ``2**(code - 127)``, code 255 NaN;
     ``nvfp4``: e4m3 values). One scale per operand serves all ``k`` elements, so ``k`` is at
     most the block (32 for MX, 16 for NVFP4) and the unit does one block or part of one. The
@@ -38,8 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codec import int_value, pack, split
-from .formats import FloatFormat, IntFormat, float_format
+from .codec import encode, int_value, pack, split
+from .formats import LOOKUP_FORMATS, FloatFormat, IntFormat, float_format
 from .intmac import accumulate as int32_accumulate
 from .rounding import Mode, Rounding
 
@@ -53,6 +54,13 @@ MX_ELEMENTS = ("e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8")
 ACCUMULATORS = ("fp32", "bf16", "fp16", "int32")
 #: The exponent of an MXINT8 element's step.
 MXINT8_LSB = -6
+FP32 = float_format("fp32")
+
+
+def lookup_codes(name: str) -> np.ndarray:
+    """The fp32 codes of a lookup format's table (its values are float32 values): code ``i``
+    of ``name`` is fp32 code ``lookup_codes(name)[i]``."""
+    return encode(FP32, np.array(LOOKUP_FORMATS[name].values)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -72,10 +80,16 @@ class Element:
 
 
 def element(name: str, scale: str = "none") -> Element:
-    """The element format ``name`` (``int4``, ``int8`` or a signed float format of at most 16 bits)."""
+    """The element format ``name`` (``int4``, ``int8``, ``nf4`` or a signed float format of at
+    most 16 bits)."""
     if name in INT_ELEMENTS:
         fmt = INT_ELEMENTS[name]
         return Element(name, fmt.bits, -fmt.min_value, MXINT8_LSB if scale == "mx" else 0, fmt.bits)
+    if name in LOOKUP_FORMATS:  # the table's float32 values: their smallest LSB is the step
+        _, sig, exp, _, _ = split(FP32, lookup_codes(name))
+        lsb = int(exp[sig != 0].min())
+        return Element(name, LOOKUP_FORMATS[name].bits, int(max((sig << (exp - lsb))[sig != 0])), lsb,
+                       FP32.man_bits + 1)
     fmt = float_format(name)
     if not fmt.signed or fmt.bits > 16:
         raise ValueError(f"{name} is not a signed float format of at most 16 bits")
@@ -103,6 +117,8 @@ def _split(name: str, codes: np.ndarray, scale: str) -> tuple[np.ndarray, ...]:
     if name == "e8m0":
         false = np.zeros(codes.shape, bool)
         return false, np.ones(codes.shape, np.int64), codes - 127, codes == 255, false
+    if name in LOOKUP_FORMATS:
+        return split(FP32, lookup_codes(name)[codes])
     return split(float_format(name), codes)
 
 
@@ -154,8 +170,8 @@ def _round_into(acc: FloatFormat, negative, magnitude, lsb, rounding: Rounding, 
 @dataclass
 class Terms:
     """A batch of ``n`` operations taken apart: ``k + 1`` terms per row (the products, then
-    ``c``), each ``(-1)**negative * sig * 2**exp`` with ``sig`` an exact int64 (at most 24
-    bits), and the special values decided per row."""
+    ``c``), each ``(-1)**negative * sig * 2**exp`` with ``sig`` an exact int64 (at most 48
+    bits: two nf4 significands), and the special values decided per row."""
 
     negative: np.ndarray  # (n, k+1) bool
     sig: np.ndarray  # (n, k+1) int64

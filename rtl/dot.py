@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from amaranth.hdl import Cat, Const, Module, Mux, Signal, Value, signed
+import numpy as np
+from amaranth.hdl import Array, Cat, Const, Module, Mux, Signal, Value, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from ..models.dot import INT_ELEMENTS, MXINT8_LSB, SCALES, element, exact_width
-from ..models.formats import float_format
+from ..models.codec import split
+from ..models.dot import FP32, INT_ELEMENTS, MXINT8_LSB, SCALES, element, exact_width, lookup_codes
+from ..models.formats import LOOKUP_FORMATS, float_format
 from ..models.rounding import Mode, Rounding
 from .fp_mac import Term, accumulate
 from .float_logic import EXP_WIDTH, leading_one, random_bits, random_ports, round_and_pack, shift_right_sticky, unpack
@@ -57,6 +59,17 @@ def _operand(m: Module, name: str, code: Value, scale: str, label: str) -> Opera
         lsb = Signal(signed(EXP_WIDTH), name=f"{label}_exp")
         m.d.comb += lsb.eq(code - 127)
         return Operand(Const(0, 1), Const(1, 1), lsb, Const(0, 1), Const(0, 1), Const(0, 1), code == 255)
+    if name in LOOKUP_FORMATS:  # NF4: a table of its float32 values' sign, significand and LSB
+        negative, sigs, exps, _, _ = split(FP32, lookup_codes(name))
+        smallest = element(name).lsb_exp
+        offsets = np.where(sigs != 0, exps - smallest, 0)
+        sig, offset = Signal(FP32.man_bits + 1, name=f"{label}_sig"), Signal(range(int(offsets.max()) + 1),
+                                                                          name=f"{label}_off")
+        lsb = Signal(signed(EXP_WIDTH), name=f"{label}_lsb")
+        m.d.comb += [sig.eq(Array(Const(int(v), len(sig)) for v in sigs)[code]),
+                     offset.eq(Array(Const(int(v), len(offset)) for v in offsets)[code]), lsb.eq(offset + smallest)]
+        return Operand(Array(Const(int(v), 1) for v in negative)[code], sig, lsb, offset, sig == 0, Const(0, 1),
+                       Const(0, 1))
     fmt = float_format(name)
     u = unpack(m, fmt, code, label)
     lsb, offset = Signal(signed(EXP_WIDTH), name=f"{label}_lsb"), Signal(range(fmt.exp_max_code + 1),

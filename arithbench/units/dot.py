@@ -7,7 +7,7 @@ from ..models.block import join_codes, mx_quantize, nvfp4_quantize, split_codes
 from ..models.codec import ROUNDINGS, decode, encode, int_value
 from ..models.dot import ACCUMULATORS, INT_ELEMENTS, MX_ELEMENTS, SCALES, element, exact_width, terms
 from ..models.dot_fast import dot
-from ..models.formats import IntFormat, float_format
+from ..models.formats import LOOKUP_FORMATS, IntFormat, float_format
 from ..models.rounding import Mode
 from ..params import CLOCKED, RBITS, Param
 from ..rtl.dot import Dot
@@ -24,13 +24,22 @@ SCALE_PAIRS = {"mx": ((127, 127), (120, 140), (0, 254), (255, 127)),
 
 
 def _check_element(name: str) -> None:
-    if name in INT_ELEMENTS:
+    if name in INT_ELEMENTS or name in LOOKUP_FORMATS:
         return
     try:
         element(name)
     except ValueError as exc:
-        raise UsageError(f"dot: {exc}: use int4, int8 or a signed float format such as e2m1, e4m3, e5m2, "
+        raise UsageError(f"dot: {exc}: use int4, int8, nf4 or a signed float format such as e2m1, e4m3, e5m2, "
                          "e4m3fnuz, binary8p3, fp16 or bf16") from None
+
+
+def _format(name: str):
+    """The codec's format of a float or lookup element."""
+    return LOOKUP_FORMATS.get(name) or float_format(name)
+
+
+ELEMENT_HINT = ("int4, int8, nf4 (QLoRA's table) or a signed float format of at most 16 bits (e2m1 .. e5m2, fnuz, "
+                "binary8pP, fp16, bf16)")
 
 
 def _default_acc(values: dict) -> str:
@@ -50,9 +59,9 @@ class DotUnit(UnitConfig):
     role = "block"
     shown = ({"a": "e2m1", "k": "16", "scale": "nvfp4"},)
     params = (
-        Param("a", "text", "e4m3", "format of the elements of a", check=_check_element,
-              hint="int4, int8 or a signed float format of at most 16 bits (e2m1 .. e5m2, fnuz, binary8pP, fp16, bf16)"),
-        Param("b", "text", None, "format of the elements of b (default: a)", default_from="a", check=_check_element),
+        Param("a", "text", "e4m3", "format of the elements of a", check=_check_element, hint=ELEMENT_HINT),
+        Param("b", "text", None, "format of the elements of b (default: a)", default_from="a", check=_check_element,
+              hint=ELEMENT_HINT),
         Param("k", "int", 4, "terms per operation", hint="1 to 64"),
         Param("scale", "choice", "none", "block scales: none; mx (one E8M0 scale per operand, k divides 32); nvfp4 "
               "(one e4m3 scale per operand, e2m1 elements, k divides 16)", choices=tuple(SCALES), quiet_default=True),
@@ -169,9 +178,11 @@ class DotUnit(UnitConfig):
             fmt = INT_ELEMENTS[name]
             scaled = values * (64 if self.scale == "mx" and name == "int8" else 1)
             return np.clip(np.rint(scaled), fmt.min_value, fmt.max_value).astype(np.int64) & ((1 << fmt.bits) - 1)
-        return encode(float_format(name), values, Mode.RNE, True)
+        return encode(_format(name), values, Mode.RNE, True)
 
     def _corners(self, name: str) -> np.ndarray:
+        if name in LOOKUP_FORMATS:
+            return np.arange(1 << LOOKUP_FORMATS[name].bits, dtype=np.uint64)
         return int_corners(INT_ELEMENTS[name].bits) if name in INT_ELEMENTS else float_corners(float_format(name))
 
     def _random(self, n: int, seed: int) -> dict:
@@ -213,8 +224,7 @@ class DotUnit(UnitConfig):
         zeros = (kinds[:, None] == 4) & (rng.random((n, k)) < 0.9)
         negative = np.where(rng.random((n, k)) < 0.9, row_negative[:, None], ~row_negative[:, None])
         ca[zeros] = self._signed_zeros(self.a, negative[zeros])
-        if self.b not in INT_ELEMENTS:
-            cb[kinds == 4] &= ~float_format(self.b).sign_mask
+        cb[kinds == 4] = self._positive(self.b, cb[kinds == 4])
         out = {"a": join_codes(ca, wa), "b": join_codes(cb, wb)}
         scales = self._scales(n, kinds, rng)
         out.update(scales)
@@ -223,14 +233,28 @@ class DotUnit(UnitConfig):
 
     def _signed_zeros(self, name: str, negative: np.ndarray) -> np.ndarray:
         """Codes of +0, or -0 where ``negative`` and the format has -0."""
+        if name in LOOKUP_FORMATS:
+            return np.full(len(negative), encode(LOOKUP_FORMATS[name], np.zeros(1))[0], np.int64)
         if name in INT_ELEMENTS or not float_format(name).has_negative_zero:
             return np.zeros(len(negative), np.int64)
         return negative.astype(np.int64) * float_format(name).sign_mask
 
+    def _positive(self, name: str, codes: np.ndarray) -> np.ndarray:
+        """Codes of the magnitudes (integers: as they are; nf4: its nearest value, the table is
+        not symmetric)."""
+        if name in INT_ELEMENTS:
+            return codes
+        if name in LOOKUP_FORMATS:
+            return self._elements(name, np.abs(decode(LOOKUP_FORMATS[name], codes)))
+        return codes & ~float_format(name).sign_mask
+
     def _negated(self, name: str, codes: np.ndarray, flip: np.int64) -> np.ndarray:
+        """Codes of minus the values (nf4: the nearest value to it, exact for +-1 only)."""
         if name in INT_ELEMENTS:
             bits = INT_ELEMENTS[name].bits
             return (-codes) & ((1 << bits) - 1)
+        if name in LOOKUP_FORMATS:
+            return self._elements(name, -decode(LOOKUP_FORMATS[name], codes))
         return codes ^ flip
 
     def _scales(self, n: int, kinds: np.ndarray, rng) -> dict:

@@ -15,7 +15,7 @@ from arithbench.errors import UsageError
 from arithbench.models.block import join_codes, split_codes
 from arithbench.models.codec import decode, encode, int_value
 from arithbench.models.dot import INT_ELEMENTS, dot, element, exact_width
-from arithbench.models.formats import float_format
+from arithbench.models.formats import NF4, float_format
 from arithbench.models.rounding import Mode, Rounding
 
 FP32 = float_format("fp32")
@@ -132,6 +132,23 @@ def test_exact_width():
     assert e4m3.largest_steps == 448 * 2 ** 9
     assert exact_width(e4m3, e4m3, 4) == (4 * (448 * 2 ** 9) ** 2).bit_length()
     assert exact_width(element("int4"), element("int4"), 1) == 7  # (-8)(-8) = 64
+    # NF4's smallest non-zero magnitude, 0.0795802995... as a float32, lies in [2**-4, 2**-3):
+    # its LSB, 2**-27, is the element's step, and 1.0 is 2**27 steps.
+    nf4 = element("nf4")
+    assert (nf4.lsb_exp, nf4.largest_steps, nf4.sig_bits) == (-27, 2 ** 27, 24)
+
+
+def test_nf4_elements_are_the_tables_float32_values():
+    """Codes 0 (-1.0) and 8 (the table's 0.0795802995...) times e4m3 1.5 and 1.0, plus c = 0.25:
+    the exact sum rounded once to fp32; code 7 is the table's 0.0 and gives a signed zero sum."""
+    b = encode(float_format("e4m3"), np.array([[1.5, 1.0]]))
+    c = encode(FP32, np.array([0.25]))
+    y = dot(np.array([[0, 8]]), b, c, a_fmt="nf4", b_fmt="e4m3", acc="fp32")
+    exact = Fraction(-3, 2) + Fraction(float(np.float32(0.07958029955625534))) + Fraction(1, 4)
+    assert Fraction(float(exact)) == exact  # 28 significant bits: a float64 holds the sum exactly
+    assert decode(FP32, y)[0] == np.float32(float(exact))  # so this is the one rounding to fp32
+    zero = dot(np.array([[7, 7]]), b, encode(FP32, np.array([-0.0])), a_fmt="nf4", b_fmt="e4m3", acc="fp32")
+    assert zero[0] == 0  # +0 * 1.5 + +0 * 1.0 + -0 = +0 under RNE
 
 
 # -- an independent reference: exact fractions ------------------------------------------------
@@ -144,6 +161,9 @@ def _fraction_value(fmt: str, code: int, scale: str) -> tuple[Fraction | float, 
         return exact, float(exact)
     if fmt == "e8m0":
         return (float("nan"), float("nan")) if code == 255 else (Fraction(2) ** (code - 127), 2.0 ** (code - 127))
+    if fmt == "nf4":  # the published table's value, a float32
+        x = float(np.float32(NF4.values[code]))
+        return Fraction(x), x
     x = float(decode(float_format(fmt), np.array([code]))[0])
     return (x if not np.isfinite(x) else Fraction(x)), x
 
@@ -236,6 +256,9 @@ CONFIGS = [
     {"a": "int4", "b": "e4m3", "k": "2", "acc": "fp16", "sat": "true"},
     {"a": "fp16", "k": "2", "sum": "window", "window": "30"},
     {"a": "binary8p3", "b": "e4m3fnuz", "k": "3"},
+    {"a": "nf4", "b": "e4m3", "k": "8"},
+    {"a": "nf4", "k": "4", "acc": "bf16", "sum": "window", "window": "20"},
+    {"a": "fp16", "b": "nf4", "k": "2", "sum": "window", "window": "16", "align": "rne"},
 ]
 
 
@@ -270,6 +293,8 @@ def test_vectors_reach_the_window_edge_and_cancel():
     ({"a": "e2m1", "scale": "nvfp4", "k": "32"}, "k must be a divisor of 16"),
     ({"a": "e2m1", "scale": "mx", "k": "12"}, "k must be a divisor of 32"),
     ({"a": "int4", "scale": "mx"}, "scale=mx takes MX elements"),
+    ({"a": "nf4", "scale": "mx"}, "scale=mx takes MX elements"),
+    ({"a": "nf4", "b": "int8", "acc": "int32"}, "acc=int32 takes integer elements"),
     ({"k": "65"}, "k must be 1 to 64"),
     ({"sum": "window", "window": "0"}, "window must be 1 to"),
     ({"sum": "window", "window": "500"}, "window must be 1 to"),

@@ -21,6 +21,8 @@ CONFIGS = [
     {"a": "e5m2", "b": "int8", "k": "8", "scale": "mx", "acc": "fp16", "sat": "true", "round": "rup"},
     {"a": "int4", "b": "e2m3", "k": "4", "acc": "bf16", "round": "rtz"},
     {"a": "e3m2", "k": "64", "round": "sr"},
+    {"a": "nf4", "b": "e4m3", "k": "32"},
+    {"a": "nf4", "b": "e2m1", "k": "16", "sum": "window", "window": "24", "round": "rtz"},
 ]
 
 

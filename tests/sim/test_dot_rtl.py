@@ -27,6 +27,8 @@ EXHAUSTIVE = [
     # 1-bit window of int4 x e2m1 terms rounded down.
     {"a": "e2m1", "k": "2", "sum": "window", "window": "3", "align": "rne", "acc": "bf16"},
     {"a": "int4", "b": "e2m1", "k": "2", "scale": "none", "round": "rdn", "sum": "window", "window": "1"},
+    # NF4's table (16 float32 values) against e2m1, the exact sum into bf16.
+    {"a": "nf4", "b": "e2m1", "k": "2", "acc": "bf16"},
 ]
 
 
@@ -50,3 +52,12 @@ VARIANTS = [  # kept few: each is a simulator build (tests/rtl runs every unit's
 def test_variants(params, build_root):
     verdict = verify(configure("dot", params), count=2_000, root=build_root)
     assert verdict.mismatches == 0, verdict.counterexamples
+
+
+@pytest.mark.sim
+def test_nf4_window_on_icarus(build_root):
+    """NF4 elements through the window path on the other simulator (the exhaustive run above
+    takes the exact path on Verilator)."""
+    config = configure("dot", {"a": "nf4", "b": "e4m3", "k": "4", "sum": "window", "window": "20", "align": "rne"})
+    verdict = verify(config, sim="icarus", count=1_000, root=build_root)
+    assert verdict.vectors >= 1_000 and verdict.mismatches == 0, verdict.counterexamples
