@@ -11,6 +11,7 @@ from collections import Counter
 
 from ..catalog import configure
 from .accumulate_error import FIGURE_LENGTH, SETUPS, figure_row, window_errors
+from .lowbit_costs import finding as lowbit_cost_finding
 from .lowbit_error import finding as lowbit_finding
 from .wording import against, ratio
 
@@ -24,7 +25,8 @@ def _name(unit: str, params: dict) -> str:
 def findings(results: dict) -> list[dict]:
     """``[{"finding", "source"}]`` from the like-with-like comparison (end-to-end error, costs per
     multiply-accumulate): multipliers, integer against float, MACs, block formats, the accumulator
-    width, the best 4-bit weight format on LLM-like data, the claims' tally."""
+    width, the best 4-bit weight format on LLM-like data, W4A8 against W8A8 hardware, the
+    claims' tally."""
     rows = {r["unit"]: r for r in results.get("comparison", [])}
     out = [{"finding": text, "source": source} for finding, source in FINDINGS
            if (text := finding(rows)) is not None]
@@ -33,6 +35,8 @@ def findings(results: dict) -> list[dict]:
             for text in (accumulator_width(study, costs), accumulator_spill(study)) if text is not None]
     if (text := lowbit_finding(results.get("lowbit_error") or [])) is not None:
         out.append({"finding": text, "source": "Four-, six- and eight-bit formats table"})
+    if (text := lowbit_cost_finding(results.get("lowbit_costs") or [])) is not None:
+        out.append({"finding": text, "source": "Low-bit hardware table"})
     if (text := library_finding(results["claims"])) is not None:
         out.append({"finding": text, "source": "Claims table (libraries)"})
     if results["claims"]:

@@ -48,9 +48,21 @@ GROUP_SCALES = ("fp16", "e8m0", "fp16 pow2")
 NVFP4 = ("e2m1", 16, "e4m3")  # NVFP4: an e4m3 scale per 16, an fp32 scale per tensor
 
 
+#: The scale rules the hardware section prices (block_quant), as scale names of the table: MXFP4
+#: (e2m1 in groups of 32) by each E8M0 rule (rceil is ceil's circuit and values), NVFP4 by each
+#: rounding of its e4m3 scale.
+MX_RULES = ("e8m0", "e8m0 ceil", "e8m0 even")
+NVFP4_RULES = ("e4m3", "e4m3 rup")
+
+
 def _options(scale: str) -> dict:
-    name, *pow2 = scale.split()
-    return {"scale": name, "pow2": bool(pow2)}
+    """A scale name of the table as quantize_scaled's options: "fp16 pow2", "e8m0 ceil" (an MX
+    rule; plain e8m0 is OCP's floor), "e4m3 rup" (NVFP4's scale rounding; plain e4m3 is rne)."""
+    name, *option = scale.split()
+    if not option:
+        return {"scale": name}
+    return {"scale": name, **{"fp16": {"pow2": True}, "fp32": {"pow2": True}, "e8m0": {"rule": option[0]},
+                              "e4m3": {"scale_rounding": option[0]}}[name]}
 
 
 def configs() -> list[tuple[str, object, str, str]]:
@@ -62,6 +74,7 @@ def configs() -> list[tuple[str, object, str, str]]:
                 if not (s == "fp16 pow2" and elem not in ("e2m1", "int4"))]
     out += [("e2m1", 16, "fp16", "rne"), (*NVFP4, "rne"), ("llm-fp4", "tensor", "fp32", "rne"),
             ("llm-fp4", "channel", "fp32", "rne")]
+    out += [("e2m1", 32, rule, "rne") for rule in MX_RULES[1:]] + [("e2m1", 16, "e4m3 rup", "rne")]
     # stochastic rounding, a subset: the 4-bit group formats people deploy
     out += [("e2m1", 32, "fp16", "sr"), ("int4", 128, "fp16", "sr"), (*NVFP4, "sr"), ("e2m1", 32, "e8m0", "sr")]
     return out
@@ -130,10 +143,13 @@ def rows(size: int | None = None, seed: int = 1) -> list[dict]:
     w, x, gw = d["weights"], d["activations"], d["gaussian"]
     exact, gexact = w @ x.T, gw @ x.T  # the Gaussian weights meet the same activations
     out, cache = [], {}
+    kept = {("weights", *wcfg, "rne") for pairs in DEPLOYMENTS.values() for wcfg, _ in pairs} | \
+        {("activations", *acfg, "rne") for pairs in DEPLOYMENTS.values() for _, acfg in pairs if acfg is not None}
     for name, tensor, cfgs in (("weights", w, configs()), ("activations", x, configs()), ("gaussian", gw, GAUSSIAN)):
         for elem, group, scale, rounding in cfgs:
             q, bits = quantize(tensor, elem, group, scale, rounding, seed + 3)
-            cache[(name, elem, group, scale, rounding)] = q
+            if (name, elem, group, scale, rounding) in kept:  # only the deployments' tensors: each is size**2 floats
+                cache[(name, elem, group, scale, rounding)] = q
             y = {"weights": lambda: q @ x.T, "activations": lambda: w @ q.T, "gaussian": lambda: q @ x.T}[name]()
             out.append({"data": name, "format": elem, "group": str(group), "scale": scale, "rounding": rounding,
                         "bits_per_element": bits, "sqnr_db": _sqnr(q, tensor), "mean_rel": _rel(q, tensor),

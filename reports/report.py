@@ -39,7 +39,7 @@ from .cache import cached
 from .findings import findings
 from . import library as cell_library
 from .costs import VERDICT_RULE, claim_configs, claims_across, cost_claims, figure, unit_costs
-from . import accumulate_error, dot_error, lowbit_error
+from . import accumulate_error, dot_error, lowbit_costs, lowbit_error
 from .claims import block_claims, by_claim, dfp_claims, lowbit_claims
 from .studies import STUDIES
 from .plots import pyplot, save
@@ -116,7 +116,9 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
     has_macs = any(c.role == "mac" for c in configs)  # the dot-product studies compare MAC arithmetics
     accumulate = has_macs or "accumulate" in studies  # and so does the accumulator-width study
     costed = accumulate_error.costed() if accumulate else []
-    extra = [c for c in (*claim_configs().values(), *(c for _, _, c in costed)) if c not in configs]
+    lowbit_hardware = lowbit_costs.configs() if accumulate else []  # the datapaths of the same sections
+    extra = list(dict.fromkeys(c for c in (*claim_configs().values(), *(c for _, _, c in costed), *lowbit_hardware)
+                               if c not in configs))
     with Tasks(workers or os.cpu_count() or 1) as tasks:
         costs = {c.module_name: tasks.submit(f"{c.module_name}: area, timing, energy ({flow})", _costs, c, flow, root)
                  for c in sorted((*configs, *extra), key=_input_bits, reverse=True)}  # the longest tasks first
@@ -169,6 +171,9 @@ def collect(configs, *, sim: str, root: Path, command: str, flow: str = "osu018"
         results["lowbit_error"] = lowbit.result()
         results["accumulate_costs"] = [accumulate_error.cost_row(setup, window, c, costs[c.module_name].result())
                                        for setup, window, c in costed]
+        results["lowbit_costs"] = (lowbit_costs.rows(results["lowbit_error"], {c.module_name: costs[c.module_name]
+                                                                                .result() for c in lowbit_hardware})
+                                   if lowbit_hardware else [])
     results["claims"] += block_claims(results["block_error"])
     results["claims"] += lowbit_claims(results["lowbit_error"])
     identities = _identities(libraries) if flow == "osu018" else []
@@ -500,8 +505,10 @@ def lowbit_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Heading("Four-, six- and eight-bit formats on LLM-like data"),
         doc.Text("Element formats (e2m1, int4, nf4, e2m3, e3m2, int8, e4m3, e5m2) scaled per tensor, per channel "
                  "(per token for activations) or per group along the reduction axis, with fp32, fp16, fp16 rounded "
-                 "up to a power of two (ZeroQuant-FP), E8M0 (OCP MX, floor rule) or e4m3 scales (NVFP4, with its "
-                 "fp32 tensor scale), rounded RNE (SR for a subset), and LLM-FP4's exponent-bit and clipping "
+                 "up to a power of two (ZeroQuant-FP), E8M0 (OCP MX, floor rule; for e2m1 in groups of 32 also "
+                 "ceil and even, scale 'e8m0 ceil' and 'e8m0 even') or e4m3 scales (NVFP4, with its fp32 tensor "
+                 "scale; its scale rounded rne, or up: 'e4m3 rup'), rounded RNE (SR for a subset), and LLM-FP4's "
+                 "exponent-bit and clipping "
                  "search; on LLM-like weights (Student t tails, log-normal channel scales), activations with 0.1% "
                  "outlier channels 20-100x the rest, and Gaussian weights (arithbench.reports.llm_data). sqnr_db "
                  "and mean_rel (mean |q - x| / mean |x|) are the tensor's; out_err is ||W'x' - Wx|| / ||Wx|| over "
@@ -513,6 +520,30 @@ def lowbit_blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         *([doc.Image(plots["lowbit"], "Output error of y = W x against bits per element (scales counted): each "
                      "weight format with exact activations, and the deployments (crosses, at their weights' bits)")]
           if "lowbit" in plots else []),
+        *(lowbit_hardware(results) if results.get("lowbit_costs") else []),
+    ]
+
+
+def lowbit_hardware(results: dict) -> list[doc.Block]:
+    """The low-bit hardware table: each scale rule's quantizer, the dequantizers and W4A8 against
+    W8A8 dot units, costed beside the study's error."""
+    prov = results["provenance"]
+    return [
+        doc.Text("What these options cost in hardware, beside what they do to the error (the table above's output "
+                 "error for the same quantization). Scale rule: the block quantizer (bf16 inputs) making MXFP4 "
+                 "(k = 32) by each E8M0 rule (rceil is ceil's circuit) and NVFP4 (k = 16, the fp32 tensor scale "
+                 "applied outside the unit) by each rounding of its e4m3 scale. Dequantizer: element codes times "
+                 "an fp16 group scale, rounded to fp16 (k = 8), the W4A16 and W6A16 path. Dot product: W4A8 against "
+                 "W8A8 as a k = 32 dot unit, integers into int32 and floats into fp32 through the same 24-bit "
+                 "window, the deployments' group and channel scales applied outside the unit. Area and energy per "
+                 "element (quantizer, dequantizer) or per multiply-accumulate (dot product): the unit's divided by "
+                 "its k."),
+        doc.Table(results["lowbit_costs"], lowbit_costs.COLUMNS,
+                  f"`arithbench cost` (arithbench.reports.lowbit_costs), cost flow {prov['cost_flow']}; energy: "
+                  f"Liberty on the data set named ({ACTIVITY_VECTORS:,} operations, seed {prov['seed']}: normal, "
+                  "N(0,1) blocks quantized into the unit's inputs; uniform codes, random input codes); error: "
+                  f"`arithbench error lowbit --size {LOWBIT_SIZE}`, "
+                  "||W'x' - Wx|| / ||Wx||"),
     ]
 
 
@@ -674,7 +705,7 @@ def write(results: dict, errors: dict, out_dir: Path) -> None:
                                   "pJ per MAC (switching activity; fallback flow)", plots["error_vs_energy"])
         (tmp / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         for key in ("verification", "unit_error", "end_to_end", "comparison", "lmul_error", "dot_error", "dfp_error",
-                    "block_error", "claims", "accumulate_error", "accumulate_costs", "lowbit_error"):
+                    "block_error", "claims", "accumulate_error", "accumulate_costs", "lowbit_error", "lowbit_costs"):
             write_csv(results.get(key, []), tmp / f"{key}.csv")
         write_csv([{k: r[k] for k in COST_COLUMNS} for r in cost_rows(results["costs"])], tmp / "costs.csv")
         content = blocks(results, plots)
