@@ -361,6 +361,9 @@ def cmd_claims(args) -> int:
             print("    by library: " + "; ".join(f"{x['library']} {x['measured'].split(' (')[0]} ({x['verdict']})"
                                                for x in r["by_library"]) + f": {r['across'].split(':')[0]}")
     print(f"\n{VERDICT_RULE[0].upper()}{VERDICT_RULE[1:]}.")
+    print("These are the cost claims. `arithbench error lmul` and `arithbench error lowbit` (FP4/FP6, NF4, NVFP4) "
+          "print the papers' error claims under their tables; the report's claims table has all of them, with the "
+          "DFP16 and block-format ones.")
     return 0
 
 

@@ -57,3 +57,18 @@ def test_error_tables_print(capsys):
         assert f"\n{method} " in out
     code, out, _ = run(capsys, "error", "lmul", "--samples", "2000")
     assert code == 0 and ("[holds]" in out or "[does not hold]" in out)
+
+
+def test_claims_prints_each_verdict_and_where_the_error_claims_are(capsys, monkeypatch):
+    """The cost claims' lines come from api.claims (stood in for here: the flow runs in
+    tests/reports/test_claims.py); the closing lines say how verdicts are given and which
+    commands judge the papers' error claims."""
+    from arithbench import api
+
+    row = {"verdict": "holds", "claim": "X is cheaper than Y", "claimed": "2x or more", "measured": "3.00x",
+           "figure": "area 1 vs 3 um^2", "basis": "cell area", "sensitivity": "same on every basis"}
+    monkeypatch.setattr(api, "claims", lambda flow, build, liberty: [row])
+    code, out, _ = run(capsys, "claims")
+    assert code == 0
+    assert out.startswith("[holds] X is cheaper than Y\n    claimed 2x or more, measured 3.00x: area 1 vs 3 um^2")
+    assert "Verdicts compare ratios" in out and "`arithbench error lowbit` (FP4/FP6, NF4, NVFP4)" in out
