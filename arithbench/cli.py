@@ -303,8 +303,8 @@ def cmd_cost(args) -> int:
         raise UsageError("-p period= is given twice: give one clock period")
     unit = Unit(configure(args.unit, parse_assignments(params)))
     libraries = args.liberty or [None]
-    every = [unit.cost(args.flow, args.build, liberty, periods[0] if periods else None, log=_log).as_dict()
-             for liberty in libraries]
+    every = [unit.cost(args.flow, args.build, liberty, periods[0] if periods else None, log=_log,
+                       layout=args.layout).as_dict() for liberty in libraries]
     if args.json:
         print(json.dumps(every[0] if len(every) == 1 else every))
         return 0
@@ -321,6 +321,13 @@ def _print_cost(unit, figures: dict) -> None:
         print(f"  pipelined    stages={figures['stages']} meets a period of {figures['period_ns']:g} ns with "
               f"{figures['slack_ns']:.3f} ns of slack (worst stage by stage count: {tried})\n"
               f"  verified     {figures['verification']}")
+    if "layout" in figures:
+        lay = figures["layout"]
+        print(f"  layout       die {lay['die_area_um2']:,.0f} um^2 ({lay['utilisation']:.0%} of it cells), "
+              f"{lay['wire_length_um']:,.0f} um of wire; worst path {lay['post_route_delay_ns']:.3f} ns after "
+              f"routing against {lay['pre_layout_delay_ns']:.3f} ns before (wire RC from qrouter, OpenSTA; "
+              f"{sum(lay['seconds'].values()):.1f} s)\n"
+              f"  verified     {figures['layout_verification']} ({lay['dir']})")
     if figures["area_um2"] is not None:
         print(f"  area         {figures['area_um2']:,.0f} um^2 in {figures['cells']:,} cells: "
               + ", ".join(f"{k} {v}" for k, v in figures["cells_by_type"].items()))
@@ -499,6 +506,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--flow", choices=["osu018", "yowasp"], help=FLOW_HELP)
     p.add_argument("--liberty", action="append", type=_path, metavar="FILE", help=LIBERTY_HELP)
     p.add_argument("--build", type=_path, default="build", help="build and cache directory (default build)")
+    p.add_argument("--layout", action="store_true",
+                   help="also place and route the netlist on OSU 0.18 um (graywolf, qrouter), time it on its wires "
+                        "and verify the routed netlist (combinational units)")
     p.add_argument("--json", action="store_true", help="print JSON (a list with more than one --liberty)")
     p.set_defaults(run=cmd_cost)
 

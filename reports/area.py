@@ -141,16 +141,18 @@ def _sta_script(module: str, clocked: bool, lib: Path) -> str:
             "set_power_activity -input -activity 0.5\nreport_power -digits 6\n")
 
 
-def _timing(work: Path, module: str, clocked: bool, lib: Path) -> dict:
-    (work / "sta.tcl").write_text(_sta_script(module, clocked, lib))
-    done = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "sta.tcl"], cwd=work, capture_output=True,
+def _timing(work: Path, module: str, clocked: bool, lib: Path, script: str | None = None, name: str = "sta") -> dict:
+    """OpenSTA's worst path, fmax and leakage: on ``mapped.v`` by :func:`_sta_script`, or by
+    ``script`` (the layout's), written to ``<name>.tcl`` with its log ``<name>.log``."""
+    (work / f"{name}.tcl").write_text(script or _sta_script(module, clocked, lib))
+    done = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", f"{name}.tcl"], cwd=work, capture_output=True,
                           text=True)
     text = done.stdout + done.stderr
-    (work / "sta.log").write_text(text)
+    (work / f"{name}.log").write_text(text)
     delay = re.search(r"ARITHBENCH_DELAY_NS ([\d.]+)", text)
     leakage = re.search(r"^Total\s+\S+\s+\S+\s+(\S+)", text, re.M)
     if done.returncode != 0 or "Error" in text or delay is None or leakage is None:
-        raise ToolError(f"OpenSTA failed on {module}: see {work / 'sta.log'}")
+        raise ToolError(f"OpenSTA failed on {module}: see {work / f'{name}.log'}")
     delay_ns = float(delay[1])
     return {"delay_ns": delay_ns, "fmax_mhz": 1000.0 / delay_ns if delay_ns > 0 else None,
             "leakage_nw": float(leakage[1]) * 1e9}
