@@ -165,6 +165,17 @@ def _liberty_stat(text: str) -> tuple[float, dict]:
     return area, dict(sorted(cells.items()))
 
 
+def keep_failed(work: Path, out_dir: Path, err: ToolError) -> ToolError:
+    """A failed tool run's folder kept beside the cache entry it would have become
+    (``failed-<key>``, replacing the previous failure of the same key), and the error naming the
+    logs at their kept place."""
+    failed = out_dir.parent / f"failed-{out_dir.name}"
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(failed, ignore_errors=True)
+    work.rename(failed)
+    return ToolError(str(err).replace(str(work), str(failed)))
+
+
 def synthesize(config, *, flow: str = "osu018", root: Path = Path("build"), liberty: str | Path | None = None) -> dict:
     """Area, timing and the proxies of ``config`` (cached by Verilog, flow, tool versions and
     the cell library's content), on the cell library ``liberty`` (None: the default's).
@@ -233,5 +244,7 @@ def synthesize(config, *, flow: str = "osu018", root: Path = Path("build"), libe
         except OSError:
             pass  # another process got there first, with the same result
         return result
+    except ToolError as err:
+        raise keep_failed(work, out_dir, err) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -58,7 +58,11 @@ def missing() -> list[str]:
 
 
 def _run(cmd: list[str], work: Path, log: str, step: str, timeout: int = 3600) -> str:
-    done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=timeout)
+    try:
+        done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as late:
+        (work / log).write_text(f"{late.stdout or ''}{late.stderr or ''}")
+        raise ToolError(f"layout: {step} took over {timeout} s: see {work / log}") from None
     text = done.stdout + done.stderr
     (work / log).write_text(text)
     if done.returncode != 0:
@@ -154,7 +158,7 @@ def layout(config: UnitConfig, *, root: Path = Path("build"), log=lambda message
     """Place, route and time ``config``'s cell-mapped netlist on OSU 0.18 um (cached by the
     netlist): die area, utilisation, wire length, vias, the pre-layout and post-route worst
     paths, each step's seconds, and ``dir`` with the routed netlist ``routed_sim.v``."""
-    from .area import _sta_script, _timing, synthesize
+    from .area import _sta_script, _timing, keep_failed, synthesize
 
     if lacking := missing():
         raise UsageError(f"--layout needs the Debian packages {', '.join(lacking)}: apt-get install "
@@ -234,5 +238,7 @@ def layout(config: UnitConfig, *, root: Path = Path("build"), log=lambda message
             shutil.rmtree(out_dir)
         work.rename(out_dir)
         return result
+    except ToolError as err:
+        raise keep_failed(work, out_dir, err) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)

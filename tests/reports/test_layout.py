@@ -2,6 +2,8 @@
 out, timed on its wires and its routed netlist verified exhaustively (the README's fp_mul e4m3
 run takes longer: its simulator build)."""
 
+from pathlib import Path
+
 import pytest
 
 from arithbench.api import Unit
@@ -55,3 +57,20 @@ def test_layout_refusals_are_one_line(argv, message, capsys, tmp_path):
     assert main([*argv, "--build", str(tmp_path / "b")]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
+
+
+@pytest.mark.synth
+def test_a_failing_step_names_its_step_and_keeps_its_log(build_root, tmp_path, monkeypatch):
+    """A step that fails (here qflow's placement-input script, replaced by one that exits 1) is
+    one line naming the step and its log, and the log is still there to read."""
+    from arithbench.errors import ToolError
+    from arithbench.reports import layout as flow
+
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "blif2cel.tcl").write_text('puts "no cells today"\nexit 1\n')
+    monkeypatch.setattr(flow, "SCRIPTS", scripts)
+    with pytest.raises(ToolError, match="layout: placement input failed: see ") as err:
+        flow.layout(configure("int_mul", {"width": "4"}), root=build_root)  # a netlist no other test lays out
+    log = Path(str(err.value).rsplit("see ", 1)[1])
+    assert log.name == "cel.log" and "no cells today" in log.read_text() and log.parent.name.startswith("failed-")
