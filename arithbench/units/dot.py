@@ -190,8 +190,9 @@ class DotUnit(UnitConfig):
         element codes that are corner patterns or uniform; terms whose alignment lands at the
         window's edge (``c`` W - 1, W and W + 1 binades above or below the largest product, and
         products as far apart); cancelling pairs of products, with ``c`` cancelling the rest; and
-        signed zeros (nine in ten of a's elements, of the row's sign nine times in ten, times
-        positive b; ``c`` a zero of the row's sign in half of them), for the signs of zero sums."""
+        signed zeros (nine in ten of the products zero, of the row's sign nine times in ten: a
+        zero a times a positive b, or in half of them a positive a times a zero b; ``c`` a zero of
+        the row's sign in half of them), for the signs of zero sums."""
         rng = np.random.default_rng(seed)
         k, (wa, wb) = self.k, self.widths
         kinds = rng.integers(0, 5, n)
@@ -223,8 +224,12 @@ class DotUnit(UnitConfig):
         row_negative = rng.random(n) < 0.5
         zeros = (kinds[:, None] == 4) & (rng.random((n, k)) < 0.9)
         negative = np.where(rng.random((n, k)) < 0.9, row_negative[:, None], ~row_negative[:, None])
-        ca[zeros] = self._signed_zeros(self.a, negative[zeros])
+        # Half of those zeros are b's instead, times a positive a: a zero product flags either side.
+        in_b = zeros & (rng.random((n, k)) < 0.5)
+        ca[zeros & ~in_b] = self._signed_zeros(self.a, negative[zeros & ~in_b])
+        ca[in_b] = self._positive(self.a, ca[in_b])
         cb[kinds == 4] = self._positive(self.b, cb[kinds == 4])
+        cb[in_b] = self._signed_zeros(self.b, negative[in_b])
         out = {"a": join_codes(ca, wa), "b": join_codes(cb, wb)}
         scales = self._scales(n, kinds, rng)
         out.update(scales)
