@@ -15,6 +15,7 @@ import functools
 
 import numpy as np
 
+from .block import MX_NAN_SCALE
 from .codec import pack
 from .dot import dot as reference
 from .dot import _split, element, exact_width, integer_dot, terms
@@ -24,8 +25,6 @@ from .rounding import Mode, Rounding
 
 #: A float64 holds any integer below 2**53 exactly.
 FLOAT64_BITS = 53
-#: The E8M0 NaN scale.
-MX_NAN = 255
 
 
 def fits(a_fmt: str, b_fmt: str, k: int, scale: str, window: int | None) -> bool:
@@ -104,7 +103,7 @@ def _exact_by_table(a, b, c, *, a_fmt: str, b_fmt: str, acc: str, scale: str, sa
     if scale == "mx":
         sa, sb = np.asarray(sa, np.int64), np.asarray(sb, np.int64)
         lsb += sa + sb - 254
-        nan = (sa == MX_NAN) | (sb == MX_NAN)
+        nan = (sa == MX_NAN_SCALE) | (sb == MX_NAN_SCALE)
     value = np.ldexp(total.astype(np.float64), lsb.astype(np.int32))
     odd = np.flatnonzero((total == 0) | (total >= SPECIAL - (1 << FLOAT64_BITS)))
     if len(odd):

@@ -234,10 +234,13 @@ def layout(config: UnitConfig, *, root: Path = Path("build"), log=lambda message
                           "OpenSTA"}
         write_cache(work / "layout.json", json.dumps(result, indent=2))
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
-        return result
+        if out_dir.exists() and not (out_dir / "layout.json").exists():
+            shutil.rmtree(out_dir)  # left over from an interrupted run
+        try:
+            work.rename(out_dir)
+        except OSError:
+            pass  # another run laid out the same netlist first: its folder stays, as good as ours
+        return json.loads((out_dir / "layout.json").read_text()) if (out_dir / "layout.json").exists() else result
     except ToolError as err:
         raise keep_failed(work, out_dir, err) from None
     finally:
