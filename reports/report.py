@@ -467,9 +467,9 @@ def blocks(results: dict, plots: dict[str, Path]) -> list[doc.Block]:
         doc.Heading("Area and energy"),
         doc.Text("Area and timing: Yosys 0.23 with ABC maps each unit onto the OSU 0.18 um standard cells "
                  "(area in um^2), OpenSTA gives the worst path (ns; for clocked units register to register) "
-                 "and the leakage at the library's typical corner, 1.8 V; no place and route, no buffering, "
-                 "so delays are optimistic on high fanout. Technology-independent proxies from the same "
-                 "synthesis: transistors by CMOS weights of ABC's simple gates, NAND2 equivalents = "
+                 "and the leakage at the library's typical corner, 1.8 V; the mapping is buffered and sized by "
+                 "ABC (fanout at most 10); no place and route, no wire capacitance, so delays are optimistic. "
+                 "Technology-independent proxies from the same synthesis: transistors by CMOS weights of ABC's simple gates, NAND2 equivalents = "
                  "transistors / 4, depth = gates on the longest path. Energy per operation: "
                  "(1) energy_pj_normal: the cell-mapped netlist simulated on N(0,1) data, every toggle priced "
                  "from the Liberty file (1/2 C V^2 from pin capacitances, internal-power tables, leakage at the "
