@@ -85,10 +85,17 @@ def test_after_sigkill_the_simulator_ends_and_the_next_run_removes_the_folder_bu
     live = start(*command)
     live_dir = running(tmp_path, live, known=(abandoned,))
     assert not abandoned.exists()  # removed as the live run began
-    short = subprocess.run([sys.executable, "-m", "arithbench.cli", *command[:4], *LONG[sim][2:], "--vectors", "1000",
-                            "--build", str(tmp_path)], capture_output=True, text=True)
-    assert short.returncode == 0 and short.stdout.startswith("PASS"), short.stderr
-    assert live_dir.exists() and live.poll() is None  # a live run's folder is never taken
+    paused = session(live.pid)  # stopped, not ended, while the short run looks: it cannot finish meanwhile
+    for proc in paused:
+        proc.suspend()
+    try:
+        short = subprocess.run([sys.executable, "-m", "arithbench.cli", *command[:4], *LONG[sim][2:], "--vectors",
+                                "1000", "--build", str(tmp_path)], capture_output=True, text=True)
+        assert short.returncode == 0 and short.stdout.startswith("PASS"), short.stderr
+        assert live_dir.exists() and live.poll() is None  # a live run's folder is never taken
+    finally:
+        for proc in paused:
+            proc.resume()
     live.send_signal(signal.SIGTERM)
     live.communicate(timeout=30)
     assert ends(live.pid, 5) and not list(tmp_path.glob("sim/*/*/run-*"))
